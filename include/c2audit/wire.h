@@ -1,0 +1,108 @@
+/* c2audit wire format: the one layout shared by the BPF sensor (clang -target
+ * bpf) and user space (g++). A record is a fixed header followed by a payload
+ * of NUL-free strings/blobs whose lengths are in the header, in the order of
+ * enum c2a_field. Everything is native-endian; both sides run on one host. */
+#ifndef C2AUDIT_WIRE_H
+#define C2AUDIT_WIRE_H
+
+#ifdef __BPF__
+/* vmlinux.h supplies the kernel integer types */
+#else
+#include <stdint.h>
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
+typedef int64_t __s64;
+#endif
+
+/* Limits. Power-of-two sizes let the BPF verifier bound offsets by masking. */
+#define C2A_PATH_MAX 4096        /* one resolved path, incl. a cut marker */
+#define C2A_NAME_MAX 256         /* one path component as copied */
+#define C2A_PATH_DEPTH 48        /* components walked before giving up */
+#define C2A_ARGV_MAX 1024        /* bytes of argv kept, NUL-separated */
+#define C2A_ARGS_MAX 32          /* argv entries kept */
+#define C2A_SOCKADDR_MAX 128     /* sizeof(struct sockaddr_storage) */
+#define C2A_COMM_LEN 16
+#define C2A_TTY_LEN 32
+#define C2A_EXE_MAX 512          /* cached executable path */
+#define C2A_SYSCALL_SLOTS 512    /* syscall numbers the filter map covers */
+#define C2A_AT_FDCWD -100
+
+/* Payload fields, in the order they are laid out after the header. */
+enum c2a_field {
+  C2A_F_NAME1 = 0, /* first path argument as the caller passed it */
+  C2A_F_DIR1,      /* absolute dir NAME1 is relative to (cwd or dirfd) */
+  C2A_F_OBJ1,      /* absolute path of the object itself (open fd, fd arg) */
+  C2A_F_NAME2,     /* second path argument (rename/link target, symlink) */
+  C2A_F_DIR2,      /* absolute dir NAME2 is relative to */
+  C2A_F_ARGV,      /* execve argv, NUL-separated */
+  C2A_F_SOCKADDR,  /* raw struct sockaddr (connect/bind/accept peer) */
+  C2A_F_EXE,       /* executable of the calling process */
+  C2A_F_COUNT
+};
+
+/* Record kinds in the ring buffer. */
+enum c2a_kind {
+  C2A_KIND_SYSCALL = 1,
+};
+
+/* Bits of c2a_event.status */
+enum c2a_status {
+  C2A_ST_NAME1_FAULT = 1u << 0, /* NAME1 could not be read from the caller */
+  C2A_ST_NAME2_FAULT = 1u << 1,
+  C2A_ST_DIR1_CUT = 1u << 2,    /* DIR1/OBJ1 walk hit a limit or fault */
+  C2A_ST_DIR2_CUT = 1u << 3,
+  C2A_ST_OBJ1_CUT = 1u << 4,
+  C2A_ST_ARGV_CUT = 1u << 5,    /* more args or bytes than kept */
+  C2A_ST_EXE_CUT = 1u << 6,
+};
+
+/* Per-syscall selection flags in the filter map (index = syscall nr). */
+enum c2a_select {
+  C2A_SEL_AUDIT = 1u << 0,
+};
+
+struct c2a_event {
+  __u32 size;       /* header + payload bytes */
+  __u16 kind;       /* enum c2a_kind */
+  __u16 status;     /* enum c2a_status */
+  __u64 enter_ns;   /* CLOCK_BOOTTIME at sys_enter */
+  __u64 exit_ns;    /* CLOCK_BOOTTIME at sys_exit */
+  __u64 cgroup_id;
+  __s64 ret;
+  __u64 args[6];    /* raw syscall arguments */
+  __u64 open_flags; /* open flags incl. openat2's how.flags */
+  __u32 syscall_nr;
+  __u32 pid;        /* tgid */
+  __u32 tid;
+  __u32 ppid;
+  __u32 uid, euid, gid, egid;
+  __u32 auid, ses;
+  __u32 cpu;
+  __u32 reserved;
+  __u16 len[C2A_F_COUNT]; /* payload field lengths, in enum order */
+  char comm[C2A_COMM_LEN];
+  char tty[C2A_TTY_LEN];
+};
+
+/* Largest payload a record may carry. */
+#define C2A_PAYLOAD_MAX \
+  (3 * C2A_PATH_MAX + 2 * C2A_PATH_MAX + C2A_ARGV_MAX + C2A_SOCKADDR_MAX + C2A_EXE_MAX)
+
+/* Per-CPU loss counters, read by user space and turned into `lost` records. */
+struct c2a_loss {
+  __u64 count;       /* events that could not be reserved, ever */
+  __u64 first_ns;    /* CLOCK_BOOTTIME of the first loss not yet reported */
+  __u64 last_ns;     /* CLOCK_BOOTTIME of the latest loss */
+};
+
+#ifndef __BPF__
+#ifdef __cplusplus
+static_assert(sizeof(struct c2a_event) == 208, "wire header layout changed");
+static_assert(offsetof(struct c2a_event, len) == 144, "len[] moved");
+static_assert(sizeof(struct c2a_loss) == 24, "loss layout changed");
+#endif
+#endif
+
+#endif /* C2AUDIT_WIRE_H */

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package c2audit needs to build, run and test.
+# Idempotent; run as root. Skips apt when everything is already present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+  libcli11-dev libfmt-dev libtomlplusplus-dev libexpected-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev libzstd-dev
+  strace
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,69 @@
+// AuditRecord: one entry of the audit trail, after enrichment. This is what the
+// trail stores, what search filters, and what `--json` prints (field names in
+// shared/DESIGN.md). Records the daemon writes about itself (`lost`, `config`,
+// `daemon`) use the same type with kind set accordingly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace c2audit {
+
+enum class RecordKind : uint8_t {
+  syscall = 1,  // an audited system call
+  lost = 2,     // events the kernel could not hand over (count, cpu, window)
+  config = 3,   // policy loaded or rejected
+  daemon = 4,   // daemon start, stop, gaps, storage actions
+};
+
+// "unset" value of auid/ses, as the kernel reports it ((uint32_t)-1).
+inline constexpr uint32_t kUnsetId = 0xffffffffu;
+
+struct AuditRecord {
+  RecordKind kind = RecordKind::syscall;
+  uint64_t seq = 0;      // assigned by the trail writer, strictly increasing
+  int64_t time_ns = 0;   // nanoseconds since the Unix epoch, UTC
+
+  // What happened.
+  std::string event;        // syscall name, or "lost" / "config" / "daemon"
+  std::string event_class;  // "file.read", "process.exec", ... (JSON: class)
+  uint32_t syscall_nr = 0;
+  bool success = true;      // JSON: result "success" / "failure"
+  int64_t ret = 0;          // raw return value (negative errno on failure)
+  std::string errno_name;   // "ENOENT" etc. on failure, else empty
+
+  // Who, from where.
+  uint32_t pid = 0, tid = 0, ppid = 0;
+  uint32_t uid = 0, euid = 0, gid = 0, egid = 0;
+  uint32_t auid = kUnsetId, ses = kUnsetId;
+  std::string user;         // name of auid, or of uid when auid is unset
+  std::string comm, exe, tty;
+  uint64_t cgroup_id = 0;
+
+  // On what.
+  std::string path, path2;            // absolute, normalized when resolved
+  bool path_unresolved = false;       // path is the caller's string as given
+  bool path2_unresolved = false;
+  std::vector<std::string> argv;
+  bool argv_truncated = false;
+  std::string addr;                   // peer/bound address: IPv4, IPv6, or unix path
+  uint16_t port = 0;
+  uint64_t flags = 0;                 // open flags / mode bits where relevant
+  uint32_t mode = 0;
+
+  // Why it was kept.
+  std::string objective, criticality;
+
+  // kind == lost: how many events and when.
+  uint64_t lost_count = 0;
+  uint32_t cpu = 0;
+  int64_t window_start_ns = 0, window_end_ns = 0;
+
+  // kind == config / daemon: a human-readable account.
+  std::string message;
+
+  bool operator==(const AuditRecord&) const = default;
+};
+
+}  // namespace c2audit
