@@ -8,12 +8,8 @@
 #ifdef __BPF__
 /* vmlinux.h supplies the kernel integer types */
 #else
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-typedef int64_t __s64;
+#include <linux/types.h> /* __u8 .. __u64, __s64, as the kernel spells them */
+#include <stddef.h>
 #endif
 
 /* Limits. Power-of-two sizes let the BPF verifier bound offsets by masking. */
@@ -58,9 +54,28 @@ enum c2a_status {
   C2A_ST_EXE_CUT = 1u << 6,
 };
 
-/* Per-syscall selection flags in the filter map (index = syscall nr). */
-enum c2a_select {
-  C2A_SEL_AUDIT = 1u << 0,
+/* How the sensor reads one syscall's arguments: the filter map holds one spec
+ * per syscall number, filled by user space, so the BPF side stays generic.
+ * Argument indexes are 0..5; C2A_ARG_NONE marks a role the syscall lacks. */
+#define C2A_ARG_NONE 0xff
+
+enum c2a_spec_flags {
+  C2A_SPEC_AUDIT = 1u << 0,       /* selected: emit a record at exit */
+  C2A_SPEC_EXEC = 1u << 1,        /* read name1 and argv at enter (mm changes) */
+  C2A_SPEC_RET_FD = 1u << 2,      /* success returns an fd: resolve it to OBJ1 */
+  C2A_SPEC_OPEN_HOW = 1u << 3,    /* flags_arg points to struct open_how */
+  C2A_SPEC_PEER_AT_EXIT = 1u << 4,/* sockaddr_arg filled by the kernel (accept) */
+};
+
+struct c2a_syscall_spec {
+  __u8 flags;        /* enum c2a_spec_flags; 0 = not audited */
+  __u8 name1_arg;    /* user path string */
+  __u8 dirfd1_arg;   /* dirfd name1 is relative to; NONE = cwd */
+  __u8 name2_arg;
+  __u8 dirfd2_arg;
+  __u8 fd_arg;       /* an fd whose object is the target (fchmod, ...) */
+  __u8 flags_arg;    /* open flags (or struct open_how *) */
+  __u8 sockaddr_arg; /* struct sockaddr * ; length in sockaddr_arg + 1 */
 };
 
 struct c2a_event {
@@ -92,16 +107,16 @@ struct c2a_event {
 
 /* Per-CPU loss counters, read by user space and turned into `lost` records. */
 struct c2a_loss {
-  __u64 count;       /* events that could not be reserved, ever */
-  __u64 first_ns;    /* CLOCK_BOOTTIME of the first loss not yet reported */
+  __u64 count;       /* events this CPU could not hand over, since load */
   __u64 last_ns;     /* CLOCK_BOOTTIME of the latest loss */
 };
 
 #ifndef __BPF__
 #ifdef __cplusplus
+static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
 static_assert(sizeof(struct c2a_event) == 208, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 144, "len[] moved");
-static_assert(sizeof(struct c2a_loss) == 24, "loss layout changed");
+static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 #endif
 #endif
 

@@ -1,0 +1,100 @@
+/* Maps and load-time constants of the sensor. */
+#pragma once
+
+#include "c2audit/wire.h"
+
+/* Set by user space before load. */
+const volatile __u32 self_tgid = 0;          /* the daemon: never audited */
+const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer past this fill */
+
+/* Selection and argument roles per syscall number; reloaded by user space. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, C2A_SYSCALL_SLOTS);
+  __type(key, __u32);
+  __type(value, struct c2a_syscall_spec);
+} syscall_specs SEC(".maps");
+
+/* Records to user space. Size set by user space before load. */
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 64 << 20);
+} events SEC(".maps");
+
+/* Events that could not be handed over, per CPU. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct c2a_loss);
+} losses SEC(".maps");
+
+/* State a task carries from sys_enter to sys_exit, plus its exe path cache. */
+struct task_state {
+  __u64 args[6];
+  __u64 enter_ns;
+  __u32 syscall_nr;
+  __u32 in_syscall;  /* 1 between an audited enter and its exit */
+  __u32 exe_len;     /* 0 = not cached (new task or after exec) */
+  __u32 exe_status;
+  char exe[C2A_EXE_MAX];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct task_state);
+} task_states SEC(".maps");
+
+/* execve's filename and argv, read at enter (the caller's memory is gone at a
+ * successful exit). Only exec-ing tasks hold an entry, removed at exit. */
+struct exec_args {
+  __u16 name_len;
+  __u16 argv_len;
+  __u16 status;
+  char name[C2A_PATH_MAX];
+  char argv[2 * C2A_ARGV_MAX]; /* room for a masked offset plus one read */
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, __u32);
+  __type(value, struct exec_args);
+} exec_args_by_tid SEC(".maps");
+
+/* Per-CPU scratch. BPF programs on a tracepoint run to completion on one CPU
+ * without preemption, so a program may use its CPU's slot freely while it
+ * runs. A plain array indexed by CPU (entries = possible CPUs, set by user
+ * space): per-CPU maps cap values at 32 KiB, less than a record needs. */
+#define C2A_OUT_SPACE (32768 + C2A_PATH_MAX) /* masked offset + one field */
+#define C2A_OUT_MASK (32768 - 1)
+
+struct out_record {
+  struct c2a_event ev;
+  char payload[C2A_OUT_SPACE];
+};
+
+struct walk_buf {
+  char data[2 * C2A_PATH_MAX];
+};
+
+struct scratch {
+  struct out_record out;
+  struct walk_buf walk;
+  struct exec_args exec;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct scratch);
+} scratch_space SEC(".maps");
+
+static __always_inline struct scratch *this_cpu_scratch(void) {
+  __u32 cpu = bpf_get_smp_processor_id();
+  return bpf_map_lookup_elem(&scratch_space, &cpu);
+}

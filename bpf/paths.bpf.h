@@ -1,0 +1,141 @@
+/* Absolute paths from kernel objects: walk dentries up to the root, crossing
+ * mounts, writing names backwards into a walk buffer. */
+#pragma once
+
+#include "maps.bpf.h"
+
+#define C2A_WALK_MASK (C2A_PATH_MAX - 1)
+#define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
+
+struct walk_state {
+  struct dentry *dentry;
+  struct mount *mnt;
+  struct dentry *mnt_root;
+  int off;  /* where the path written so far starts */
+  int done; /* reached the root */
+};
+
+/* One step up: a mount crossing or one name written. bpf_loop verifies this
+ * once, however many steps a path takes. Returns 1 to stop. */
+static long walk_step(__u32 index, void *data) {
+  struct walk_state *w = data;
+  struct scratch *s = this_cpu_scratch();
+  struct dentry *dentry = w->dentry; /* locals: CO-RE reads start at kernel types */
+  struct mount *mnt = w->mnt;
+  if (!s || !dentry) {
+    return 1;
+  }
+  struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+  if (dentry == w->mnt_root || dentry == parent) {
+    struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+    if (dentry != w->mnt_root || mnt_parent == mnt || !mnt_parent) {
+      w->done = 1; /* the root of the namespace (or of a detached tree) */
+      return 1;
+    }
+    w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->mnt = mnt_parent;
+    w->mnt_root = BPF_CORE_READ(mnt_parent, mnt.mnt_root);
+    return 0;
+  }
+  struct qstr name = BPF_CORE_READ(dentry, d_name);
+  __u32 len = name.len & (C2A_NAME_MAX - 1);
+  if (len + 1 >= (__u32)w->off) {
+    return 1; /* longer than we keep */
+  }
+  w->off -= len;
+  bpf_probe_read_kernel(&s->walk.data[w->off & C2A_WALK_MASK], len, name.name);
+  w->off -= 1;
+  s->walk.data[w->off & C2A_WALK_MASK] = '/';
+  w->dentry = parent;
+  return 0;
+}
+
+/* Writes the path of (dentry, vfsmnt) into this CPU's walk buffer so that it
+ * ends at C2A_WALK_END and returns where it starts. Sets *cut when the walk
+ * hit a limit before reaching the root. */
+static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry,
+                                     struct vfsmount *vfsmnt, int *cut) {
+  struct walk_state w = {
+      .dentry = dentry,
+      .mnt = container_of(vfsmnt, struct mount, mnt),
+      .mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+      .off = C2A_WALK_END,
+  };
+  buf->data[C2A_WALK_END] = 0;
+  bpf_loop(C2A_PATH_DEPTH, walk_step, &w, 0);
+  if (!w.done) {
+    *cut = 1;
+  }
+  if (w.off == C2A_WALK_END) { /* the root itself */
+    w.off -= 1;
+    buf->data[w.off & C2A_WALK_MASK] = '/';
+  }
+  return w.off;
+}
+
+/* Copies the walked path (without NUL) into the payload at *pos; returns its
+ * length. */
+static __always_inline __u16 emit_walked(struct out_record *out, __u32 *pos,
+                                         struct walk_buf *buf, int start) {
+  __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;
+  bpf_probe_read_kernel(&out->payload[*pos & C2A_OUT_MASK], len,
+                        &buf->data[start & C2A_WALK_MASK]);
+  *pos += len;
+  return len;
+}
+
+/* Emits the path of a struct path; returns its length (0 if unavailable). */
+static __always_inline __u16 emit_path(struct out_record *out, __u32 *pos,
+                                       struct walk_buf *buf, struct path *path,
+                                       int *cut) {
+  struct dentry *dentry = BPF_CORE_READ(path, dentry);
+  struct vfsmount *mnt = BPF_CORE_READ(path, mnt);
+  if (!dentry || !mnt) {
+    *cut = 1;
+    return 0;
+  }
+  int start = walk_path(buf, dentry, mnt, cut);
+  return emit_walked(out, pos, buf, start);
+}
+
+/* The file behind one of the current task's fds, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) {
+  if (fd < 0) {
+    return NULL;
+  }
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds)) {
+    return NULL;
+  }
+  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct file *file = NULL;
+  bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+  return file;
+}
+
+/* Emits the path of an fd's file; 0 length and *cut set when unknown. */
+static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
+                                          struct walk_buf *buf,
+                                          struct task_struct *task, __s64 fd,
+                                          int *cut) {
+  struct file *file = fd_file(task, fd);
+  if (!file) {
+    *cut = 1;
+    return 0;
+  }
+  struct path path = BPF_CORE_READ(file, f_path);
+  return emit_path(out, pos, buf, &path, cut);
+}
+
+/* Emits the directory a relative name is resolved against: the cwd for
+ * AT_FDCWD, else the dirfd's path. */
+static __always_inline __u16 emit_base_dir(struct out_record *out, __u32 *pos,
+                                           struct walk_buf *buf,
+                                           struct task_struct *task,
+                                           __s64 dirfd, int *cut) {
+  if ((int)dirfd == C2A_AT_FDCWD) {
+    struct path pwd = BPF_CORE_READ(task, fs, pwd);
+    return emit_path(out, pos, buf, &pwd, cut);
+  }
+  return emit_fd_path(out, pos, buf, task, (int)dirfd, cut);
+}

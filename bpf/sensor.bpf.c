@@ -1,0 +1,341 @@
+/* c2audit kernel sensor.
+ *
+ * sys_enter: if the syscall is selected, remember its arguments in the task's
+ * storage (and, for exec, its filename and argv, which a successful exec
+ * destroys). sys_exit: build one record with the return value, credentials
+ * and absolute paths in per-CPU scratch and hand it to the ring buffer; count
+ * it per CPU when it cannot be handed over. sched_process_exec: forget the
+ * cached executable path. What the argument roles of each syscall are comes
+ * from user space (syscall_specs), so this file has no per-syscall code. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "task.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline struct c2a_syscall_spec *selected_spec(long nr) {
+  if (nr < 0 || nr >= C2A_SYSCALL_SLOTS) {
+    return NULL;
+  }
+  __u32 key = nr;
+  struct c2a_syscall_spec *spec = bpf_map_lookup_elem(&syscall_specs, &key);
+  return spec && (spec->flags & C2A_SPEC_AUDIT) ? spec : NULL;
+}
+
+static __always_inline int is_self(void) {
+  return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
+}
+
+/* Counts one event this CPU could not hand over. */
+static __always_inline void count_loss(void) {
+  __u32 zero = 0;
+  struct c2a_loss *loss = bpf_map_lookup_elem(&losses, &zero);
+  if (loss) {
+    loss->count++;
+    loss->last_ns = bpf_ktime_get_boot_ns();
+  }
+}
+
+static __always_inline __u64 arg_of(const __u64 *args, __u8 index) {
+  return index < 6 ? args[index] : 0;
+}
+
+/* Reads exec's filename and argv (NUL-separated) from the caller. */
+static __always_inline void capture_exec(struct exec_args *exec,
+                                         const struct c2a_syscall_spec *spec,
+                                         const __u64 *args) {
+  const char *name = (const char *)arg_of(args, spec->name1_arg);
+  const char *const *argv = (const char *const *)arg_of(args, spec->name1_arg + 1);
+  long n = bpf_probe_read_user_str(exec->name, sizeof(exec->name), name);
+  exec->status = n < 0 ? C2A_ST_NAME1_FAULT : 0;
+  exec->name_len = n > 0 ? n - 1 : 0;
+
+  __u32 pos = 0;
+  for (int i = 0; i < C2A_ARGS_MAX; i++) {
+    const char *arg = NULL;
+    if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) < 0 || !arg) {
+      exec->argv_len = pos;
+      return;
+    }
+    if (pos >= C2A_ARGV_MAX) {
+      break;
+    }
+    /* A fixed read size keeps the verifier's bounds simple; argv has room
+     * for it past any offset, and the total is capped below. */
+    n = bpf_probe_read_user_str(&exec->argv[pos & (C2A_ARGV_MAX - 1)],
+                                C2A_ARGV_MAX, arg);
+    if (n <= 0) {
+      break;
+    }
+    pos += n; /* keeps the NUL as separator */
+  }
+  exec->status |= C2A_ST_ARGV_CUT;
+  exec->argv_len = pos > C2A_ARGV_MAX ? C2A_ARGV_MAX : pos;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
+  struct c2a_syscall_spec *spec = selected_spec(nr);
+  if (!spec || is_self()) {
+    return 0;
+  }
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct task_state *state =
+      bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!state) {
+    count_loss();
+    return 0;
+  }
+  state->args[0] = regs->di;
+  state->args[1] = regs->si;
+  state->args[2] = regs->dx;
+  state->args[3] = regs->r10;
+  state->args[4] = regs->r8;
+  state->args[5] = regs->r9;
+  state->syscall_nr = nr;
+  state->enter_ns = bpf_ktime_get_boot_ns();
+  state->in_syscall = 1;
+
+  if (spec->flags & C2A_SPEC_EXEC) {
+    struct scratch *s = this_cpu_scratch();
+    if (!s) {
+      return 0;
+    }
+    capture_exec(&s->exec, spec, state->args);
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    bpf_map_update_elem(&exec_args_by_tid, &tid, &s->exec, BPF_ANY);
+  }
+  return 0;
+}
+
+/* Appends a user string argument; returns its length. */
+static __always_inline __u16 emit_user_str(struct out_record *out, __u32 *pos,
+                                           __u64 ptr, int *fault) {
+  long n = bpf_probe_read_user_str(&out->payload[*pos & C2A_OUT_MASK],
+                                   C2A_PATH_MAX, (const char *)ptr);
+  if (n <= 0) {
+    *fault = 1;
+    return 0;
+  }
+  *pos += n - 1;
+  return n - 1;
+}
+
+/* Appends a relative name's base directory when the name is relative. */
+static __always_inline __u16 emit_dir_if_relative(struct out_record *out, __u32 *pos,
+                                                  struct walk_buf *buf,
+                                                  struct task_struct *task,
+                                                  __u16 name_len, __u32 name_pos,
+                                                  __u64 dirfd, int *cut) {
+  if (!name_len || out->payload[name_pos & C2A_OUT_MASK] == '/') {
+    return 0;
+  }
+  return emit_base_dir(out, pos, buf, task, dirfd, cut);
+}
+
+static __always_inline void emit_exec_strings(struct out_record *out, __u32 *pos,
+                                              struct exec_args *exec) {
+  __u32 len = exec->name_len & C2A_WALK_MASK;
+  bpf_probe_read_kernel(&out->payload[*pos & C2A_OUT_MASK], len, exec->name);
+  out->ev.len[C2A_F_NAME1] = len;
+  *pos += len;
+  out->ev.status |= exec->status;
+}
+
+static __always_inline void emit_argv(struct out_record *out, __u32 *pos,
+                                      struct exec_args *exec) {
+  __u32 len = exec->argv_len & (C2A_ARGV_MAX - 1);
+  if (exec->argv_len >= C2A_ARGV_MAX) {
+    len = C2A_ARGV_MAX - 1;
+  }
+  bpf_probe_read_kernel(&out->payload[*pos & C2A_OUT_MASK], len, exec->argv);
+  out->ev.len[C2A_F_ARGV] = len;
+  *pos += len;
+}
+
+/* Appends the raw sockaddr the call named (or, for accept, received). */
+static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
+                                          const struct c2a_syscall_spec *spec,
+                                          const __u64 *args) {
+  if (spec->sockaddr_arg >= 5) {
+    return;
+  }
+  __u64 addr = arg_of(args, spec->sockaddr_arg);
+  __u64 len_arg = arg_of(args, spec->sockaddr_arg + 1);
+  __u32 len = 0;
+  if (!addr) {
+    return;
+  }
+  if (spec->flags & C2A_SPEC_PEER_AT_EXIT) {
+    if (!len_arg || bpf_probe_read_user(&len, sizeof(len), (void *)len_arg) < 0) {
+      return;
+    }
+  } else {
+    len = len_arg;
+  }
+  if (len > C2A_SOCKADDR_MAX) {
+    len = C2A_SOCKADDR_MAX;
+  }
+  barrier_var(len); /* keep the mask below: the verifier needs it */
+  len &= 2 * C2A_SOCKADDR_MAX - 1;
+  if (bpf_probe_read_user(&out->payload[*pos & C2A_OUT_MASK], len,
+                          (void *)addr) < 0) {
+    return;
+  }
+  out->ev.len[C2A_F_SOCKADDR] = len;
+  *pos += len;
+}
+
+/* Fills every payload field the spec names, in enum c2a_field order. */
+static __always_inline __u32 fill_payload(struct scratch *s,
+                                          const struct c2a_syscall_spec *spec,
+                                          struct task_state *state,
+                                          struct task_struct *task, __s64 ret) {
+  struct out_record *out = &s->out;
+  const __u64 *args = state->args;
+  __u32 pos = 0;
+  int fault = 0, cut = 0;
+  struct exec_args *exec = NULL;
+
+  if (spec->flags & C2A_SPEC_EXEC) {
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    exec = bpf_map_lookup_elem(&exec_args_by_tid, &tid);
+  }
+
+  /* NAME1, DIR1 */
+  __u32 name1_pos = pos;
+  if (exec) {
+    emit_exec_strings(out, &pos, exec);
+  } else if (spec->name1_arg != C2A_ARG_NONE) {
+    out->ev.len[C2A_F_NAME1] = emit_user_str(out, &pos, arg_of(args, spec->name1_arg), &fault);
+    if (fault) {
+      out->ev.status |= C2A_ST_NAME1_FAULT;
+    }
+  }
+  if (spec->name1_arg != C2A_ARG_NONE) {
+    __u64 dirfd = spec->dirfd1_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
+                                                   : arg_of(args, spec->dirfd1_arg);
+    out->ev.len[C2A_F_DIR1] = emit_dir_if_relative(
+        out, &pos, &s->walk, task, out->ev.len[C2A_F_NAME1], name1_pos, dirfd, &cut);
+    if (cut) {
+      out->ev.status |= C2A_ST_DIR1_CUT;
+    }
+  }
+
+  /* OBJ1: the object an fd argument or a returned fd refers to */
+  cut = 0;
+  if ((spec->flags & C2A_SPEC_RET_FD) && ret >= 0) {
+    out->ev.len[C2A_F_OBJ1] = emit_fd_path(out, &pos, &s->walk, task, ret, &cut);
+  } else if (spec->fd_arg != C2A_ARG_NONE) {
+    out->ev.len[C2A_F_OBJ1] =
+        emit_fd_path(out, &pos, &s->walk, task, (int)arg_of(args, spec->fd_arg), &cut);
+  }
+  if (cut) {
+    out->ev.status |= C2A_ST_OBJ1_CUT;
+  }
+
+  /* NAME2, DIR2 */
+  if (spec->name2_arg != C2A_ARG_NONE) {
+    __u32 name2_pos = pos;
+    fault = 0;
+    cut = 0;
+    out->ev.len[C2A_F_NAME2] = emit_user_str(out, &pos, arg_of(args, spec->name2_arg), &fault);
+    __u64 dirfd = spec->dirfd2_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
+                                                   : arg_of(args, spec->dirfd2_arg);
+    out->ev.len[C2A_F_DIR2] = emit_dir_if_relative(
+        out, &pos, &s->walk, task, out->ev.len[C2A_F_NAME2], name2_pos, dirfd, &cut);
+    out->ev.status |= (fault ? C2A_ST_NAME2_FAULT : 0) | (cut ? C2A_ST_DIR2_CUT : 0);
+  }
+
+  if (exec) {
+    emit_argv(out, &pos, exec);
+  }
+  if (spec->sockaddr_arg != C2A_ARG_NONE &&
+      (!(spec->flags & C2A_SPEC_PEER_AT_EXIT) || ret >= 0)) {
+    emit_sockaddr(out, &pos, spec, args);
+  }
+
+  /* EXE */
+  __u32 len = state->exe_len & (C2A_EXE_MAX - 1);
+  bpf_probe_read_kernel(&out->payload[pos & C2A_OUT_MASK], len, state->exe);
+  out->ev.len[C2A_F_EXE] = len;
+  out->ev.status |= state->exe_status;
+  pos += len;
+  return pos;
+}
+
+static __always_inline __u64 open_flags(const struct c2a_syscall_spec *spec,
+                                        const __u64 *args) {
+  if (spec->flags_arg == C2A_ARG_NONE) {
+    return 0;
+  }
+  __u64 value = arg_of(args, spec->flags_arg);
+  if (spec->flags & C2A_SPEC_OPEN_HOW) {
+    struct open_how how = {};
+    bpf_probe_read_user(&how, sizeof(how), (void *)value);
+    return how.flags;
+  }
+  return value;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct task_state *state = bpf_task_storage_get(&task_states, task, 0, 0);
+  if (!state || !state->in_syscall) {
+    return 0;
+  }
+  state->in_syscall = 0;
+  struct c2a_syscall_spec *spec = selected_spec(state->syscall_nr);
+  struct scratch *s = this_cpu_scratch();
+  if (!spec || !s) {
+    return 0; /* deselected between enter and exit (reload) */
+  }
+
+  cache_exe(state, task, &s->walk);
+  struct c2a_event *ev = &s->out.ev;
+  __builtin_memset(ev->len, 0, sizeof(ev->len));
+  ev->kind = C2A_KIND_SYSCALL;
+  ev->status = 0;
+  ev->syscall_nr = state->syscall_nr;
+  ev->enter_ns = state->enter_ns;
+  ev->exit_ns = bpf_ktime_get_boot_ns();
+  ev->ret = ret;
+  for (int i = 0; i < 6; i++) {
+    ev->args[i] = state->args[i];
+  }
+  ev->open_flags = open_flags(spec, state->args);
+  fill_identity(ev, task);
+
+  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret);
+  if (spec->flags & C2A_SPEC_EXEC) {
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    bpf_map_delete_elem(&exec_args_by_tid, &tid);
+  }
+  if (size > sizeof(s->out)) {
+    size = sizeof(s->out);
+  }
+  ev->size = size;
+
+  __u64 fill = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+  __u64 flag = fill + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+  if (bpf_ringbuf_output(&events, &s->out, size, flag) < 0) {
+    count_loss();
+  }
+  return 0;
+}
+
+/* A new program image: the cached executable path is stale. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
+             struct linux_binprm *bprm) {
+  struct task_state *state = bpf_task_storage_get(&task_states, task, 0, 0);
+  if (state) {
+    state->exe_len = 0;
+  }
+  return 0;
+}

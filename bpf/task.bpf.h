@@ -1,0 +1,52 @@
+/* Who is calling: credentials, login identity, parent, tty, executable. */
+#pragma once
+
+#include "paths.bpf.h"
+
+static __always_inline void fill_identity(struct c2a_event *ev,
+                                          struct task_struct *task) {
+  const struct cred *cred = BPF_CORE_READ(task, cred);
+  ev->uid = BPF_CORE_READ(cred, uid.val);
+  ev->euid = BPF_CORE_READ(cred, euid.val);
+  ev->gid = BPF_CORE_READ(cred, gid.val);
+  ev->egid = BPF_CORE_READ(cred, egid.val);
+  ev->auid = BPF_CORE_READ(task, loginuid.val);
+  ev->ses = BPF_CORE_READ(task, sessionid);
+  ev->pid = BPF_CORE_READ(task, tgid);
+  ev->tid = BPF_CORE_READ(task, pid);
+  ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  ev->cgroup_id = bpf_get_current_cgroup_id();
+  ev->cpu = bpf_get_smp_processor_id();
+  bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+
+  struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+  ev->tty[0] = 0;
+  if (tty) {
+    bpf_probe_read_kernel_str(ev->tty, sizeof(ev->tty), &tty->name);
+  }
+}
+
+/* Resolves the task's executable into its cache, once per task and exec. */
+static __always_inline void cache_exe(struct task_state *state,
+                                      struct task_struct *task,
+                                      struct walk_buf *buf) {
+  if (state->exe_len) {
+    return;
+  }
+  struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+  if (!exe) {
+    return; /* kernel thread */
+  }
+  struct path path = BPF_CORE_READ(exe, f_path);
+  int cut = 0;
+  int start = walk_path(buf, path.dentry, path.mnt, &cut);
+  __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;
+  if (len >= C2A_EXE_MAX) {
+    len = C2A_EXE_MAX - 1;
+    cut = 1;
+  }
+  bpf_probe_read_kernel(state->exe, len & (C2A_EXE_MAX - 1),
+                        &buf->data[start & C2A_WALK_MASK]);
+  state->exe_len = len;
+  state->exe_status = cut ? C2A_ST_EXE_CUT : 0;
+}

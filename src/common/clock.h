@@ -1,0 +1,32 @@
+// Clocks: the sensor stamps events with CLOCK_BOOTTIME (monotonic, counts
+// suspend); the trail wants wall-clock UTC.
+#pragma once
+
+#include <time.h>
+
+#include <cstdint>
+
+namespace c2audit {
+
+inline int64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+inline uint64_t boottime_ns() { return clock_ns(CLOCK_BOOTTIME); }
+inline int64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }
+
+// Converts boottime stamps to wall-clock time. The offset is re-read on
+// demand so that a clock step (settimeofday) is followed.
+class BootToWallClock {
+ public:
+  BootToWallClock() { refresh(); }
+  void refresh() { offset_ns_ = realtime_ns() - static_cast<int64_t>(boottime_ns()); }
+  int64_t to_wall(uint64_t boot_ns) const { return static_cast<int64_t>(boot_ns) + offset_ns_; }
+
+ private:
+  int64_t offset_ns_ = 0;
+};
+
+}  // namespace c2audit

@@ -1,0 +1,120 @@
+#include "control/control_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "control/control_protocol.h"
+
+namespace c2audit {
+namespace {
+
+Result<sockaddr_un> socket_address(const std::filesystem::path& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.native().size() >= sizeof(addr.sun_path)) {
+    return fail(fmt::format("{}: control socket path too long", path.native()));
+  }
+  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  return addr;
+}
+
+bool wait_for(int fd, short events) {
+  pollfd p{fd, events, 0};
+  return ::poll(&p, 1, kControlTimeoutMs) == 1;
+}
+
+std::string read_line(int fd) {
+  std::string line;
+  char buf[256];
+  while (line.size() < kMaxRequestBytes && line.find('\n') == std::string::npos &&
+         wait_for(fd, POLLIN)) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n <= 0) break;
+    line.append(buf, n);
+  }
+  return line.substr(0, line.find('\n'));
+}
+
+void write_all(int fd, std::string_view data) {
+  while (!data.empty() && wait_for(fd, POLLOUT)) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return;
+    data.remove_prefix(n);
+  }
+}
+
+// True when a daemon answers on the socket (so it must not be replaced).
+bool socket_is_live(const sockaddr_un& addr) {
+  FileDescriptor probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  return probe.valid() &&
+         ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
+}
+
+}  // namespace
+
+Result<ControlServer> ControlServer::listen(const std::filesystem::path& path) {
+  auto addr = socket_address(path);
+  if (!addr) return tl::unexpected(addr.error());
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec || ::chmod(path.parent_path().c_str(), 0700) != 0) {
+    return fail(fmt::format("{}: cannot create control directory: {}",
+                            path.parent_path().native(), ec ? ec.message() : std::strerror(errno)));
+  }
+  if (socket_is_live(*addr)) {
+    return fail(fmt::format("{}: another c2auditd is already running", path.native()));
+  }
+  ::unlink(path.c_str());  // a stale socket from a daemon that died
+  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) ||
+      ::chmod(path.c_str(), 0600) || ::listen(fd.get(), SOMAXCONN)) {
+    return fail(fmt::format("{}: control socket: {}", path.native(), std::strerror(errno)));
+  }
+  return ControlServer(std::move(fd), path);
+}
+
+ControlServer::~ControlServer() {
+  if (socket_.valid()) ::unlink(path_.c_str());
+}
+
+void ControlServer::serve_pending(const Handler& handler) {
+  for (;;) {
+    FileDescriptor client(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!client.valid()) return;  // EAGAIN: nobody waiting
+    std::string reply = handler(read_line(client.get()));
+    reply += '\n';
+    write_all(client.get(), reply);
+  }
+}
+
+Result<std::string> control_request(const std::filesystem::path& path, std::string_view request) {
+  auto addr = socket_address(path);
+  if (!addr) return tl::unexpected(addr.error());
+  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid() ||
+      ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) != 0) {
+    return fail(fmt::format("{}: cannot reach c2auditd: {}{}", path.native(), std::strerror(errno),
+                            errno == ENOENT || errno == ECONNREFUSED ? " (is it running?)" : ""));
+  }
+  write_all(fd.get(), std::string(request) + "\n");
+  std::string reply;
+  char buf[4096];
+  while (wait_for(fd.get(), POLLIN)) {
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n <= 0) break;
+    reply.append(buf, n);
+  }
+  if (reply.empty()) return fail(fmt::format("{}: c2auditd sent no reply", path.native()));
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  return reply;
+}
+
+}  // namespace c2audit

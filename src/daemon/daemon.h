@@ -1,0 +1,46 @@
+// Daemon: wires sensor -> decoder -> objectives -> enricher -> trail, and
+// serves the control socket. It owns every stage; it computes nothing itself.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "common/result.h"
+#include "control/control_protocol.h"
+#include "trail/trail_writer.h"
+
+namespace c2audit {
+
+struct DaemonOptions {
+  TrailOptions trail;
+  bool audit_all = false;                        // --all: every covered syscall
+  std::filesystem::path control_socket = kDefaultControlSocket;
+  uint64_t ring_bytes = 64ull << 20;
+  uint64_t wakeup_bytes = 1ull << 20;
+  bool live_status = true;                       // one-line status on stderr
+};
+
+class Daemon {
+ public:
+  // Opens the trail, loads the sensor, starts the control socket and
+  // attaches; records a `daemon` start and a `config` record.
+  static Result<Daemon> start(const DaemonOptions& options);
+
+  Daemon(Daemon&&) noexcept;
+  Daemon& operator=(Daemon&&) noexcept;
+  ~Daemon();
+
+  // Consumes events until `stop` is set, then detaches, drains what the
+  // kernel still holds and records the stop. Fails only when the trail
+  // cannot be written.
+  Result<void> run(const std::atomic<bool>& stop);
+
+ private:
+  struct Parts;
+  explicit Daemon(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace c2audit

@@ -1,0 +1,43 @@
+#include "daemon/daemon_stats.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+
+namespace c2audit {
+namespace {
+
+constexpr double kNsPerSecond = 1e9;
+
+double fill_percent(const DaemonStats& s) {
+  return s.ring_bytes ? 100.0 * static_cast<double>(s.ring_fill) / s.ring_bytes : 0.0;
+}
+
+}  // namespace
+
+nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
+  return {
+      {"pid", id.pid},
+      {"uptime_s", static_cast<double>(realtime_ns() - id.started_ns) / kNsPerSecond},
+      {"mode", id.mode},
+      {"trail", id.trail_dir},
+      {"active_segment", id.active_segment},
+      {"last_seq", id.last_seq},
+      {"events_received", s.received},
+      {"events_recorded", s.recorded},
+      {"events_not_selected", s.not_selected},
+      {"lost", s.lost},
+      {"decode_errors", s.decode_errors},
+      {"events_per_s", s.events_per_s},
+      {"ring_bytes", s.ring_bytes},
+      {"ring_fill_bytes", s.ring_fill},
+      {"ring_fill_percent", fill_percent(s)},
+  };
+}
+
+std::string status_line(const DaemonStats& s, uint64_t last_seq) {
+  return fmt::format("{:.0f} events/s | {} recorded | {} lost | ring {:.1f}% full | seq {}",
+                     s.events_per_s, s.recorded, s.lost, fill_percent(s), last_seq);
+}
+
+}  // namespace c2audit

@@ -1,0 +1,37 @@
+// Counters the daemon keeps about itself, shown by `c2audit status` and on
+// its live status line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace c2audit {
+
+struct DaemonStats {
+  uint64_t received = 0;       // records that crossed from the kernel
+  uint64_t recorded = 0;       // written to the trail (syscall records)
+  uint64_t not_selected = 0;   // received but no objective selected them
+  uint64_t lost = 0;           // reported lost by the kernel
+  uint64_t decode_errors = 0;  // malformed sensor records (a bug if non-zero)
+  uint64_t ring_bytes = 0;     // ring buffer capacity
+  uint64_t ring_fill = 0;      // bytes pending at the last look
+  double events_per_s = 0;     // received, over the last status interval
+};
+
+struct DaemonIdentity {
+  int pid = 0;
+  int64_t started_ns = 0;
+  std::string mode;            // "all" or the policy description
+  std::string trail_dir;
+  std::string active_segment;
+  uint64_t last_seq = 0;
+};
+
+nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& stats);
+
+// "1234 events/s | 5 lost | ring 0.1% full | seq 5678"
+std::string status_line(const DaemonStats& stats, uint64_t last_seq);
+
+}  // namespace c2audit

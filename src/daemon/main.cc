@@ -1,0 +1,85 @@
+// c2auditd: the audit daemon. Parses flags, checks privilege, runs Daemon
+// until SIGTERM/SIGINT.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "daemon/daemon.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_stop_signal(int) { g_stop.store(true); }
+
+// No SA_RESTART: a signal interrupts the ring buffer wait at once.
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+constexpr uint64_t kMiB = 1ull << 20;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  c2audit::DaemonOptions options;
+  std::string trail = options.trail.dir.native();
+  std::string socket = options.control_socket.native();
+  uint64_t segment_mib = options.trail.segment_bytes / kMiB;
+  uint64_t ring_mib = options.ring_bytes / kMiB;
+  bool quiet = false;
+
+  CLI::App app{"c2auditd: the c2audit audit daemon (kernel sensor, objectives, trail)"};
+  app.add_option("--trail", trail, "Trail directory")->capture_default_str();
+  app.add_flag("--all", options.audit_all,
+               "Audit every covered syscall of every process but this daemon "
+               "(testing and troubleshooting; ignores the objectives)");
+  app.add_option("--control-socket", socket, "Control socket path")->capture_default_str();
+  app.add_option("--segment-size", segment_mib, "Rotate trail segments past this many MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 16));
+  app.add_option("--ring-size", ring_mib, "Kernel ring buffer size in MiB (power of two)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 12));
+  app.add_flag("--quiet", quiet, "No live status line on stderr");
+  CLI11_PARSE(app, argc, argv);
+
+  if (ring_mib & (ring_mib - 1)) {
+    std::fprintf(stderr, "c2auditd: --ring-size %lu is not a power of two\n",
+                 static_cast<unsigned long>(ring_mib));
+    return 2;
+  }
+  if (geteuid() != 0) {
+    std::fprintf(stderr, "c2auditd: must run as root (loads BPF programs, writes the trail)\n");
+    return 1;
+  }
+  options.trail.dir = trail;
+  options.trail.segment_bytes = segment_mib * kMiB;
+  options.ring_bytes = ring_mib * kMiB;
+  options.control_socket = socket;
+  options.live_status = !quiet;
+
+  install_stop_handlers();
+  auto daemon = c2audit::Daemon::start(options);
+  if (!daemon) {
+    std::fprintf(stderr, "c2auditd: %s\n", daemon.error().message.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "c2auditd: auditing (%s); trail in %s; control socket %s\n",
+               options.audit_all ? "--all" : "default objectives", trail.c_str(), socket.c_str());
+  auto ran = daemon->run(g_stop);
+  if (!ran) {
+    std::fprintf(stderr, "c2auditd: %s\n", ran.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}

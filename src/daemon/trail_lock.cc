@@ -1,0 +1,34 @@
+#include "daemon/trail_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace c2audit {
+
+Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(trail_dir, ec)) {
+    std::filesystem::create_directories(trail_dir, ec);
+    if (ec || ::chmod(trail_dir.c_str(), 0700) != 0) {
+      return fail(fmt::format("{}: cannot create trail directory: {}", trail_dir.native(),
+                              ec ? ec.message() : std::strerror(errno)));
+    }
+  }
+  auto path = trail_dir / ".lock";
+  FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid()) {
+    return fail(fmt::format("{}: {}", path.native(), std::strerror(errno)));
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    return fail(fmt::format("{}: another c2auditd is writing this trail", trail_dir.native()));
+  }
+  return TrailLock(std::move(fd));
+}
+
+}  // namespace c2audit

@@ -1,0 +1,160 @@
+#include "pipeline/event_decoder.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <array>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "c2audit/wire.h"
+#include "pipeline/path_resolution.h"
+#include "pipeline/syscall_table.h"
+
+namespace c2audit {
+namespace {
+
+constexpr int64_t kMaxErrno = 4095;  // kernel returns -1..-4095 for errors
+
+// The payload fields of one record, as views into the raw bytes.
+using Fields = std::array<std::string_view, C2A_F_COUNT>;
+
+Result<Fields> split_fields(const c2a_event& ev, std::span<const uint8_t> raw) {
+  Fields fields;
+  size_t pos = sizeof(c2a_event);
+  for (int f = 0; f < C2A_F_COUNT; ++f) {
+    if (pos + ev.len[f] > raw.size()) {
+      return fail(fmt::format("sensor record: field {} overruns the record", f));
+    }
+    fields[f] = std::string_view(reinterpret_cast<const char*>(raw.data()) + pos, ev.len[f]);
+    pos += ev.len[f];
+  }
+  return fields;
+}
+
+std::vector<std::string> split_argv(std::string_view blob) {
+  std::vector<std::string> argv;
+  while (!blob.empty()) {
+    size_t end = blob.find('\0');
+    argv.emplace_back(blob.substr(0, end));
+    if (end == std::string_view::npos) break;
+    blob.remove_prefix(end + 1);
+  }
+  return argv;
+}
+
+void decode_sockaddr(std::string_view raw, AuditRecord& rec) {
+  sockaddr_storage ss{};
+  std::memcpy(&ss, raw.data(), std::min(raw.size(), sizeof(ss)));
+  char text[INET6_ADDRSTRLEN] = {};
+  if (ss.ss_family == AF_INET && raw.size() >= sizeof(sockaddr_in)) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
+    inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
+    rec.addr = text;
+    rec.port = ntohs(in.sin_port);
+  } else if (ss.ss_family == AF_INET6 && raw.size() >= sizeof(sockaddr_in6)) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(ss);
+    inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
+    rec.addr = text;
+    rec.port = ntohs(in6.sin6_port);
+  } else if (ss.ss_family == AF_UNIX && raw.size() > offsetof(sockaddr_un, sun_path)) {
+    std::string_view path = raw.substr(offsetof(sockaddr_un, sun_path));
+    if (!path.empty() && path.front() == '\0') {  // abstract namespace
+      rec.addr = "@" + std::string(path.substr(1, path.find('\0', 1) - 1));
+    } else {
+      rec.addr = std::string(path.substr(0, path.find('\0')));
+    }
+  }
+}
+
+// path: the object itself when the kernel told us (an fd), else the name the
+// caller gave, made absolute against its base dir.
+void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info,
+                   AuditRecord& rec) {
+  if (!f[C2A_F_OBJ1].empty() && !(ev.status & C2A_ST_OBJ1_CUT)) {
+    rec.path = normalize_path(f[C2A_F_OBJ1]);
+  } else if (info.spec.name1_arg != C2A_ARG_NONE) {
+    std::string_view dir = (ev.status & C2A_ST_DIR1_CUT) ? "" : f[C2A_F_DIR1];
+    rec.path = absolute_path(f[C2A_F_NAME1], dir);
+    if (rec.path.empty()) {
+      rec.path = f[C2A_F_NAME1];
+      rec.path_unresolved = true;
+    }
+  } else if (info.spec.fd_arg != C2A_ARG_NONE) {
+    rec.path_unresolved = true;  // the fd was not a file we could name
+  }
+  if (info.spec.name2_arg == C2A_ARG_NONE) return;
+  if (info.literal_path2) {
+    rec.path2 = f[C2A_F_NAME2];
+    return;
+  }
+  std::string_view dir2 = (ev.status & C2A_ST_DIR2_CUT) ? "" : f[C2A_F_DIR2];
+  rec.path2 = absolute_path(f[C2A_F_NAME2], dir2);
+  if (rec.path2.empty()) {
+    rec.path2 = f[C2A_F_NAME2];
+    rec.path2_unresolved = true;
+  }
+}
+
+void fill_identity(const c2a_event& ev, AuditRecord& rec) {
+  rec.pid = ev.pid;
+  rec.tid = ev.tid;
+  rec.ppid = ev.ppid;
+  rec.uid = ev.uid;
+  rec.euid = ev.euid;
+  rec.gid = ev.gid;
+  rec.egid = ev.egid;
+  rec.auid = ev.auid;
+  rec.ses = ev.ses;
+  rec.cgroup_id = ev.cgroup_id;
+  rec.comm.assign(ev.comm, strnlen(ev.comm, sizeof(ev.comm)));
+  rec.tty.assign(ev.tty, strnlen(ev.tty, sizeof(ev.tty)));
+}
+
+}  // namespace
+
+std::string errno_name(int err) {
+  const char* name = strerrorname_np(err);
+  return name ? name : std::to_string(err);
+}
+
+Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec) const {
+  if (raw.size() < sizeof(c2a_event)) {
+    return fail(fmt::format("sensor record: {} bytes, shorter than its header", raw.size()));
+  }
+  c2a_event ev;
+  std::memcpy(&ev, raw.data(), sizeof(ev));
+  const SyscallInfo* info = find_syscall(ev.syscall_nr);
+  if (ev.kind != C2A_KIND_SYSCALL || !info) {
+    return fail(fmt::format("sensor record: unknown kind {} / syscall {}", ev.kind, ev.syscall_nr));
+  }
+  auto fields = split_fields(ev, raw);
+  if (!fields) return tl::unexpected(fields.error());
+
+  rec = AuditRecord{};
+  rec.kind = RecordKind::syscall;
+  rec.time_ns = clock_.to_wall(ev.enter_ns);
+  rec.event = info->name;
+  rec.event_class = event_class_of(*info, ev.open_flags);
+  rec.syscall_nr = ev.syscall_nr;
+  rec.ret = ev.ret;
+  rec.success = !(ev.ret < 0 && ev.ret >= -kMaxErrno);
+  if (!rec.success) rec.errno_name = errno_name(static_cast<int>(-ev.ret));
+  rec.flags = info->spec.flags_arg != C2A_ARG_NONE ? ev.open_flags : 0;
+  fill_identity(ev, rec);
+  rec.exe = (*fields)[C2A_F_EXE];
+  resolve_paths(ev, *fields, *info, rec);
+  if (info->spec.flags & C2A_SPEC_EXEC) {
+    rec.argv = split_argv((*fields)[C2A_F_ARGV]);
+    rec.argv_truncated = ev.status & C2A_ST_ARGV_CUT;
+  }
+  if (!(*fields)[C2A_F_SOCKADDR].empty()) decode_sockaddr((*fields)[C2A_F_SOCKADDR], rec);
+  return {};
+}
+
+}  // namespace c2audit

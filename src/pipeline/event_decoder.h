@@ -1,0 +1,30 @@
+// EventDecoder: turns one raw sensor record (include/c2audit/wire.h) into an
+// AuditRecord with the event name, class, result, absolute paths, argv and
+// network address filled in. Identity names (user) are added later by the
+// Enricher; objective labels by the policy.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "record/audit_record.h"
+
+namespace c2audit {
+
+class EventDecoder {
+ public:
+  explicit EventDecoder(const BootToWallClock& clock) : clock_(clock) {}
+
+  // Fails when the bytes are not a well-formed sensor record.
+  Result<void> decode(std::span<const uint8_t> raw, AuditRecord& out) const;
+
+ private:
+  const BootToWallClock& clock_;
+};
+
+// Symbolic errno name ("ENOENT"), or the number as text when unknown.
+std::string errno_name(int err);
+
+}  // namespace c2audit

@@ -1,0 +1,38 @@
+#include "pipeline/path_resolution.h"
+
+#include <vector>
+
+namespace c2audit {
+
+std::string normalize_path(std::string_view absolute) {
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i < absolute.size()) {
+    size_t end = absolute.find('/', i);
+    if (end == std::string_view::npos) end = absolute.size();
+    std::string_view part = absolute.substr(i, end - i);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    i = end + 1;
+  }
+  std::string out;
+  for (auto part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::string absolute_path(std::string_view name, std::string_view base_dir) {
+  if (!name.empty() && name.front() == '/') return normalize_path(name);
+  if (base_dir.empty() || base_dir.front() != '/') return {};
+  std::string joined(base_dir);
+  joined += '/';
+  joined += name;
+  return normalize_path(joined);
+}
+
+}  // namespace c2audit

@@ -1,0 +1,136 @@
+#include "pipeline/syscall_table.h"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#include <array>
+
+namespace c2audit {
+namespace {
+
+constexpr uint8_t N = C2A_ARG_NONE;
+
+// Argument roles: {flags, name1, dirfd1, name2, dirfd2, fd, open flags, sockaddr}.
+constexpr c2a_syscall_spec path_at(uint8_t name, uint8_t dirfd = N) {
+  return {0, name, dirfd, N, N, N, N, N};
+}
+constexpr c2a_syscall_spec two_paths(uint8_t n1, uint8_t d1, uint8_t n2, uint8_t d2) {
+  return {0, n1, d1, n2, d2, N, N, N};
+}
+constexpr c2a_syscall_spec fd_object(uint8_t fd) { return {0, N, N, N, N, fd, N, N}; }
+constexpr c2a_syscall_spec open_spec(uint8_t name, uint8_t dirfd, uint8_t flags,
+                                     uint8_t extra = 0) {
+  return {static_cast<uint8_t>(C2A_SPEC_RET_FD | extra), name, dirfd, N, N, N, flags, N};
+}
+constexpr c2a_syscall_spec exec_spec(uint8_t name, uint8_t dirfd) {
+  return {C2A_SPEC_EXEC, name, dirfd, N, N, N, N, N};
+}
+constexpr c2a_syscall_spec socket_spec(uint8_t addr, uint8_t extra = 0) {
+  return {extra, N, N, N, N, 0, N, addr};
+}
+constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N}; }
+
+constexpr auto F = ClassRule::fixed;
+
+// Syscall numbers absent from older headers (x86_64).
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+const std::array kSyscalls = {
+    // Opens: the object the kernel opened comes from the returned fd.
+    SyscallInfo{"open", SYS_open, "", ClassRule::open_flags, open_spec(0, N, 1)},
+    SyscallInfo{"openat", SYS_openat, "", ClassRule::open_flags, open_spec(1, 0, 2)},
+    SyscallInfo{"openat2", SYS_openat2, "", ClassRule::open_flags,
+                open_spec(1, 0, 2, C2A_SPEC_OPEN_HOW)},
+    SyscallInfo{"creat", SYS_creat, "file.create", F, open_spec(0, N, N)},
+    SyscallInfo{"truncate", SYS_truncate, "file.write", F, path_at(0)},
+    SyscallInfo{"ftruncate", SYS_ftruncate, "file.write", F, fd_object(0)},
+    SyscallInfo{"unlink", SYS_unlink, "file.delete", F, path_at(0)},
+    SyscallInfo{"unlinkat", SYS_unlinkat, "file.delete", F, path_at(1, 0)},
+    SyscallInfo{"rmdir", SYS_rmdir, "file.delete", F, path_at(0)},
+    SyscallInfo{"mkdir", SYS_mkdir, "file.create", F, path_at(0)},
+    SyscallInfo{"mkdirat", SYS_mkdirat, "file.create", F, path_at(1, 0)},
+    SyscallInfo{"mknod", SYS_mknod, "file.create", F, path_at(0)},
+    SyscallInfo{"mknodat", SYS_mknodat, "file.create", F, path_at(1, 0)},
+    SyscallInfo{"rename", SYS_rename, "file.rename", F, two_paths(0, N, 1, N)},
+    SyscallInfo{"renameat", SYS_renameat, "file.rename", F, two_paths(1, 0, 3, 2)},
+    SyscallInfo{"renameat2", SYS_renameat2, "file.rename", F, two_paths(1, 0, 3, 2)},
+    // Links: path is the new name, path2 the existing file (or symlink target).
+    SyscallInfo{"link", SYS_link, "file.create", F, two_paths(1, N, 0, N)},
+    SyscallInfo{"linkat", SYS_linkat, "file.create", F, two_paths(3, 2, 1, 0)},
+    SyscallInfo{"symlink", SYS_symlink, "file.create", F, two_paths(1, N, 0, N), true},
+    SyscallInfo{"symlinkat", SYS_symlinkat, "file.create", F, two_paths(2, 1, 0, N), true},
+    SyscallInfo{"chmod", SYS_chmod, "file.attr", F, path_at(0)},
+    SyscallInfo{"fchmod", SYS_fchmod, "file.attr", F, fd_object(0)},
+    SyscallInfo{"fchmodat", SYS_fchmodat, "file.attr", F, path_at(1, 0)},
+    SyscallInfo{"fchmodat2", SYS_fchmodat2, "file.attr", F, path_at(1, 0)},
+    SyscallInfo{"chown", SYS_chown, "file.attr", F, path_at(0)},
+    SyscallInfo{"fchown", SYS_fchown, "file.attr", F, fd_object(0)},
+    SyscallInfo{"lchown", SYS_lchown, "file.attr", F, path_at(0)},
+    SyscallInfo{"fchownat", SYS_fchownat, "file.attr", F, path_at(1, 0)},
+    SyscallInfo{"setxattr", SYS_setxattr, "file.attr", F, path_at(0)},
+    SyscallInfo{"lsetxattr", SYS_lsetxattr, "file.attr", F, path_at(0)},
+    SyscallInfo{"fsetxattr", SYS_fsetxattr, "file.attr", F, fd_object(0)},
+    SyscallInfo{"removexattr", SYS_removexattr, "file.attr", F, path_at(0)},
+    SyscallInfo{"lremovexattr", SYS_lremovexattr, "file.attr", F, path_at(0)},
+    SyscallInfo{"fremovexattr", SYS_fremovexattr, "file.attr", F, fd_object(0)},
+    SyscallInfo{"execve", SYS_execve, "process.exec", F, exec_spec(0, N)},
+    SyscallInfo{"execveat", SYS_execveat, "process.exec", F, exec_spec(1, 0)},
+    SyscallInfo{"setuid", SYS_setuid, "priv.change", F, no_args()},
+    SyscallInfo{"setgid", SYS_setgid, "priv.change", F, no_args()},
+    SyscallInfo{"setreuid", SYS_setreuid, "priv.change", F, no_args()},
+    SyscallInfo{"setregid", SYS_setregid, "priv.change", F, no_args()},
+    SyscallInfo{"setresuid", SYS_setresuid, "priv.change", F, no_args()},
+    SyscallInfo{"setresgid", SYS_setresgid, "priv.change", F, no_args()},
+    SyscallInfo{"setfsuid", SYS_setfsuid, "priv.change", F, no_args()},
+    SyscallInfo{"setfsgid", SYS_setfsgid, "priv.change", F, no_args()},
+    SyscallInfo{"setgroups", SYS_setgroups, "priv.change", F, no_args()},
+    SyscallInfo{"capset", SYS_capset, "priv.change", F, no_args()},
+    SyscallInfo{"connect", SYS_connect, "net.connect", F, socket_spec(1)},
+    SyscallInfo{"accept", SYS_accept, "net.accept", F, socket_spec(1, C2A_SPEC_PEER_AT_EXIT)},
+    SyscallInfo{"accept4", SYS_accept4, "net.accept", F, socket_spec(1, C2A_SPEC_PEER_AT_EXIT)},
+    SyscallInfo{"bind", SYS_bind, "net.bind", F, socket_spec(1)},
+    SyscallInfo{"listen", SYS_listen, "net.bind", F, socket_spec(N)},
+    SyscallInfo{"mount", SYS_mount, "admin.mount", F, two_paths(1, N, 0, N), true},
+    SyscallInfo{"umount2", SYS_umount2, "admin.mount", F, path_at(0)},
+    SyscallInfo{"chroot", SYS_chroot, "admin.mount", F, path_at(0)},
+    SyscallInfo{"sethostname", SYS_sethostname, "admin.host", F, no_args()},
+    SyscallInfo{"setdomainname", SYS_setdomainname, "admin.host", F, no_args()},
+    SyscallInfo{"settimeofday", SYS_settimeofday, "admin.time", F, no_args()},
+    SyscallInfo{"clock_settime", SYS_clock_settime, "admin.time", F, no_args()},
+    SyscallInfo{"adjtimex", SYS_adjtimex, "admin.time", F, no_args()},
+    SyscallInfo{"clock_adjtime", SYS_clock_adjtime, "admin.time", F, no_args()},
+    SyscallInfo{"reboot", SYS_reboot, "admin.reboot", F, no_args()},
+    SyscallInfo{"init_module", SYS_init_module, "admin.module", F, no_args()},
+    SyscallInfo{"finit_module", SYS_finit_module, "admin.module", F, fd_object(0)},
+    SyscallInfo{"delete_module", SYS_delete_module, "admin.module", F, no_args()},
+    SyscallInfo{"ptrace", SYS_ptrace, "admin.ptrace", F, no_args()},
+};
+
+}  // namespace
+
+std::span<const SyscallInfo> covered_syscalls() { return kSyscalls; }
+
+const SyscallInfo* find_syscall(uint32_t nr) {
+  for (const auto& info : kSyscalls) {
+    if (info.nr == nr) return &info;
+  }
+  return nullptr;
+}
+
+const SyscallInfo* find_syscall(std::string_view name) {
+  for (const auto& info : kSyscalls) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags) {
+  if (info.class_rule == ClassRule::fixed) return info.event_class;
+  if (open_flags & O_CREAT) return "file.create";
+  if ((open_flags & O_ACCMODE) != O_RDONLY || (open_flags & O_TRUNC)) return "file.write";
+  return "file.read";
+}
+
+}  // namespace c2audit

@@ -1,0 +1,39 @@
+// The system calls c2audit covers: name, number, event class and the roles of
+// their arguments, which the BPF sensor reads through c2a_syscall_spec.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "c2audit/wire.h"
+
+namespace c2audit {
+
+// How the class of an event is decided.
+enum class ClassRule : uint8_t {
+  fixed,      // always SyscallInfo::event_class
+  open_flags, // file.create with O_CREAT, file.write with write access or O_TRUNC, else file.read
+};
+
+struct SyscallInfo {
+  std::string_view name;
+  uint32_t nr;
+  std::string_view event_class;  // for ClassRule::fixed
+  ClassRule class_rule;
+  c2a_syscall_spec spec;         // argument roles; spec.flags without C2A_SPEC_AUDIT
+  bool literal_path2 = false;    // path2 is data, not a file to resolve (symlink target, mount source)
+};
+
+// Every covered syscall, in a stable order.
+std::span<const SyscallInfo> covered_syscalls();
+
+// Lookup by number / name; nullptr when not covered.
+const SyscallInfo* find_syscall(uint32_t nr);
+const SyscallInfo* find_syscall(std::string_view name);
+
+// The event class of one occurrence (open flags decide for opens).
+std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags);
+
+}  // namespace c2audit
