@@ -5,7 +5,8 @@
  * destroys). sys_exit: build one record with the return value, credentials
  * and absolute paths in per-CPU scratch and hand it to the ring buffer; count
  * it per CPU when it cannot be handed over. sched_process_exec: forget the
- * cached executable path. What the argument roles of each syscall are comes
+ * cached executable path. sched_process_exit: drop exec state of a task that
+ * died mid-exec. What the argument roles of each syscall are comes
  * from user space (syscall_specs), so this file has no per-syscall code. */
 #include "vmlinux.h"
 
@@ -337,5 +338,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
   if (state) {
     state->exe_len = 0;
   }
+  return 0;
+}
+
+/* A task that dies inside exec never reaches sys_exit: drop what exec saved. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_task_exit, struct task_struct *task) {
+  __u32 tid = BPF_CORE_READ(task, pid);
+  bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;
 }

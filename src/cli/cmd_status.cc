@@ -1,11 +1,63 @@
-// c2audit status: placeholder until the control socket lands.
+// c2audit status: asks the running daemon, over its control socket, how it is
+// doing: events per second, recorded, lost, ring buffer fill, trail position.
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "control/control_protocol.h"
+#include "control/control_server.h"
 
 namespace c2audit::cli {
+namespace {
+
+struct StatusArgs {
+  std::string socket = kDefaultControlSocket;
+  bool json = false;
+};
+
+void print_human(const nlohmann::json& s) {
+  std::printf("c2auditd pid %d, up %.0f s, auditing: %s\n", s.value("pid", 0),
+              s.value("uptime_s", 0.0), s.value("mode", "").c_str());
+  std::printf("trail      %s (segment %s, last seq %lu)\n", s.value("trail", "").c_str(),
+              s.value("active_segment", "").c_str(), s.value("last_seq", 0ul));
+  std::printf("events     %.0f/s, %lu received, %lu recorded, %lu not selected\n",
+              s.value("events_per_s", 0.0), s.value("events_received", 0ul),
+              s.value("events_recorded", 0ul), s.value("events_not_selected", 0ul));
+  std::printf("lost       %lu\n", s.value("lost", 0ul));
+  std::printf("ring       %.1f%% full (%lu of %lu bytes)\n", s.value("ring_fill_percent", 0.0),
+              s.value("ring_fill_bytes", 0ul), s.value("ring_bytes", 0ul));
+}
+
+int run_status(const StatusArgs& args) {
+  auto reply = control_request(args.socket, "status");
+  if (!reply) {
+    std::fprintf(stderr, "c2audit status: %s\n", reply.error().message.c_str());
+    return 1;
+  }
+  auto status = nlohmann::json::parse(*reply, nullptr, false);
+  if (status.is_discarded() || !status.is_object()) {
+    std::fprintf(stderr, "c2audit status: %s: unreadable reply from c2auditd\n",
+                 args.socket.c_str());
+    return 1;
+  }
+  if (args.json) {
+    std::printf("%s\n", status.dump().c_str());
+  } else {
+    print_human(status);
+  }
+  return 0;
+}
+
+}  // namespace
 
 void add_status_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<StatusArgs>();
   auto* cmd = app.add_subcommand("status", "Show the running daemon's status");
-  cmd->callback([&exit_code] { exit_code = 1; });
+  cmd->add_option("--socket", args->socket, "Control socket of the daemon")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print the status as one JSON object");
+  cmd->callback([args, &exit_code] { exit_code = run_status(*args); });
 }
 
 }  // namespace c2audit::cli

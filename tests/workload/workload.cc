@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/timex.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -311,6 +312,8 @@ void administration() {
          sys(SYS_clock_settime, 4242, reinterpret_cast<long>(&ts)), "");
   timex tx{};
   expect("adjtimex", "admin.time", sys(SYS_adjtimex, reinterpret_cast<long>(&tx)), "");
+  expect("clock_adjtime", "admin.time",
+         sys(SYS_clock_adjtime, 4242, reinterpret_cast<long>(&tx)), "");
   expect("reboot", "admin.reboot", sys(SYS_reboot, 0, 0, 0, 0), "");  // bad magic: EINVAL
   expect("init_module", "admin.module", sys(SYS_init_module, 0, 0, str(std::string(""))), "");
   expect("finit_module", "admin.module", sys(SYS_finit_module, -1, str(std::string("")), 0), "");

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds c2audit and runs the whole suite: unit tests (also under ASan+UBSan)
+# and the root tests, which load the real BPF sensor and run the real daemon.
+# Fails if the root tests did not all run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ $(id -u) -ne 0 ]]; then
+  echo "test.sh: run as root (the root tests load BPF programs)" >&2
+  exit 1
+fi
+scripts/install-deps.sh
+scripts/build.sh
+
+echo "== unit tests under ASan+UBSan"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DC2AUDIT_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)" --target c2audit_unit_tests
+build-asan/tests/c2audit_unit_tests --gtest_brief=1
+
+root_tests=$(cd build && ctest -N -L root | sed -n 's/^Total Tests: //p')
+if [[ -z "$root_tests" || "$root_tests" -eq 0 ]]; then
+  echo "test.sh: no root tests were found; refusing to pass without them" >&2
+  exit 1
+fi
+
+echo "== all tests (unit + $root_tests root)"
+cd build
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+C2AUDIT_REQUIRE_ROOT_TESTS=1 ctest --output-on-failure 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if grep -q "Skipped" "$log"; then
+  echo "test.sh: some tests were skipped; root tests must run here" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,102 @@
+// Every covered syscall, performed for real by the workload (successes and
+// failures, relative and absolute names, root and another uid), must appear
+// exactly once in the trail with the right class, path, result, pid and uid.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <set>
+#include <string>
+
+#include "harness.h"
+#include "pipeline/syscall_table.h"
+
+namespace c2audit::test {
+namespace {
+
+bool same_object(const nlohmann::json& rec, const nlohmann::json& want) {
+  if (rec.value("event", "") != want["event"] || rec.value("pid", 0) != want["pid"]) return false;
+  if (want.contains("path") && rec.value("path", "") != want["path"]) return false;
+  if (want.contains("addr") && rec.value("addr", "") != want["addr"]) return false;
+  return true;
+}
+
+std::string describe(const nlohmann::json& want) { return want.dump(); }
+
+class CoverageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    C2AUDIT_REQUIRE_ROOT();
+    trail_ = dir_.path() / "trail";
+    socket_ = dir_.path() / "control.sock";
+    DaemonProcess daemon(trail_, socket_);
+    ASSERT_TRUE(daemon.ready()) << "c2auditd did not start; see " << daemon.stderr_path();
+    auto run = run_process({workload_path(), (dir_.path() / "work").native()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    expected_ = parse_json_lines(run.out);
+    ASSERT_EQ(daemon.stop(), 0);
+    records_ = search_json(trail_);
+  }
+
+  TempDir dir_;
+  std::filesystem::path trail_, socket_;
+  std::vector<nlohmann::json> expected_, records_;
+};
+
+TEST_F(CoverageTest, EachOperationIsRecordedExactlyOnceWithItsDetails) {
+  ASSERT_FALSE(expected_.empty());
+  for (const auto& want : expected_) {
+    std::vector<nlohmann::json> found;
+    for (const auto& rec : records_) {
+      if (same_object(rec, want)) found.push_back(rec);
+    }
+    ASSERT_EQ(found.size(), 1u) << describe(want);
+    const auto& rec = found.front();
+    EXPECT_EQ(rec["class"], want["class"]) << describe(want);
+    EXPECT_EQ(rec["result"], want["result"]) << describe(want);
+    EXPECT_EQ(rec.value("errno", ""), want.value("errno", "")) << describe(want);
+    EXPECT_EQ(rec["uid"], want["uid"]) << describe(want);
+    EXPECT_EQ(rec.value("path2", ""), want.value("path2", "")) << describe(want);
+    if (want.contains("port")) EXPECT_EQ(rec.value("port", -1), want["port"]) << describe(want);
+    EXPECT_FALSE(rec.value("path_unresolved", false)) << describe(want);
+    for (const char* field : {"time", "seq", "tid", "ppid", "euid", "auid", "ses", "comm", "exe",
+                              "user", "objective", "criticality"}) {
+      EXPECT_TRUE(rec.contains(field)) << field << " missing: " << rec.dump();
+    }
+  }
+}
+
+TEST_F(CoverageTest, WorkloadExercisesEveryCoveredSyscall) {
+  std::set<std::string> exercised;
+  for (const auto& want : expected_) exercised.insert(want["event"].get<std::string>());
+  for (const auto& info : covered_syscalls()) {
+    EXPECT_TRUE(exercised.count(std::string(info.name))) << info.name << " not exercised";
+  }
+}
+
+TEST_F(CoverageTest, ExecRecordsCarryArgvAndTheNewExecutable) {
+  bool seen = false;
+  for (const auto& rec : records_) {
+    if (rec.value("event", "") != "execve" || rec.value("result", "") != "success") continue;
+    if (!rec.contains("argv") || rec["argv"].size() < 2 || rec["argv"][1] != "--c2audit-arg") {
+      continue;
+    }
+    seen = true;
+    EXPECT_EQ(rec["argv"][0], "true");
+    EXPECT_EQ(rec["exe"], "/usr/bin/true");
+    EXPECT_EQ(rec["comm"], "true");
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(CoverageTest, SequenceIsStrictlyIncreasingAndNothingWasLost) {
+  uint64_t last = 0;
+  for (const auto& rec : records_) {
+    uint64_t seq = rec["seq"];
+    EXPECT_GT(seq, last);
+    last = seq;
+    EXPECT_NE(rec["event"], "lost") << rec.dump();
+  }
+}
+
+}  // namespace
+}  // namespace c2audit::test

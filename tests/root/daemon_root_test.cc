@@ -1,0 +1,180 @@
+// The daemon's own behaviour: it never audits itself, serves status, keeps
+// the sequence across a crash, and refuses bad input clearly.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "control/control_server.h"
+#include "harness.h"
+
+namespace c2audit::test {
+namespace {
+
+bool is_syscall_record(const nlohmann::json& rec) {
+  const std::string event = rec.value("event", "");
+  return event != "daemon" && event != "config" && event != "lost";
+}
+
+TEST(DaemonTest, DoesNotAuditItself) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  DaemonProcess daemon(trail, dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  pid_t daemon_pid = daemon.pid();
+  // Make the daemon accept, read and write: all of it covered syscalls.
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(control_request(dir.path() / "control.sock", "status"));
+  auto other = run_process({"/usr/bin/cat", "/etc/hostname"});
+  ASSERT_EQ(other.exit_code, 0);
+  ASSERT_EQ(daemon.stop(), 0);
+
+  auto records = search_json(trail);
+  size_t own = 0, others = 0;
+  for (const auto& rec : records) {
+    if (!is_syscall_record(rec)) continue;
+    if (rec.value("pid", 0) == daemon_pid) ++own;
+    if (rec.value("path", "") == "/etc/hostname" && rec.value("comm", "") == "cat") ++others;
+  }
+  EXPECT_EQ(own, 0u);
+  EXPECT_EQ(others, 1u);  // the sensor was live while the daemon was busy
+}
+
+TEST(DaemonTest, StatusReportsCountersOverTheControlSocket) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto socket = dir.path() / "control.sock";
+  DaemonProcess daemon(dir.path() / "trail", socket);
+  ASSERT_TRUE(daemon.ready());
+  run_process({"/usr/bin/cat", "/etc/hostname"});
+  auto status = run_process({c2audit_path(), "status", "--socket", socket.native(), "--json"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  auto j = nlohmann::json::parse(status.out);
+  EXPECT_EQ(j["pid"], daemon.pid());
+  EXPECT_EQ(j["lost"], 0);
+  EXPECT_GT(j["ring_bytes"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(j.contains("events_per_s"));
+  EXPECT_TRUE(j.contains("ring_fill_percent"));
+  auto human = run_process({c2audit_path(), "status", "--socket", socket.native()});
+  EXPECT_EQ(human.exit_code, 0);
+  EXPECT_NE(human.out.find("lost"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(socket).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(DaemonTest, RestartAfterKillContinuesTheSequence) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  {
+    DaemonProcess first(trail, dir.path() / "a.sock");
+    ASSERT_TRUE(first.ready());
+    run_process({"/usr/bin/cat", "/etc/hostname"});
+    first.kill_hard();
+  }
+  auto before = search_json(trail);
+  ASSERT_FALSE(before.empty());
+  {
+    DaemonProcess second(trail, dir.path() / "b.sock");
+    ASSERT_TRUE(second.ready());
+    run_process({"/usr/bin/cat", "/etc/hostname"});
+    ASSERT_EQ(second.stop(), 0);
+  }
+  auto after = search_json(trail);
+  ASSERT_GT(after.size(), before.size());
+  uint64_t last = 0;
+  for (const auto& rec : after) {
+    EXPECT_GT(rec["seq"].get<uint64_t>(), last);
+    last = rec["seq"];
+  }
+  EXPECT_EQ(after[before.size()]["event"], "daemon");  // the restart says so
+}
+
+TEST(DaemonTest, SecondDaemonOnTheSameTrailIsRefused) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  DaemonProcess first(dir.path() / "trail", dir.path() / "a.sock");
+  ASSERT_TRUE(first.ready());
+  auto second = run_process({c2auditd_path(), "--trail", (dir.path() / "trail").native(),
+                             "--control-socket", (dir.path() / "b.sock").native(), "--quiet"});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.err.find("another c2auditd"), std::string::npos) << second.err;
+}
+
+TEST(BadInputTest, UnknownFlagIsRejected) {
+  auto r = run_process({c2auditd_path(), "--no-such-flag"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
+  auto s = run_process({c2audit_path(), "search", "--no-such-flag"});
+  EXPECT_NE(s.exit_code, 0);
+}
+
+TEST(BadInputTest, UnusableTrailDirectoryIsNamed) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto file = dir.path() / "not-a-dir";
+  std::ofstream(file) << "x";
+  auto r = run_process({c2auditd_path(), "--trail", file.native(), "--control-socket",
+                        (dir.path() / "c.sock").native(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(file.native()), std::string::npos) << r.err;
+  auto s = run_process({c2audit_path(), "search", "--trail", (dir.path() / "missing").native()});
+  EXPECT_NE(s.exit_code, 0);
+  EXPECT_NE(s.err.find("missing"), std::string::npos) << s.err;
+}
+
+TEST(BadInputTest, WithoutRootTheDaemonSaysSo) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(99);
+    int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDERR_FILENO);
+    execl(c2auditd_path().c_str(), "c2auditd", "--trail", "/tmp/c2audit-never", nullptr);
+    _exit(98);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/c2audit-never"));
+}
+
+TEST(BadInputTest, CorruptSegmentIsReportedWithFileAndOffset) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  {
+    DaemonProcess daemon(trail, dir.path() / "c.sock");
+    ASSERT_TRUE(daemon.ready());
+    for (int i = 0; i < 5; ++i) run_process({"/usr/bin/cat", "/etc/hostname"});
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  std::filesystem::path segment;
+  for (const auto& e : std::filesystem::directory_iterator(trail)) {
+    if (e.path().extension() == ".c2a") segment = e.path();
+  }
+  ASSERT_FALSE(segment.empty());
+  auto size = std::filesystem::file_size(segment);
+  {
+    std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    c = static_cast<char>(c ^ 0x5a);
+    f.write(&c, 1);
+  }
+  auto r = run_process({c2audit_path(), "search", "--trail", trail.native()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(segment.filename().native()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("offset"), std::string::npos) << r.err;
+  EXPECT_EQ(std::filesystem::file_size(segment), size);  // nothing rewritten
+}
+
+}  // namespace
+}  // namespace c2audit::test

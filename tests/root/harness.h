@@ -1,0 +1,78 @@
+// Test harness for the root tests: runs the real c2auditd, c2audit and
+// workload binaries built beside the tests, on temporary directories.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace c2audit::test {
+
+// Skips (or, with C2AUDIT_REQUIRE_ROOT_TESTS=1 as in CI, fails) when not root.
+#define C2AUDIT_REQUIRE_ROOT()                                                   \
+  do {                                                                           \
+    if (::geteuid() != 0) {                                                      \
+      if (std::getenv("C2AUDIT_REQUIRE_ROOT_TESTS")) FAIL() << "needs root";     \
+      GTEST_SKIP() << "needs root and BPF";                                      \
+    }                                                                            \
+  } while (0)
+
+// A fresh directory, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs argv to completion, capturing stdout and stderr.
+ProcessResult run_process(const std::vector<std::string>& argv);
+
+// A c2auditd started on its own trail and control socket; stopped (SIGTERM)
+// on destruction if still running.
+class DaemonProcess {
+ public:
+  DaemonProcess(const std::filesystem::path& trail, const std::filesystem::path& socket,
+                std::vector<std::string> extra_args = {"--all"});
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  bool ready() const { return ready_; }
+  // SIGTERM and wait; returns the exit status (-1 if it died by a signal).
+  int stop();
+  // SIGKILL and wait: a crash.
+  void kill_hard();
+  const std::string& stderr_path() const { return stderr_path_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool ready_ = false;
+  std::string stderr_path_;
+};
+
+std::string c2auditd_path();
+std::string c2audit_path();
+std::string workload_path();
+
+// `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
+std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
+                                        const std::vector<std::string>& extra = {});
+
+// Parses JSON lines (e.g. the workload's expectations).
+std::vector<nlohmann::json> parse_json_lines(const std::string& text);
+
+}  // namespace c2audit::test

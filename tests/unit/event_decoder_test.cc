@@ -1,0 +1,142 @@
+// Decoding raw sensor records built here the way the BPF side lays them out.
+#include "pipeline/event_decoder.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/syscall.h>
+
+#include <array>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "c2audit/wire.h"
+
+namespace c2audit {
+namespace {
+
+// Builds a record: header plus the given fields in enum order.
+std::vector<uint8_t> raw_event(c2a_event ev, const std::array<std::string, C2A_F_COUNT>& fields) {
+  std::string payload;
+  for (int f = 0; f < C2A_F_COUNT; ++f) {
+    ev.len[f] = fields[f].size();
+    payload += fields[f];
+  }
+  ev.kind = C2A_KIND_SYSCALL;
+  ev.size = sizeof(ev) + payload.size();
+  std::vector<uint8_t> out(sizeof(ev));
+  std::memcpy(out.data(), &ev, sizeof(ev));
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+c2a_event base_event(uint32_t nr, int64_t ret) {
+  c2a_event ev{};
+  ev.syscall_nr = nr;
+  ev.ret = ret;
+  ev.pid = 10;
+  ev.tid = 11;
+  ev.uid = 1000;
+  ev.auid = 1000;
+  std::strcpy(ev.comm, "cat");
+  return ev;
+}
+
+class DecoderTest : public ::testing::Test {
+ protected:
+  BootToWallClock clock_;
+  EventDecoder decoder_{clock_};
+  AuditRecord rec_;
+};
+
+TEST_F(DecoderTest, SuccessfulOpenUsesTheOpenedObject) {
+  auto ev = base_event(SYS_openat, 3);
+  ev.open_flags = O_RDONLY;
+  auto raw = raw_event(ev, {"link", "/home/u", "/real/target", "", "", "", "", "/usr/bin/cat"});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_EQ(rec_.event, "openat");
+  EXPECT_EQ(rec_.event_class, "file.read");
+  EXPECT_TRUE(rec_.success);
+  EXPECT_EQ(rec_.path, "/real/target");
+  EXPECT_EQ(rec_.exe, "/usr/bin/cat");
+  EXPECT_EQ(rec_.comm, "cat");
+}
+
+TEST_F(DecoderTest, FailedOpenResolvesTheNameAgainstItsBase) {
+  auto ev = base_event(SYS_openat, -ENOENT);
+  ev.open_flags = O_WRONLY | O_CREAT;
+  auto raw = raw_event(ev, {"../x/./f", "/home/u", "", "", "", "", "", ""});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_FALSE(rec_.success);
+  EXPECT_EQ(rec_.errno_name, "ENOENT");
+  EXPECT_EQ(rec_.event_class, "file.create");
+  EXPECT_EQ(rec_.path, "/home/x/f");
+  EXPECT_FALSE(rec_.path_unresolved);
+}
+
+TEST_F(DecoderTest, UnknownBaseKeepsTheCallersStringMarkedUnresolved) {
+  auto ev = base_event(SYS_unlink, 0);
+  ev.status = C2A_ST_DIR1_CUT;
+  auto raw = raw_event(ev, {"rel/name", "/partial", "", "", "", "", "", ""});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_EQ(rec_.path, "rel/name");
+  EXPECT_TRUE(rec_.path_unresolved);
+}
+
+TEST_F(DecoderTest, OpenClassFollowsFlags) {
+  for (auto [flags, cls] : {std::pair{O_RDONLY, "file.read"}, {O_RDWR, "file.write"},
+                            {O_RDONLY | O_TRUNC, "file.write"}, {O_WRONLY | O_CREAT, "file.create"}}) {
+    auto ev = base_event(SYS_open, 3);
+    ev.open_flags = flags;
+    auto raw = raw_event(ev, {"/f", "", "/f", "", "", "", "", ""});
+    ASSERT_TRUE(decoder_.decode(raw, rec_));
+    EXPECT_EQ(rec_.event_class, cls) << flags;
+  }
+}
+
+TEST_F(DecoderTest, SymlinkTargetIsKeptLiterally) {
+  auto ev = base_event(SYS_symlink, 0);
+  auto raw = raw_event(ev, {"newlink", "/d", "", "target/x", "/d", "", "", ""});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_EQ(rec_.path, "/d/newlink");
+  EXPECT_EQ(rec_.path2, "target/x");
+}
+
+TEST_F(DecoderTest, ExecCarriesArgv) {
+  auto ev = base_event(SYS_execve, 0);
+  std::string argv("ls\0-l\0/tmp\0", 10);
+  auto raw = raw_event(ev, {"/bin/ls", "", "", "", "", argv, "", "/usr/bin/ls"});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_EQ(rec_.event_class, "process.exec");
+  EXPECT_EQ(rec_.argv, (std::vector<std::string>{"ls", "-l", "/tmp"}));
+}
+
+TEST_F(DecoderTest, InetPeerAddress) {
+  auto ev = base_event(SYS_connect, 0);
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(443);
+  in.sin_addr.s_addr = htonl(0x7f000001);
+  std::string sa(reinterpret_cast<const char*>(&in), sizeof(in));
+  auto raw = raw_event(ev, {"", "", "", "", "", "", sa, ""});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  EXPECT_EQ(rec_.event_class, "net.connect");
+  EXPECT_EQ(rec_.addr, "127.0.0.1");
+  EXPECT_EQ(rec_.port, 443);
+}
+
+TEST_F(DecoderTest, MalformedRecordsAreRejected) {
+  auto ev = base_event(SYS_openat, 0);
+  auto raw = raw_event(ev, {"/f", "", "", "", "", "", "", ""});
+  raw.pop_back();  // a field now overruns the record
+  EXPECT_FALSE(decoder_.decode(raw, rec_));
+  std::vector<uint8_t> tiny(8);
+  EXPECT_FALSE(decoder_.decode(tiny, rec_));
+  auto unknown = raw_event(base_event(9999 % C2A_SYSCALL_SLOTS, 0), {});
+  EXPECT_FALSE(decoder_.decode(unknown, rec_));
+}
+
+}  // namespace
+}  // namespace c2audit

@@ -1,0 +1,59 @@
+#include "policy/objective_set.h"
+
+#include <sys/syscall.h>
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace c2audit {
+namespace {
+
+AuditRecord file_event(const std::string& cls, const std::string& path, bool success = true,
+                       const std::string& err = "") {
+  AuditRecord rec;
+  rec.event = "openat";
+  rec.event_class = cls;
+  rec.path = path;
+  rec.success = success;
+  rec.errno_name = err;
+  return rec;
+}
+
+TEST(DefaultObjectives, SelectTheC2Baseline) {
+  auto set = ObjectiveSet::defaults();
+  auto name = [&](const AuditRecord& r) {
+    const Objective* o = set.match(r);
+    return o ? o->name : std::string("-");
+  };
+  EXPECT_EQ(name(file_event("file.read", "/etc/shadow")), "credential-store-read");
+  EXPECT_EQ(name(file_event("file.write", "/etc/passwd")), "system-file-change");
+  EXPECT_EQ(name(file_event("file.read", "/etc/passwd")), "-");
+  EXPECT_EQ(name(file_event("file.write", "/etcetera/x")), "-");  // prefix ends at a '/'
+  EXPECT_EQ(name(file_event("file.write", "/home/u/notes")), "-");
+  EXPECT_EQ(name(file_event("file.read", "/home/u/x", false, "EACCES")), "access-denied");
+  EXPECT_EQ(name(file_event("file.read", "/home/u/x", false, "ENOENT")), "-");
+  EXPECT_EQ(name(file_event("process.exec", "/usr/bin/id")), "program-execution");
+  EXPECT_EQ(name(file_event("admin.module", "")), "system-administration");
+  EXPECT_EQ(set.match(file_event("admin.module", ""))->criticality, "critical");
+}
+
+TEST(DefaultObjectives, KernelSelectionCoversWhatTheyNeed) {
+  auto nrs = ObjectiveSet::defaults().selected_syscalls();
+  auto has = [&](uint32_t nr) { return std::find(nrs.begin(), nrs.end(), nr) != nrs.end(); };
+  EXPECT_TRUE(has(SYS_openat));
+  EXPECT_TRUE(has(SYS_execve));
+  EXPECT_TRUE(has(SYS_setuid));
+  EXPECT_TRUE(has(SYS_bind));
+  EXPECT_FALSE(has(SYS_connect));  // not in the baseline
+}
+
+TEST(AuditAll, MatchesEveryClass) {
+  auto set = ObjectiveSet::audit_all();
+  for (auto cls : {"file.read", "net.connect", "priv.change", "admin.time", "process.exec"}) {
+    EXPECT_NE(set.match(file_event(cls, "/x")), nullptr) << cls;
+  }
+}
+
+}  // namespace
+}  // namespace c2audit
