@@ -26,7 +26,7 @@ constexpr c2a_syscall_spec exec_spec(uint8_t name, uint8_t dirfd) {
   return {C2A_SPEC_EXEC, name, dirfd, N, N, N, N, N};
 }
 constexpr c2a_syscall_spec socket_spec(uint8_t addr, uint8_t extra = 0) {
-  return {extra, N, N, N, N, 0, N, addr};
+  return {extra, N, N, N, N, N, N, addr};  // a socket fd has no path worth naming
 }
 constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N}; }
 
