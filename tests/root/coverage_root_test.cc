@@ -56,7 +56,9 @@ TEST_F(CoverageTest, EachOperationIsRecordedExactlyOnceWithItsDetails) {
     EXPECT_EQ(rec.value("errno", ""), want.value("errno", "")) << describe(want);
     EXPECT_EQ(rec["uid"], want["uid"]) << describe(want);
     EXPECT_EQ(rec.value("path2", ""), want.value("path2", "")) << describe(want);
-    if (want.contains("port")) EXPECT_EQ(rec.value("port", -1), want["port"]) << describe(want);
+    if (want.contains("port")) {
+      EXPECT_EQ(rec.value("port", -1), want["port"]) << describe(want);
+    }
     EXPECT_FALSE(rec.value("path_unresolved", false)) << describe(want);
     for (const char* field : {"time", "seq", "tid", "ppid", "euid", "auid", "ses", "comm", "exe",
                               "user", "objective", "criticality"}) {
