@@ -8,11 +8,13 @@ set(C2AUDIT_VMLINUX_BTF /sys/kernel/btf/vmlinux CACHE FILEPATH "Kernel BTF to ge
 set(BPF_GEN_DIR ${CMAKE_BINARY_DIR}/bpf-gen)
 file(MAKE_DIRECTORY ${BPF_GEN_DIR})
 
+# A custom command's output is only visible to targets in the same directory,
+# so vmlinux.h gets a target of its own that every skeleton depends on.
 add_custom_command(
   OUTPUT ${BPF_GEN_DIR}/vmlinux.h
   COMMAND ${BPFTOOL} btf dump file ${C2AUDIT_VMLINUX_BTF} format c > ${BPF_GEN_DIR}/vmlinux.h
-  DEPENDS ${C2AUDIT_VMLINUX_BTF}
   COMMENT "Generating vmlinux.h from ${C2AUDIT_VMLINUX_BTF}")
+add_custom_target(vmlinux_h DEPENDS ${BPF_GEN_DIR}/vmlinux.h)
 
 # bpf_skeleton(<name> <source.bpf.c> [headers...]) -> ${BPF_GEN_DIR}/<name>.skel.h
 function(bpf_skeleton name source)
@@ -23,7 +25,7 @@ function(bpf_skeleton name source)
     COMMAND ${CLANG_BPF} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror
             -I${BPF_GEN_DIR} -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_CURRENT_SOURCE_DIR}
             -c ${source} -o ${obj}
-    DEPENDS ${source} ${ARGN} ${BPF_GEN_DIR}/vmlinux.h ${CMAKE_SOURCE_DIR}/include/c2audit/wire.h
+    DEPENDS ${source} ${ARGN} vmlinux_h ${CMAKE_SOURCE_DIR}/include/c2audit/wire.h
     COMMENT "Compiling BPF ${name}")
   add_custom_command(
     OUTPUT ${skel}
@@ -31,4 +33,5 @@ function(bpf_skeleton name source)
     DEPENDS ${obj}
     COMMENT "Generating BPF skeleton ${name}")
   add_custom_target(${name}_skel DEPENDS ${skel})
+  add_dependencies(${name}_skel vmlinux_h)
 endfunction()

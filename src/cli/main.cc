@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help is a success; any other parse failure is bad usage (exit 2).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return exit_code;
 }

@@ -26,9 +26,11 @@ std::vector<uint8_t> raw_event(c2a_event ev, const std::array<std::string, C2A_F
   }
   ev.kind = C2A_KIND_SYSCALL;
   ev.size = sizeof(ev) + payload.size();
-  std::vector<uint8_t> out(sizeof(ev));
+  // One buffer sized up front: g++ 12 warns (array-bounds) about insert()
+  // growing a vector that was just memcpy'd into.
+  std::vector<uint8_t> out(sizeof(ev) + payload.size());
   std::memcpy(out.data(), &ev, sizeof(ev));
-  out.insert(out.end(), payload.begin(), payload.end());
+  std::memcpy(out.data() + sizeof(ev), payload.data(), payload.size());
   return out;
 }
 
