@@ -1,8 +1,15 @@
 // On-disk layout of one trail segment. Shared by writer and reader.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
+
+#include "common/result.h"
 
 namespace c2audit {
 
@@ -16,9 +23,9 @@ inline constexpr uint32_t kMaxFramePayload = 1u << 20;  // sanity bound on a fra
 struct SegmentHeader {
   char magic[8];
   uint32_t version;
-  uint32_t header_size;   // sizeof(SegmentHeader), so later versions can grow it
-  uint64_t first_seq;     // seq of the first record this segment holds
-  int64_t created_ns;     // wall clock when the segment was opened
+  uint32_t header_size;  // sizeof(SegmentHeader), so later versions can grow it
+  uint64_t first_seq;    // seq of the first record this segment holds
+  int64_t created_ns;    // wall clock when the segment was opened
 };
 static_assert(sizeof(SegmentHeader) == 32);
 
@@ -29,7 +36,68 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 8);
 
+inline constexpr size_t kSegmentSeqDigits = 20;  // enough for any uint64_t
+// Largest header_size a reader accepts; later versions may grow the header.
+inline constexpr uint32_t kMaxSegmentHeaderSize = 4096;
+
 // "segment-00000000000000000001.c2a"
 std::string segment_file_name(uint64_t first_seq);
+
+// The first seq a segment file name stands for, or nullopt if `name` is not
+// exactly prefix + 20 digits + suffix (such files are not part of the trail).
+std::optional<uint64_t> parse_segment_file_name(const std::string& name);
+
+// One segment file of a trail directory.
+struct SegmentFile {
+  std::filesystem::path path;
+  uint64_t first_seq = 0;  // from the file name
+};
+
+// Segment files of `dir`, sorted by first seq. Files whose names do not match
+// the segment pattern are ignored (e.g. the daemon's .lock); a matching name
+// that is not a regular file is an error. Fails if `dir` cannot be listed.
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
+
+// The on-disk bytes of a segment header (little-endian).
+std::string encode_segment_header(uint64_t first_seq, int64_t created_ns);
+
+// Parses and validates the header at the start of `bytes` (the file's
+// beginning, at least sizeof(SegmentHeader) bytes for success): magic, version,
+// header size (frames start at header_size, which must fit in file_size), and
+// first_seq against `expected_first_seq` from the file name. Errors say what is
+// wrong, without the file name.
+Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint64_t file_size,
+                                            uint64_t expected_first_seq);
+
+// Reads and validates the header of one segment file; errors are "<path>: ...".
+Result<SegmentHeader> read_segment_header(const SegmentFile& segment);
+
+// Reads the whole file at `path` into `out` (reusing its capacity). Errors are
+// "<path>: <strerror>".
+Result<void> read_segment_bytes(const std::filesystem::path& path, std::vector<uint8_t>& out);
+
+// Appends a frame header for `payload` to `out`.
+void encode_frame_header(std::span<const uint8_t> payload, std::string& out);
+
+// What is found at one offset of a segment image.
+enum class FrameStatus {
+  complete,  // a whole frame with a matching crc
+  end,       // offset is exactly the end of the data
+  torn,      // an incomplete last frame: what a crash mid-write leaves behind
+  corrupt,   // damage that a crash cannot explain
+};
+
+struct FrameScan {
+  FrameStatus status = FrameStatus::end;
+  std::span<const uint8_t> payload;  // when complete
+  size_t next_offset = 0;            // when complete: where the next frame starts
+  std::string problem;               // when torn or corrupt
+};
+
+// Examines the frame at `offset` of `segment` (the whole file's bytes). A frame
+// whose header or payload runs past the end, whose crc fails while it is the
+// last frame, or a zero-filled tail, is torn; an over-limit length, an empty
+// frame, or a bad crc with more data after it is corrupt.
+FrameScan scan_frame(std::span<const uint8_t> segment, size_t offset);
 
 }  // namespace c2audit

@@ -1,0 +1,201 @@
+#include "trail/segment_format.h"
+
+#include <endian.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/file_descriptor.h"
+
+namespace c2audit {
+namespace {
+
+std::string errno_message(const std::filesystem::path& path) {
+  return fmt::format("{}: {}", path.native(), std::strerror(errno));
+}
+
+template <typename T>
+T load_le(std::span<const uint8_t> bytes, size_t offset) {
+  T v;
+  std::memcpy(&v, bytes.data() + offset, sizeof(v));
+  if constexpr (sizeof(T) == sizeof(uint32_t)) return le32toh(v);
+  if constexpr (sizeof(T) == sizeof(uint64_t)) return le64toh(v);
+}
+
+void append_u32(std::string& out, uint32_t v) {
+  v = htole32(v);
+  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void append_u64(std::string& out, uint64_t v) {
+  v = htole64(v);
+  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+bool all_zero(std::span<const uint8_t> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+}
+
+uint32_t crc_of(std::span<const uint8_t> payload) {
+  return static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), payload.data(), static_cast<uInt>(payload.size())));
+}
+
+FrameScan torn(std::string problem) {
+  return FrameScan{FrameStatus::torn, {}, 0, std::move(problem)};
+}
+
+FrameScan corrupt(std::string problem) {
+  return FrameScan{FrameStatus::corrupt, {}, 0, std::move(problem)};
+}
+
+}  // namespace
+
+std::string segment_file_name(uint64_t first_seq) {
+  return fmt::format("{}{:0{}}{}", kSegmentPrefix, first_seq, kSegmentSeqDigits, kSegmentSuffix);
+}
+
+std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
+  const std::string prefix = kSegmentPrefix;
+  const std::string suffix = kSegmentSuffix;
+  if (name.size() != prefix.size() + kSegmentSeqDigits + suffix.size() ||
+      !name.starts_with(prefix) || !name.ends_with(suffix)) {
+    return std::nullopt;
+  }
+  std::string digits = name.substr(prefix.size(), kSegmentSeqDigits);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  errno = 0;
+  unsigned long long seq = std::strtoull(digits.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;  // 20 digits can exceed uint64_t
+  return static_cast<uint64_t>(seq);
+}
+
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) return fail(fmt::format("{}: {}", dir.native(), ec.message()));
+  std::vector<SegmentFile> segments;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    auto first_seq = parse_segment_file_name(it->path().filename().native());
+    if (!first_seq) continue;
+    if (!it->is_regular_file(ec)) {
+      return fail(fmt::format("{}: not a regular file", it->path().native()));
+    }
+    segments.push_back(SegmentFile{it->path(), *first_seq});
+  }
+  if (ec) return fail(fmt::format("{}: {}", dir.native(), ec.message()));
+  std::sort(segments.begin(), segments.end(),
+            [](const SegmentFile& a, const SegmentFile& b) { return a.first_seq < b.first_seq; });
+  return segments;
+}
+
+std::string encode_segment_header(uint64_t first_seq, int64_t created_ns) {
+  std::string out(kSegmentMagic, sizeof(kSegmentMagic));
+  append_u32(out, kSegmentVersion);
+  append_u32(out, sizeof(SegmentHeader));
+  append_u64(out, first_seq);
+  append_u64(out, static_cast<uint64_t>(created_ns));
+  return out;
+}
+
+Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint64_t file_size,
+                                            uint64_t expected_first_seq) {
+  if (bytes.size() < sizeof(SegmentHeader)) {
+    return fail(
+        fmt::format("bad segment header: file is {} bytes, shorter than a header", bytes.size()));
+  }
+  SegmentHeader h{};
+  std::memcpy(h.magic, bytes.data(), sizeof(h.magic));
+  h.version = load_le<uint32_t>(bytes, offsetof(SegmentHeader, version));
+  h.header_size = load_le<uint32_t>(bytes, offsetof(SegmentHeader, header_size));
+  h.first_seq = load_le<uint64_t>(bytes, offsetof(SegmentHeader, first_seq));
+  h.created_ns =
+      static_cast<int64_t>(load_le<uint64_t>(bytes, offsetof(SegmentHeader, created_ns)));
+  if (std::memcmp(h.magic, kSegmentMagic, sizeof(kSegmentMagic)) != 0) {
+    return fail("not a c2audit trail segment (bad magic)");
+  }
+  if (h.version == 0 || h.version > kSegmentVersion) {
+    return fail(fmt::format("unsupported segment version {}", h.version));
+  }
+  if (h.header_size < sizeof(SegmentHeader) || h.header_size > kMaxSegmentHeaderSize ||
+      h.header_size > file_size) {
+    return fail(fmt::format("bad segment header size {}", h.header_size));
+  }
+  if (h.first_seq != expected_first_seq) {
+    return fail(fmt::format("header first seq {} does not match the file name ({})", h.first_seq,
+                            expected_first_seq));
+  }
+  return h;
+}
+
+Result<SegmentHeader> read_segment_header(const SegmentFile& segment) {
+  FileDescriptor fd(::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(segment.path));
+  uint8_t bytes[sizeof(SegmentHeader)];
+  ssize_t n;
+  do {
+    n = ::pread(fd.get(), bytes, sizeof(bytes), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return fail(errno_message(segment.path));
+  auto header = decode_segment_header(std::span<const uint8_t>(bytes, static_cast<size_t>(n)),
+                                      static_cast<uint64_t>(st.st_size), segment.first_seq);
+  if (!header) return tl::unexpected(with_context(segment.path.native(), header.error()));
+  return header;
+}
+
+Result<void> read_segment_bytes(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path));
+  out.resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno_message(path));
+    if (n == 0) break;  // shrank since fstat: keep what is there
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);
+  return {};
+}
+
+void encode_frame_header(std::span<const uint8_t> payload, std::string& out) {
+  append_u32(out, static_cast<uint32_t>(payload.size()));
+  append_u32(out, crc_of(payload));
+}
+
+FrameScan scan_frame(std::span<const uint8_t> segment, size_t offset) {
+  if (offset >= segment.size()) return FrameScan{};
+  size_t left = segment.size() - offset;
+  if (left < sizeof(FrameHeader)) return torn("partial frame header");
+  uint32_t length = load_le<uint32_t>(segment, offset + offsetof(FrameHeader, length));
+  uint32_t crc = load_le<uint32_t>(segment, offset + offsetof(FrameHeader, crc32));
+  if (length == 0) {
+    // A file system may extend a file with zeros when it crashes mid-write.
+    if (all_zero(segment.subspan(offset))) return torn("zero-filled tail");
+    return corrupt("empty frame");
+  }
+  if (length > kMaxFramePayload) {
+    return corrupt(fmt::format("frame length {} exceeds limit {}", length, kMaxFramePayload));
+  }
+  left -= sizeof(FrameHeader);
+  if (length > left) return torn("frame payload past end of file");
+  auto payload = segment.subspan(offset + sizeof(FrameHeader), length);
+  if (crc_of(payload) != crc) {
+    if (length == left) return torn("crc mismatch on the last frame");
+    return corrupt("frame crc mismatch");
+  }
+  return FrameScan{FrameStatus::complete, payload, offset + sizeof(FrameHeader) + length, {}};
+}
+
+}  // namespace c2audit

@@ -1,0 +1,370 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "trail/segment_format.h"
+#include "trail/trail_reader.h"
+#include "trail/trail_writer.h"
+
+namespace c2audit {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
+constexpr uint64_t kSmallSegment = 1024;  // forces many rotations
+constexpr mode_t kPermissionBits = 07777;
+
+std::vector<uint8_t> file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+mode_t permissions(const fs::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & kPermissionBits;
+}
+
+AuditRecord make_record(int i) {
+  AuditRecord rec;
+  rec.time_ns = kBaseTime + i;
+  rec.event = "openat";
+  rec.event_class = "file.read";
+  rec.pid = static_cast<uint32_t>(1000 + i);
+  rec.path = "/etc/file-" + std::to_string(i);
+  rec.argv = {"cat", std::string(static_cast<size_t>(i % 17), 'x')};
+  return rec;
+}
+
+struct ReadBack {
+  std::vector<AuditRecord> records;
+  std::vector<std::string> warnings;
+};
+
+ReadBack read_all(const fs::path& dir) {
+  ReadBack out;
+  auto reader = TrailReader::open(dir);
+  EXPECT_TRUE(reader) << reader.error().message;
+  if (!reader) return out;
+  auto done = reader->for_each([&](const AuditRecord& rec) {
+    out.records.push_back(rec);
+    return true;
+  });
+  EXPECT_TRUE(done) << done.error().message;
+  out.warnings = reader->warnings();
+  return out;
+}
+
+// Offsets of the frames of one segment file, found by walking it.
+std::vector<size_t> frame_offsets(const fs::path& segment) {
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  std::vector<size_t> offsets;
+  for (size_t offset = sizeof(SegmentHeader);;) {
+    FrameScan frame = scan_frame(bytes, offset);
+    if (frame.status != FrameStatus::complete) break;
+    offsets.push_back(offset);
+    offset = frame.next_offset;
+  }
+  return offsets;
+}
+
+class TrailTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::path(testing::TempDir()) / "c2audit-trail-XXXXXX").native();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    base_ = pattern;
+    dir_ = base_ / "trail";
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  TrailWriter open_writer(uint64_t segment_bytes = TrailOptions{}.segment_bytes) {
+    auto writer = TrailWriter::open(TrailOptions{dir_, segment_bytes});
+    EXPECT_TRUE(writer) << writer.error().message;
+    return std::move(*writer);
+  }
+
+  // Appends records first..last (by make_record index) and flushes.
+  void write_range(TrailWriter& writer, int first, int last) {
+    for (int i = first; i <= last; ++i) {
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer.append(rec));
+      EXPECT_EQ(rec.seq, writer.last_seq());
+    }
+    auto ok = writer.flush();
+    ASSERT_TRUE(ok) << ok.error().message;
+  }
+
+  std::vector<fs::path> segments() {
+    auto reader = TrailReader::open(dir_);
+    EXPECT_TRUE(reader) << reader.error().message;
+    return reader ? reader->segments() : std::vector<fs::path>{};
+  }
+
+  fs::path base_;
+  fs::path dir_;
+};
+
+void expect_sequence(const std::vector<AuditRecord>& records, uint64_t first_seq) {
+  for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].seq, first_seq + i);
+}
+
+TEST(SegmentFormat, FileNameRoundTrips) {
+  EXPECT_EQ(segment_file_name(1), "segment-00000000000000000001.c2a");
+  EXPECT_EQ(parse_segment_file_name(segment_file_name(1)), 1u);
+  EXPECT_EQ(parse_segment_file_name(segment_file_name(UINT64_MAX)), UINT64_MAX);
+  EXPECT_FALSE(parse_segment_file_name(".lock"));
+  EXPECT_FALSE(parse_segment_file_name("segment-1.c2a"));
+  EXPECT_FALSE(parse_segment_file_name("segment-0000000000000000000x.c2a"));
+  EXPECT_FALSE(parse_segment_file_name("segment-99999999999999999999.c2a"));  // > UINT64_MAX
+}
+
+TEST_F(TrailTest, WriteReadRoundTrip) {
+  constexpr int kRecords = 2000;
+  {
+    TrailWriter writer = open_writer();
+    EXPECT_EQ(writer.resume().last_seq, 0u);
+    EXPECT_FALSE(writer.resume().torn_tail);
+    write_range(writer, 1, kRecords);
+    ASSERT_TRUE(writer.sync());
+  }
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), static_cast<size_t>(kRecords));
+  EXPECT_TRUE(back.warnings.empty());
+  for (int i = 1; i <= kRecords; ++i) {
+    AuditRecord expected = make_record(i);
+    expected.seq = static_cast<uint64_t>(i);
+    EXPECT_EQ(back.records[static_cast<size_t>(i - 1)], expected);
+  }
+  EXPECT_EQ(segments().size(), 1u);
+}
+
+TEST_F(TrailTest, DestructorFlushes) {
+  {
+    TrailWriter writer = open_writer();
+    AuditRecord rec = make_record(1);
+    ASSERT_TRUE(writer.append(rec));
+  }
+  EXPECT_EQ(read_all(dir_).records.size(), 1u);
+}
+
+TEST_F(TrailTest, SeqContinuesAcrossReopen) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 10);
+  }
+  fs::path first_segment;
+  {
+    TrailWriter writer = open_writer();
+    EXPECT_EQ(writer.resume().last_seq, 10u);
+    EXPECT_EQ(writer.resume().last_time_ns, kBaseTime + 10);
+    EXPECT_FALSE(writer.resume().torn_tail);
+    EXPECT_EQ(writer.last_seq(), 10u);
+    first_segment = writer.active_segment();
+    write_range(writer, 11, 15);
+    EXPECT_EQ(writer.active_segment(), first_segment);  // intact segment is continued
+  }
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), 15u);
+  expect_sequence(back.records, 1);
+  EXPECT_EQ(segments(), std::vector<fs::path>{first_segment});
+}
+
+TEST_F(TrailTest, RotatesIntoSeveralSegmentsInOrder) {
+  constexpr int kRecords = 500;
+  {
+    TrailWriter writer = open_writer(kSmallSegment);
+    // Mix one big flush with many small ones.
+    write_range(writer, 1, kRecords / 2);
+    for (int i = kRecords / 2 + 1; i <= kRecords; ++i) write_range(writer, i, i);
+  }
+  auto files = segments();
+  ASSERT_GT(files.size(), 5u);
+  uint64_t expected_first = 1;
+  for (const auto& file : files) {
+    auto first = parse_segment_file_name(file.filename().native());
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, expected_first) << file;
+    expected_first += frame_offsets(file).size();
+    EXPECT_LT(fs::file_size(file), kSmallSegment + 200) << "rotation is at record boundaries";
+  }
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), static_cast<size_t>(kRecords));
+  expect_sequence(back.records, 1);
+  EXPECT_TRUE(back.warnings.empty());
+
+  TrailWriter reopened = open_writer(kSmallSegment);
+  EXPECT_EQ(reopened.resume().last_seq, static_cast<uint64_t>(kRecords));
+}
+
+TEST_F(TrailTest, TornTailStartsNewSegmentAndKeepsOldFile) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 20);
+  }
+  fs::path torn = segments().at(0);
+  auto offsets = frame_offsets(torn);
+  ASSERT_EQ(offsets.size(), 20u);
+  // Cut the last record in the middle of its payload.
+  ASSERT_EQ(::truncate(torn.c_str(), static_cast<off_t>(offsets.back() + 12)), 0);
+  std::vector<uint8_t> before = file_bytes(torn);
+  {
+    TrailWriter writer = open_writer();
+    EXPECT_TRUE(writer.resume().torn_tail);
+    EXPECT_EQ(writer.resume().torn_segment, torn.filename().native());
+    EXPECT_EQ(writer.resume().last_seq, 19u);
+    EXPECT_EQ(writer.resume().last_time_ns, kBaseTime + 19);
+    write_range(writer, 20, 24);
+    EXPECT_EQ(writer.active_segment().filename(), segment_file_name(20));
+  }
+  EXPECT_EQ(file_bytes(torn), before);
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), 24u);
+  expect_sequence(back.records, 1);
+  ASSERT_EQ(back.warnings.size(), 1u);
+  EXPECT_NE(back.warnings[0].find(torn.native() + ": offset " + std::to_string(offsets.back())),
+            std::string::npos)
+      << back.warnings[0];
+  EXPECT_NE(back.warnings[0].find("torn record"), std::string::npos);
+
+  // The torn segment is no longer the newest: a further reopen is clean.
+  TrailWriter again = open_writer();
+  EXPECT_FALSE(again.resume().torn_tail);
+  EXPECT_EQ(again.resume().last_seq, 24u);
+}
+
+TEST_F(TrailTest, TornFrameHeaderAndBadFinalCrcAreTornToo) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 3);
+  }
+  fs::path segment = segments().at(0);
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  bytes.back() ^= 0xff;  // crc mismatch on the final frame
+  write_bytes(segment, bytes);
+  TrailWriter writer = open_writer();
+  EXPECT_TRUE(writer.resume().torn_tail);
+  EXPECT_EQ(writer.resume().last_seq, 2u);
+}
+
+TEST_F(TrailTest, TornFirstRecordDoesNotReuseItsName) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 1);
+  }
+  fs::path torn = segments().at(0);
+  ASSERT_EQ(::truncate(torn.c_str(), sizeof(SegmentHeader) + sizeof(FrameHeader) / 2), 0);
+  {
+    TrailWriter writer = open_writer();
+    EXPECT_TRUE(writer.resume().torn_tail);
+    EXPECT_EQ(writer.resume().last_seq, 0u);
+    write_range(writer, 2, 2);  // seq 1 was lost in the crash
+  }
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), 1u);
+  EXPECT_EQ(back.records[0].seq, 2u);
+  EXPECT_EQ(back.warnings.size(), 1u);
+}
+
+TEST_F(TrailTest, FlippedByteInMiddleRecordIsAnErrorNamingFileAndOffset) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 10);
+  }
+  fs::path segment = segments().at(0);
+  size_t bad_offset = frame_offsets(segment).at(4);
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  bytes[bad_offset + sizeof(FrameHeader) + 3] ^= 0x01;
+  write_bytes(segment, bytes);
+
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader);
+  size_t seen = 0;
+  auto done = reader->for_each([&](const AuditRecord&) { return ++seen, true; });
+  ASSERT_FALSE(done);
+  EXPECT_EQ(seen, 4u);
+  EXPECT_NE(done.error().message.find(segment.native() + ": offset " + std::to_string(bad_offset)),
+            std::string::npos)
+      << done.error().message;
+  EXPECT_NE(done.error().message.find("crc"), std::string::npos);
+
+  auto writer = TrailWriter::open(TrailOptions{dir_});
+  ASSERT_FALSE(writer);
+  EXPECT_NE(writer.error().message.find(segment.native()), std::string::npos);
+}
+
+TEST_F(TrailTest, ModesAreRootOnlyWhateverTheUmask) {
+  mode_t old_umask = ::umask(0);
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 1);
+  }
+  ::umask(old_umask);
+  EXPECT_EQ(permissions(dir_), 0700u);
+  EXPECT_EQ(permissions(segments().at(0)), 0600u);
+}
+
+TEST_F(TrailTest, ReaderFailsOnMissingDirOrFile) {
+  auto missing = TrailReader::open(dir_);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find(dir_.native()), std::string::npos);
+
+  fs::path file = base_ / "plain";
+  write_bytes(file, {1, 2, 3});
+  auto not_dir = TrailReader::open(file);
+  ASSERT_FALSE(not_dir);
+  EXPECT_NE(not_dir.error().message.find("not a directory"), std::string::npos);
+}
+
+TEST_F(TrailTest, EmptyTrailHasNoRecords) {
+  fs::create_directory(dir_);
+  write_bytes(dir_ / ".lock", {});
+  write_bytes(dir_ / "notes.txt", {'h', 'i'});
+  ReadBack back = read_all(dir_);
+  EXPECT_TRUE(back.records.empty());
+  EXPECT_TRUE(back.warnings.empty());
+  TrailWriter writer = open_writer();
+  EXPECT_EQ(writer.resume().last_seq, 0u);
+}
+
+TEST_F(TrailTest, SegmentWithBadHeaderIsNamed) {
+  fs::create_directory(dir_);
+  fs::path bogus = dir_ / segment_file_name(1);
+  write_bytes(bogus, std::vector<uint8_t>(sizeof(SegmentHeader), 'z'));
+  auto reader = TrailReader::open(dir_);
+  ASSERT_FALSE(reader);
+  EXPECT_NE(reader.error().message.find(bogus.native()), std::string::npos);
+  auto writer = TrailWriter::open(TrailOptions{dir_});
+  ASSERT_FALSE(writer);
+  EXPECT_NE(writer.error().message.find(bogus.native()), std::string::npos);
+  EXPECT_NE(writer.error().message.find("magic"), std::string::npos);
+}
+
+TEST_F(TrailTest, VisitorCanStopEarly) {
+  {
+    TrailWriter writer = open_writer(kSmallSegment);
+    write_range(writer, 1, 100);
+  }
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader);
+  size_t seen = 0;
+  ASSERT_TRUE(reader->for_each([&](const AuditRecord&) { return ++seen < 7; }));
+  EXPECT_EQ(seen, 7u);
+}
+
+}  // namespace
+}  // namespace c2audit
