@@ -1,0 +1,40 @@
+// The JSON form of an AuditRecord, as `c2audit search --json` prints it. Field
+// names are a public interface (shared/DESIGN.md, docs/records.md); fields
+// without a value are left out rather than printed empty.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "record/audit_record.h"
+
+namespace c2audit {
+
+// The event name a record is shown and searched under: the syscall name, or
+// "lost" / "config" / "daemon" for records the daemon writes about itself.
+std::string_view record_event(const AuditRecord& rec);
+
+// The class a record is shown and searched under: its event class, or
+// "audit.lost" / "audit.config" / "audit.daemon" for the daemon's own records.
+std::string_view record_class(const AuditRecord& rec);
+
+// The errno name of a failed call: rec.errno_name, else derived from ret
+// ("EACCES"), else the number as text. Empty for a success.
+std::string record_errno(const AuditRecord& rec);
+
+// One JSON object with the fields the record's kind defines:
+//  syscall: seq time event class result ret errno(failure) pid tid ppid uid
+//           euid gid egid auid ses user comm exe tty path path2 argv addr port
+//           objective criticality, plus syscall, and cgroup_id, flags, mode,
+//           path_unresolved, path2_unresolved, argv_truncated when set;
+//  lost:    seq time event class count cpu window_start window_end;
+//  config/daemon: seq time event class message, plus pid/uid/user when set.
+// auid and ses are numbers; 4294967295 means unset, as with auditd.
+nlohmann::json to_json(const AuditRecord& rec);
+
+// to_json() as one compact line without the newline. Bytes that are not
+// UTF-8 (a path may hold any) are replaced by U+FFFD instead of failing.
+std::string to_json_line(const AuditRecord& rec);
+
+}  // namespace c2audit
