@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "sockets.bpf.h"
 #include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -258,6 +259,11 @@ static __always_inline __u32 fill_payload(struct scratch *s,
   if (spec->sockaddr_arg != C2A_ARG_NONE &&
       (!(spec->flags & C2A_SPEC_PEER_AT_EXIT) || ret >= 0)) {
     emit_sockaddr(out, &pos, spec, args);
+  }
+  if (!out->ev.len[C2A_F_SOCKADDR] && (spec->flags & C2A_SPEC_SOCK_FROM_FD) && ret >= 0) {
+    int peer = spec->flags & C2A_SPEC_PEER_AT_EXIT;
+    __s64 fd = peer ? ret : (__s64)(int)arg_of(args, 0);
+    out->ev.len[C2A_F_SOCKADDR] = emit_socket_addr(out, &pos, task, fd, peer);
   }
 
   /* EXE */

@@ -65,6 +65,8 @@ enum c2a_spec_flags {
   C2A_SPEC_RET_FD = 1u << 2,      /* success returns an fd: resolve it to OBJ1 */
   C2A_SPEC_OPEN_HOW = 1u << 3,    /* flags_arg points to struct open_how */
   C2A_SPEC_PEER_AT_EXIT = 1u << 4,/* sockaddr_arg filled by the kernel (accept) */
+  C2A_SPEC_SOCK_FROM_FD = 1u << 5,/* no address given: read the socket's own
+                                     (arg 0's local one; accept: the peer) */
 };
 
 struct c2a_syscall_spec {

@@ -28,6 +28,7 @@ constexpr c2a_syscall_spec exec_spec(uint8_t name, uint8_t dirfd) {
 constexpr c2a_syscall_spec socket_spec(uint8_t addr, uint8_t extra = 0) {
   return {extra, N, N, N, N, N, N, addr};  // a socket fd has no path worth naming
 }
+constexpr uint8_t kAcceptFlags = C2A_SPEC_PEER_AT_EXIT | C2A_SPEC_SOCK_FROM_FD;
 constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N}; }
 
 constexpr auto F = ClassRule::fixed;
@@ -88,10 +89,10 @@ const std::array kSyscalls = {
     SyscallInfo{"setgroups", SYS_setgroups, "priv.change", F, no_args()},
     SyscallInfo{"capset", SYS_capset, "priv.change", F, no_args()},
     SyscallInfo{"connect", SYS_connect, "net.connect", F, socket_spec(1)},
-    SyscallInfo{"accept", SYS_accept, "net.accept", F, socket_spec(1, C2A_SPEC_PEER_AT_EXIT)},
-    SyscallInfo{"accept4", SYS_accept4, "net.accept", F, socket_spec(1, C2A_SPEC_PEER_AT_EXIT)},
+    SyscallInfo{"accept", SYS_accept, "net.accept", F, socket_spec(1, kAcceptFlags)},
+    SyscallInfo{"accept4", SYS_accept4, "net.accept", F, socket_spec(1, kAcceptFlags)},
     SyscallInfo{"bind", SYS_bind, "net.bind", F, socket_spec(1)},
-    SyscallInfo{"listen", SYS_listen, "net.bind", F, socket_spec(N)},
+    SyscallInfo{"listen", SYS_listen, "net.bind", F, socket_spec(N, C2A_SPEC_SOCK_FROM_FD)},
     SyscallInfo{"mount", SYS_mount, "admin.mount", F, two_paths(1, N, 0, N), true},
     SyscallInfo{"umount2", SYS_umount2, "admin.mount", F, path_at(0)},
     SyscallInfo{"chroot", SYS_chroot, "admin.mount", F, path_at(0)},

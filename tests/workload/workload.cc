@@ -31,6 +31,7 @@
 namespace {
 
 constexpr uid_t kOtherUid = 65534;  // nobody
+constexpr long kSysFchmodat2 = 452;  // x86_64; newer than Debian 12's headers
 std::string g_dir;                  // absolute work directory
 
 std::string at(const std::string& name) { return g_dir + "/" + name; }
@@ -50,12 +51,6 @@ void expect(const char* event, const char* cls, long ret, const std::string& pat
   std::fflush(stdout);
 }
 
-void make_file(const std::string& path, mode_t mode = 0644) {
-  int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, mode);
-  if (fd >= 0) ::close(fd);
-  ::chmod(path.c_str(), mode);
-}
-
 // Runs `body` in a child process and waits for it.
 void in_child(const std::function<void()>& body) {
   pid_t pid = fork();
@@ -65,6 +60,16 @@ void in_child(const std::function<void()>& body) {
     _exit(0);
   }
   waitpid(pid, nullptr, 0);
+}
+
+// Creates a fixture file from a child process, so that its own open and chmod
+// records (another pid) never pass for the operations the workload expects.
+void make_file(const std::string& path, mode_t mode = 0644) {
+  in_child([&] {
+    int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, mode);
+    if (fd >= 0) ::close(fd);
+    ::chmod(path.c_str(), mode);
+  });
 }
 
 long sys(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0) {
@@ -159,6 +164,9 @@ void attributes(int dirfd) {
   expect("fchmod", "file.attr", sys(SYS_fchmod, fd, 0644), at("attr_file"));
   expect("fchmodat", "file.attr", sys(SYS_fchmodat, dirfd, str(std::string("attr_file")), 0600),
          at("attr_file"));
+  expect("fchmodat2", "file.attr",
+         sys(kSysFchmodat2, dirfd, str(std::string("attr_file")), 0640, AT_SYMLINK_NOFOLLOW),
+         at("attr_file"));
   expect("chown", "file.attr", sys(SYS_chown, str(at("attr_file")), 0, 0), at("attr_file"));
   expect("fchown", "file.attr", sys(SYS_fchown, fd, 0, 0), at("attr_file"));
   expect("lchown", "file.attr", sys(SYS_lchown, str(at("sym_new")), 0, 0), at("sym_new"));
@@ -242,7 +250,8 @@ void network_inet() {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   expect("bind", "net.bind",
          sys(SYS_bind, server, reinterpret_cast<long>(&addr), sizeof(addr)), "", "", "127.0.0.1", 0);
-  expect("listen", "net.bind", sys(SYS_listen, server, 4), "");
+  expect("listen", "net.bind", sys(SYS_listen, server, 4), "", "", "127.0.0.1",
+         bound_port(server));
   addr.sin_port = htons(bound_port(server));
   int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   expect("connect", "net.connect",
@@ -265,14 +274,14 @@ void network_other() {
   addr6.sin6_addr = in6addr_loopback;
   expect("bind", "net.bind", sys(SYS_bind, server, reinterpret_cast<long>(&addr6), sizeof(addr6)),
          "", "", "::1", 0);
-  sys(SYS_listen, server, 4);
+  expect("listen", "net.bind", sys(SYS_listen, server, 4), "", "", "::1", bound_port(server));
   int client = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
   addr6.sin6_port = htons(bound_port(server));
   expect("connect", "net.connect",
          sys(SYS_connect, client, reinterpret_cast<long>(&addr6), sizeof(addr6)), "", "", "::1",
          bound_port(server));
   long conn = sys(SYS_accept, server, 0, 0);
-  expect("accept", "net.accept", conn, "");
+  expect("accept", "net.accept", conn, "", "", "::1", bound_port(client));
   ::close(conn);
   ::close(client);
   ::close(server);
@@ -283,7 +292,7 @@ void network_other() {
   std::snprintf(un.sun_path, sizeof(un.sun_path), "%s", at("unix.sock").c_str());
   expect("bind", "net.bind", sys(SYS_bind, unix_server, reinterpret_cast<long>(&un), sizeof(un)),
          "", "", at("unix.sock"));
-  sys(SYS_listen, unix_server, 4);
+  expect("listen", "net.bind", sys(SYS_listen, unix_server, 4), "", "", at("unix.sock"));
   int unix_client = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   expect("connect", "net.connect",
          sys(SYS_connect, unix_client, reinterpret_cast<long>(&un), sizeof(un)), "", "",
@@ -316,7 +325,10 @@ void administration() {
          sys(SYS_clock_adjtime, 4242, reinterpret_cast<long>(&tx)), "");
   expect("reboot", "admin.reboot", sys(SYS_reboot, 0, 0, 0, 0), "");  // bad magic: EINVAL
   expect("init_module", "admin.module", sys(SYS_init_module, 0, 0, str(std::string(""))), "");
-  expect("finit_module", "admin.module", sys(SYS_finit_module, -1, str(std::string("")), 0), "");
+  int not_a_module = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  expect("finit_module", "admin.module",
+         sys(SYS_finit_module, not_a_module, str(std::string("")), 0), "/dev/null");
+  ::close(not_a_module);
   expect("delete_module", "admin.module",
          sys(SYS_delete_module, str(std::string("c2audit_no_such_module")), O_NONBLOCK), "");
   expect("ptrace", "admin.ptrace", sys(SYS_ptrace, PTRACE_PEEKDATA, 0x7ffffff0, 0, 0), "");
