@@ -49,11 +49,4 @@ struct SearchFilter {
 // Whether `rec` passes every filter (see the rule above).
 bool matches(const SearchFilter& filter, const AuditRecord& rec);
 
-// Glob match of a whole path. `*` matches any run of characters except '/',
-// `**` any run including '/', and `**/` (at the start or after a '/') zero or
-// more whole directories, so "/home/**/.ssh" matches "/home/.ssh" too. `?` is
-// one character but '/', `[abc]` `[a-z]` `[!a-z]` `[^a-z]` a class (never
-// '/'), and a backslash makes the next character literal.
-bool glob_match(std::string_view pattern, std::string_view path);
-
 }  // namespace c2audit::cli

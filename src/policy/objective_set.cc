@@ -3,47 +3,110 @@
 #include <algorithm>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "pipeline/syscall_table.h"
+#include "policy/default_objectives.h"
+#include "policy/objective_file.h"
 
 namespace c2audit {
 namespace {
 
-bool class_matches(std::string_view pattern, std::string_view event_class) {
-  if (pattern.ends_with(".*")) {
-    pattern.remove_suffix(1);  // keep the dot: "admin." is a family prefix
-    return event_class.starts_with(pattern);
-  }
-  return pattern == event_class;
-}
-
-bool under_prefix(std::string_view path, std::string_view prefix) {
-  if (!path.starts_with(prefix)) return false;
-  return path.size() == prefix.size() || prefix.ends_with('/') || path[prefix.size()] == '/';
-}
-
-bool any_path_under(const AuditRecord& rec, const std::vector<std::string>& prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
-    return under_prefix(rec.path, p) || (!rec.path2.empty() && under_prefix(rec.path2, p));
-  });
-}
-
-bool objective_matches(const Objective& o, const AuditRecord& rec) {
-  auto class_ok = std::any_of(o.classes.begin(), o.classes.end(),
-                              [&](const std::string& c) { return class_matches(c, rec.event_class); });
-  if (!class_ok) return false;
-  if (o.result == ResultSelector::success && !rec.success) return false;
-  if (o.result == ResultSelector::failure && rec.success) return false;
-  if (!o.errnos.empty() &&
-      std::find(o.errnos.begin(), o.errnos.end(), rec.errno_name) == o.errnos.end()) {
-    return false;
-  }
-  return o.path_prefixes.empty() || any_path_under(rec, o.path_prefixes);
-}
-
 // Classes an open may end up in, decided by its flags at run time.
 constexpr std::string_view kOpenClasses[] = {"file.read", "file.write", "file.create"};
 
+Result<std::vector<std::filesystem::path>> toml_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".toml" && !entry.path().filename().native().starts_with('.')) {
+      files.push_back(entry.path());
+    }
+  }
+  if (ec) return fail(fmt::format("{}: {}", dir.native(), ec.message()));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<void> check_unique(const std::vector<Objective>& all, const Objective& o) {
+  for (const Objective& seen : all) {
+    if (seen.name == o.name) {
+      return fail(fmt::format("{}:{}:{}: objective '{}' is already defined at {}:{}", o.where.file,
+                              o.where.line, o.where.column, o.name, seen.where.file,
+                              seen.where.line));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objectives,
+                           std::vector<std::string> files)
+    : description_(std::move(description)),
+      objectives_(std::move(objectives)),
+      files_(std::move(files)),
+      hits_(objectives_.size(), 0) {}
+
+ObjectiveSet ObjectiveSet::defaults() {
+  // The embedded text is tested to parse; only user names could fail, and it
+  // uses none.
+  auto objectives = parse_objectives(default_objectives_toml(), "<default objectives>");
+  return ObjectiveSet("default C2 baseline", objectives ? std::move(*objectives)
+                                                        : std::vector<Objective>{});
+}
+
+ObjectiveSet ObjectiveSet::audit_all() {
+  Objective all;
+  all.name = "all";
+  all.classes = {"file.*", "process.*", "priv.*", "net.*", "admin.*"};
+  all.criticality = "info";
+  return ObjectiveSet("all covered syscalls (--all)", {all});
+}
+
+Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bool must_exist) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    if (must_exist) return fail(fmt::format("{}: not a directory of objective files", dir.native()));
+    return defaults();
+  }
+  auto files = toml_files(dir);
+  if (!files) return tl::unexpected(files.error());
+  if (files->empty()) return defaults();
+  std::vector<Objective> all;
+  std::vector<std::string> names;
+  for (const auto& file : *files) {
+    auto objectives = read_objective_file(file);
+    if (!objectives) return tl::unexpected(objectives.error());
+    for (auto& o : *objectives) {
+      if (auto ok = check_unique(all, o); !ok) return tl::unexpected(ok.error());
+      all.push_back(std::move(o));
+    }
+    names.push_back(file.native());
+  }
+  return ObjectiveSet(fmt::format("{} ({} files)", dir.native(), names.size()), std::move(all),
+                      std::move(names));
+}
+
+const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {
+  for (const auto& o : objectives_) {
+    if (objective_matches(o, rec)) return &o;
+  }
+  return nullptr;
+}
+
+const Objective* ObjectiveSet::match(const AuditRecord& rec) const {
+  const Objective* o = decide(rec);
+  if (!o) return nullptr;
+  ++hits_[static_cast<size_t>(o - objectives_.data())];
+  return o->action == ObjectiveAction::record ? o : nullptr;
+}
+
 bool may_select(const Objective& o, const SyscallInfo& info) {
+  if (!o.events.empty() && std::find(o.events.begin(), o.events.end(), info.name) == o.events.end()) {
+    return false;
+  }
+  if (o.classes.empty()) return true;
   auto wants = [&](std::string_view cls) {
     return std::any_of(o.classes.begin(), o.classes.end(),
                        [&](const std::string& c) { return class_matches(c, cls); });
@@ -54,50 +117,12 @@ bool may_select(const Objective& o, const SyscallInfo& info) {
   return wants(info.event_class);
 }
 
-}  // namespace
-
-ObjectiveSet ObjectiveSet::defaults() {
-  const std::vector<std::string> system_paths = {
-      "/etc", "/boot", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin",
-      "/bin", "/sbin", "/lib", "/lib64", "/root/.ssh", "/var/spool/cron", "/etc/cron.d"};
-  const std::vector<std::string> credential_stores = {
-      "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh/ssh_host_",
-      "/root/.ssh", "/etc/security/opasswd"};
-  return ObjectiveSet(
-      "default C2 baseline",
-      {
-          {"program-execution", {"process.exec"}, {}, ResultSelector::any, {}, "medium"},
-          {"privilege-change", {"priv.change"}, {}, ResultSelector::any, {}, "high"},
-          {"system-administration", {"admin.*"}, {}, ResultSelector::any, {}, "critical"},
-          {"network-listen", {"net.bind"}, {}, ResultSelector::any, {}, "medium"},
-          {"credential-store-read", {"file.read"}, credential_stores, ResultSelector::any, {},
-           "critical"},
-          {"system-file-change",
-           {"file.write", "file.create", "file.delete", "file.rename", "file.attr"},
-           system_paths, ResultSelector::any, {}, "high"},
-          {"access-denied", {"file.*"}, {}, ResultSelector::failure, {"EACCES", "EPERM"},
-           "medium"},
-      });
-}
-
-ObjectiveSet ObjectiveSet::audit_all() {
-  return ObjectiveSet("all covered syscalls (--all)",
-                      {{"all", {"file.*", "process.*", "priv.*", "net.*", "admin.*"}, {},
-                        ResultSelector::any, {}, "info"}});
-}
-
-const Objective* ObjectiveSet::match(const AuditRecord& rec) const {
-  for (const auto& o : objectives_) {
-    if (objective_matches(o, rec)) return &o;
-  }
-  return nullptr;
-}
-
 std::vector<uint32_t> ObjectiveSet::selected_syscalls() const {
   std::vector<uint32_t> nrs;
   for (const auto& info : covered_syscalls()) {
-    if (std::any_of(objectives_.begin(), objectives_.end(),
-                    [&](const Objective& o) { return may_select(o, info); })) {
+    if (std::any_of(objectives_.begin(), objectives_.end(), [&](const Objective& o) {
+          return o.action == ObjectiveAction::record && may_select(o, info);
+        })) {
       nrs.push_back(info.nr);
     }
   }

@@ -1,50 +1,59 @@
-// ObjectiveSet: which events to record and why. This is the built-in form of
-// the policy: the default C2 baseline, or "audit everything" (--all). Each
-// objective selects by event class, path prefix and result; the first
-// objective that matches labels the record with its name and criticality.
+// ObjectiveSet: the policy in force — an ordered list of objectives. The first
+// objective whose criteria all hold decides: `record` keeps the event and
+// labels it with the objective's name and criticality, `ignore` drops it.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+#include "policy/objective.h"
 #include "record/audit_record.h"
 
 namespace c2audit {
 
-enum class ResultSelector : uint8_t { any, success, failure };
-
-struct Objective {
-  std::string name;
-  std::vector<std::string> classes;        // "file.read", or a family "admin.*"
-  std::vector<std::string> path_prefixes;  // empty: any path; "/etc" matches /etc and /etc/...
-  ResultSelector result = ResultSelector::any;
-  std::vector<std::string> errnos;         // empty: any errno (with result failure)
-  std::string criticality;                 // critical, high, medium, low, info
-};
+inline constexpr const char* kDefaultObjectivesDir = "/etc/c2audit/objectives.d";
 
 class ObjectiveSet {
  public:
-  // The embedded C2 baseline used when no other policy is given.
+  // The embedded C2 baseline (see default_objectives.cc).
   static ObjectiveSet defaults();
   // One objective recording every covered syscall (test/troubleshooting mode).
   static ObjectiveSet audit_all();
+  // Every *.toml in `dir`, in file name order. A directory without any gives
+  // the defaults; a missing one too, unless `must_exist`. Any invalid file
+  // fails the whole load ("file:line:column: why").
+  static Result<ObjectiveSet> load_dir(const std::filesystem::path& dir, bool must_exist);
 
-  explicit ObjectiveSet(std::string description, std::vector<Objective> objectives)
-      : description_(std::move(description)), objectives_(std::move(objectives)) {}
+  ObjectiveSet(std::string description, std::vector<Objective> objectives,
+               std::vector<std::string> files = {});
 
-  // The first objective selecting `rec`, or nullptr.
+  // The first objective whose criteria hold for `rec` (record or ignore).
+  const Objective* decide(const AuditRecord& rec) const;
+
+  // The objective that records `rec`, or nullptr (none, or an ignore wins).
+  // Counts a hit for the deciding objective.
   const Objective* match(const AuditRecord& rec) const;
 
-  // Syscall numbers some objective may select: what the kernel must report.
+  // Syscall numbers some recording objective may select.
   std::vector<uint32_t> selected_syscalls() const;
 
   const std::string& description() const { return description_; }
   const std::vector<Objective>& objectives() const { return objectives_; }
+  const std::vector<std::string>& files() const { return files_; }
+  const std::vector<uint64_t>& hits() const { return hits_; }
 
  private:
   std::string description_;
   std::vector<Objective> objectives_;
+  std::vector<std::string> files_;
+  mutable std::vector<uint64_t> hits_;  // per objective; only the consumer thread counts
 };
+
+// Whether objective `o` could select some occurrence of syscall `info`.
+struct SyscallInfo;
+bool may_select(const Objective& o, const SyscallInfo& info);
 
 }  // namespace c2audit

@@ -34,7 +34,7 @@ TEST(DefaultObjectives, SelectTheC2Baseline) {
   EXPECT_EQ(name(file_event("file.read", "/home/u/x", false, "EACCES")), "access-denied");
   EXPECT_EQ(name(file_event("file.read", "/home/u/x", false, "ENOENT")), "-");
   EXPECT_EQ(name(file_event("process.exec", "/usr/bin/id")), "program-execution");
-  EXPECT_EQ(name(file_event("admin.module", "")), "system-administration");
+  EXPECT_EQ(name(file_event("admin.module", "")), "module-load");
   EXPECT_EQ(set.match(file_event("admin.module", ""))->criticality, "critical");
 }
 

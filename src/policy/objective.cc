@@ -1,0 +1,69 @@
+#include "policy/objective.h"
+
+#include <algorithm>
+
+#include "common/path_glob.h"
+
+namespace c2audit {
+namespace {
+
+template <typename T, typename Pred>
+bool any_of(const std::vector<T>& values, Pred pred) {
+  return std::any_of(values.begin(), values.end(), pred);
+}
+
+bool class_ok(const Objective& o, const AuditRecord& rec) {
+  return o.classes.empty() ||
+         any_of(o.classes, [&](const std::string& c) { return class_matches(c, rec.event_class); });
+}
+
+bool event_ok(const Objective& o, const AuditRecord& rec) {
+  return o.events.empty() || any_of(o.events, [&](const std::string& e) { return e == rec.event; });
+}
+
+bool users_ok(const Objective& o, const AuditRecord& rec) {
+  uint32_t id = subject_id(rec);
+  auto has = [id](const UserRange& r) { return r.contains(id); };
+  return (o.users.empty() || any_of(o.users, has)) && !any_of(o.exclude_users, has);
+}
+
+bool any_path_matches(const std::vector<std::string>& globs, const AuditRecord& rec) {
+  return any_of(globs, [&](const std::string& g) {
+    return (!rec.path.empty() && glob_match(g, rec.path)) ||
+           (!rec.path2.empty() && glob_match(g, rec.path2));
+  });
+}
+
+bool paths_ok(const Objective& o, const AuditRecord& rec) {
+  return (o.paths.empty() || any_path_matches(o.paths, rec)) &&
+         !any_path_matches(o.exclude_paths, rec);
+}
+
+bool program_ok(const Objective& o, const AuditRecord& rec) {
+  return o.programs.empty() ||
+         any_of(o.programs, [&](const std::string& g) { return glob_match(g, rec.exe); });
+}
+
+bool result_ok(const Objective& o, const AuditRecord& rec) {
+  if (o.result == ResultSelector::success && !rec.success) return false;
+  if (o.result == ResultSelector::failure && rec.success) return false;
+  return o.errors.empty() ||
+         any_of(o.errors, [&](const std::string& e) { return !rec.success && e == rec.errno_name; });
+}
+
+}  // namespace
+
+bool class_matches(std::string_view pattern, std::string_view event_class) {
+  if (pattern.ends_with(".*")) {
+    pattern.remove_suffix(1);  // keep the dot: "admin." is a family prefix
+    return event_class.starts_with(pattern);
+  }
+  return pattern == event_class;
+}
+
+bool objective_matches(const Objective& o, const AuditRecord& rec) {
+  return class_ok(o, rec) && event_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
+         paths_ok(o, rec) && program_ok(o, rec);
+}
+
+}  // namespace c2audit

@@ -1,0 +1,64 @@
+// Objective: one rule of the audit policy — what to audit, for whom, on which
+// objects, with which outcome, how critical it is, and whether to record or
+// ignore what it selects. Objectives are tried in order; the first whose
+// every criterion holds decides.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "record/audit_record.h"
+
+namespace c2audit {
+
+enum class ResultSelector : uint8_t { any, success, failure };
+enum class ObjectiveAction : uint8_t { record, ignore };
+
+// An inclusive range of user ids; a single user is first == last.
+struct UserRange {
+  uint32_t first = 0;
+  uint32_t last = 0;
+  std::string text;  // as written: "alice", "1000", "1000-60000"
+
+  bool contains(uint32_t id) const { return id >= first && id <= last; }
+};
+
+// Where an objective was written, for messages and `objectives list`.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+inline constexpr std::string_view kCriticalities[] = {"critical", "high", "medium", "low", "info"};
+
+struct Objective {
+  std::string name;
+  std::vector<std::string> classes;  // "file.read" or a family "admin.*"; empty: any
+  std::vector<std::string> events;   // syscall names; empty: any
+  std::vector<UserRange> users;      // empty: anyone
+  std::vector<UserRange> exclude_users;
+  std::vector<std::string> paths;    // globs on path or path2; empty: any (or none)
+  std::vector<std::string> exclude_paths;
+  std::vector<std::string> programs; // globs on the executable path
+  ResultSelector result = ResultSelector::any;
+  std::vector<std::string> errors;   // errno names a failure must have; empty: any
+  std::string criticality = "medium";
+  ObjectiveAction action = ObjectiveAction::record;
+  SourceLocation where;
+};
+
+// The id objectives match users against: auid, or uid when auid is unset.
+inline uint32_t subject_id(const AuditRecord& rec) {
+  return rec.auid != kUnsetId ? rec.auid : rec.uid;
+}
+
+// Whether a class pattern ("file.read", "admin.*") names `event_class`.
+bool class_matches(std::string_view pattern, std::string_view event_class);
+
+// Whether every criterion of `o` holds for `rec`.
+bool objective_matches(const Objective& o, const AuditRecord& rec);
+
+}  // namespace c2audit

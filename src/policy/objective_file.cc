@@ -1,0 +1,281 @@
+#include "policy/objective_file.h"
+
+#include <pwd.h>
+#include <string.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "pipeline/syscall_table.h"
+
+namespace c2audit {
+namespace {
+
+constexpr std::string_view kClasses[] = {
+    "file.read",   "file.write",   "file.create", "file.delete",  "file.rename",
+    "file.attr",   "process.exec", "priv.change", "net.connect",  "net.accept",
+    "net.bind",    "admin.mount",  "admin.time",  "admin.module", "admin.host",
+    "admin.reboot", "admin.ptrace", "auth"};
+constexpr std::string_view kKeys[] = {"name",     "classes",       "events",   "users",
+                                      "exclude_users", "paths",    "exclude_paths", "programs",
+                                      "result",   "errors",        "criticality", "action"};
+constexpr uint32_t kMaxErrno = 4095;
+
+// Builds "file:line:column: why" for a node of the parsed document.
+class Locator {
+ public:
+  explicit Locator(std::string source) : source_(std::move(source)) {}
+
+  Error at(const toml::source_region& where, std::string_view why) const {
+    return Error{fmt::format("{}:{}:{}: {}", source_, where.begin.line, where.begin.column, why)};
+  }
+  SourceLocation location(const toml::source_region& where) const {
+    return {source_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column)};
+  }
+
+ private:
+  std::string source_;
+};
+
+template <typename T>
+bool listed(std::span<const std::string_view> values, const T& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+bool known_class(std::string_view c) {
+  if (listed<std::string_view>(kClasses, c)) return true;
+  if (!c.ends_with(".*")) return false;
+  std::string_view family = c.substr(0, c.size() - 1);  // "file."
+  return std::any_of(std::begin(kClasses), std::end(kClasses),
+                     [&](std::string_view k) { return k.starts_with(family); });
+}
+
+bool known_errno(std::string_view name) {
+  for (uint32_t e = 1; e <= kMaxErrno; ++e) {
+    const char* n = strerrorname_np(static_cast<int>(e));
+    if (n && name == n) return true;
+  }
+  return false;
+}
+
+std::optional<uint32_t> parse_id(std::string_view text) {
+  uint32_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return id;
+}
+
+// Reads the string elements of an array-valued key.
+Result<std::vector<std::pair<std::string, toml::source_region>>> strings_of(
+    const toml::node& node, std::string_view key, const Locator& loc) {
+  const toml::array* array = node.as_array();
+  if (!array) return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be an array", key)));
+  std::vector<std::pair<std::string, toml::source_region>> out;
+  for (const toml::node& item : *array) {
+    auto text = item.value<std::string>();
+    if (!item.is_string() || !text) {
+      return tl::unexpected(loc.at(item.source(), fmt::format("'{}' holds strings only", key)));
+    }
+    out.emplace_back(*text, item.source());
+  }
+  return out;
+}
+
+Result<UserRange> user_of(const toml::node& item, const Locator& loc, const UserLookup& lookup) {
+  if (auto id = item.value<int64_t>(); item.is_integer() && id) {
+    if (*id < 0 || *id > UINT32_MAX) return tl::unexpected(loc.at(item.source(), "user id out of range"));
+    auto u = static_cast<uint32_t>(*id);
+    return UserRange{u, u, std::to_string(u)};
+  }
+  auto text = item.value<std::string>();
+  if (!item.is_string() || !text || text->empty()) {
+    return tl::unexpected(loc.at(item.source(), "a user is a name, an id or a range \"A-B\""));
+  }
+  if (auto id = parse_id(*text)) return UserRange{*id, *id, *text};
+  if (size_t dash = text->find('-'); dash != std::string::npos) {
+    auto first = parse_id(std::string_view(*text).substr(0, dash));
+    auto last = parse_id(std::string_view(*text).substr(dash + 1));
+    if (first && last && *first <= *last) return UserRange{*first, *last, *text};
+    if (first && last) return tl::unexpected(loc.at(item.source(), "user range runs backwards"));
+  }
+  if (auto id = lookup(*text)) return UserRange{*id, *id, *text};
+  return tl::unexpected(loc.at(item.source(), fmt::format("no such user '{}'", *text)));
+}
+
+Result<std::vector<UserRange>> users_of(const toml::node& node, std::string_view key,
+                                        const Locator& loc, const UserLookup& lookup) {
+  const toml::array* array = node.as_array();
+  if (!array) return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be an array", key)));
+  std::vector<UserRange> out;
+  for (const toml::node& item : *array) {
+    auto user = user_of(item, loc, lookup);
+    if (!user) return tl::unexpected(user.error());
+    out.push_back(*user);
+  }
+  return out;
+}
+
+Result<std::string> one_of(const toml::node& node, std::string_view key,
+                           std::span<const std::string_view> allowed, const Locator& loc) {
+  auto text = node.value<std::string>();
+  if (node.is_string() && text && listed(allowed, *text)) return *text;
+  return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be one of: {}", key,
+                                                          fmt::join(allowed, ", "))));
+}
+
+using Check = bool (*)(std::string_view);
+
+// A list of strings each of which must pass `valid`.
+Result<std::vector<std::string>> checked_strings(const toml::node& node, std::string_view key,
+                                                 const Locator& loc, Check valid,
+                                                 std::string_view what) {
+  auto items = strings_of(node, key, loc);
+  if (!items) return tl::unexpected(items.error());
+  std::vector<std::string> out;
+  for (auto& [text, where] : *items) {
+    if (!valid(text)) return tl::unexpected(loc.at(where, fmt::format("'{}': {}", text, what)));
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+bool is_absolute_glob(std::string_view g) { return g.starts_with('/') || g.starts_with("**"); }
+bool is_program_glob(std::string_view g) { return g.starts_with('/') || g.starts_with('*'); }
+bool is_covered_syscall(std::string_view s) { return find_syscall(s) != nullptr; }
+
+// Applies one key of an [[objective]] table.
+Result<void> apply_key(Objective& o, std::string_view key, const toml::node& value,
+                       const Locator& loc, const UserLookup& users) {
+  auto assign = [](auto& field, auto parsed) -> Result<void> {
+    if (!parsed) return tl::unexpected(parsed.error());
+    field = std::move(*parsed);
+    return {};
+  };
+  if (key == "name") {
+    auto name = value.value<std::string>();
+    if (!value.is_string() || !name || name->empty()) {
+      return tl::unexpected(loc.at(value.source(), "'name' must be a non-empty string"));
+    }
+    o.name = *name;
+    return {};
+  }
+  if (key == "classes")
+    return assign(o.classes, checked_strings(value, key, loc, known_class,
+                                             "not an event class (see docs/objectives.md)"));
+  if (key == "events")
+    return assign(o.events, checked_strings(value, key, loc, is_covered_syscall,
+                                            "not a syscall c2audit covers"));
+  if (key == "users") return assign(o.users, users_of(value, key, loc, users));
+  if (key == "exclude_users") return assign(o.exclude_users, users_of(value, key, loc, users));
+  if (key == "paths")
+    return assign(o.paths, checked_strings(value, key, loc, is_absolute_glob,
+                                           "a path glob starts with '/' or '**'"));
+  if (key == "exclude_paths")
+    return assign(o.exclude_paths, checked_strings(value, key, loc, is_absolute_glob,
+                                                   "a path glob starts with '/' or '**'"));
+  if (key == "programs")
+    return assign(o.programs, checked_strings(value, key, loc, is_program_glob,
+                                              "a program glob starts with '/' or '*'"));
+  if (key == "errors")
+    return assign(o.errors, checked_strings(value, key, loc, known_errno,
+                                            "not an errno name such as EACCES"));
+  if (key == "criticality") return assign(o.criticality, one_of(value, key, kCriticalities, loc));
+  constexpr std::string_view kResults[] = {"any", "success", "failure"};
+  constexpr std::string_view kActions[] = {"record", "ignore"};
+  if (key == "result") {
+    auto r = one_of(value, key, kResults, loc);
+    if (!r) return tl::unexpected(r.error());
+    o.result = *r == "success" ? ResultSelector::success
+               : *r == "failure" ? ResultSelector::failure
+                                 : ResultSelector::any;
+    return {};
+  }
+  auto a = one_of(value, key, kActions, loc);
+  if (!a) return tl::unexpected(a.error());
+  o.action = *a == "ignore" ? ObjectiveAction::ignore : ObjectiveAction::record;
+  return {};
+}
+
+Result<Objective> objective_of(const toml::node& node, const Locator& loc, const UserLookup& users) {
+  const toml::table* table = node.as_table();
+  if (!table) return tl::unexpected(loc.at(node.source(), "each [[objective]] must be a table"));
+  Objective o;
+  o.where = loc.location(node.source());
+  for (auto&& [key, value] : *table) {
+    if (!listed<std::string_view>(kKeys, key.str())) {
+      return tl::unexpected(loc.at(key.source(), fmt::format("unknown key '{}' (expected one of: {})",
+                                                             key.str(), fmt::join(kKeys, ", "))));
+    }
+    if (auto ok = apply_key(o, key.str(), value, loc, users); !ok) return tl::unexpected(ok.error());
+  }
+  if (o.name.empty()) return tl::unexpected(loc.at(node.source(), "objective without a 'name'"));
+  if (o.classes.empty() && o.events.empty()) {
+    return tl::unexpected(loc.at(node.source(), fmt::format("objective '{}' names neither "
+                                                            "'classes' nor 'events'", o.name)));
+  }
+  return o;
+}
+
+Result<std::vector<Objective>> objectives_of(const toml::table& doc, const Locator& loc,
+                                             const UserLookup& users) {
+  std::vector<Objective> out;
+  for (auto&& [key, value] : doc) {
+    if (key.str() != "objective" || !value.is_array_of_tables()) {
+      return tl::unexpected(loc.at(key.source(), fmt::format("unexpected '{}': a file holds "
+                                                             "[[objective]] tables only", key.str())));
+    }
+    for (const toml::node& item : *value.as_array()) {
+      auto o = objective_of(item, loc, users);
+      if (!o) return tl::unexpected(o.error());
+      for (const Objective& seen : out) {
+        if (seen.name == o->name) {
+          return tl::unexpected(loc.at(item.source(), fmt::format("objective '{}' is already "
+                                                                  "defined at line {}",
+                                                                  o->name, seen.where.line)));
+        }
+      }
+      out.push_back(std::move(*o));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<uint32_t> system_user_id(const std::string& name) {
+  std::array<char, 4096> buf{};
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found) {
+    return std::nullopt;
+  }
+  return found->pw_uid;
+}
+
+Result<std::vector<Objective>> parse_objectives(std::string_view text, const std::string& source,
+                                                const UserLookup& users) {
+  Locator loc(source);
+  try {
+    toml::table doc = toml::parse(text, source);
+    return objectives_of(doc, loc, users);
+  } catch (const toml::parse_error& e) {
+    return tl::unexpected(loc.at(e.source(), std::string(e.description())));
+  }
+}
+
+Result<std::vector<Objective>> read_objective_file(const std::filesystem::path& file,
+                                                   const UserLookup& users) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(fmt::format("{}: cannot read: {}", file.native(), strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_objectives(text.str(), file.native(), users);
+}
+
+}  // namespace c2audit

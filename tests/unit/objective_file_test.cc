@@ -1,0 +1,252 @@
+// Objective files: parsing, every error with its file:line:column, and the
+// semantics of each criterion and of first-match ordering.
+#include "policy/objective_file.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/syscall_table.h"
+#include "policy/default_objectives.h"
+#include "policy/objective_set.h"
+
+namespace c2audit {
+namespace {
+
+std::optional<uint32_t> fake_users(const std::string& name) {
+  if (name == "alice") return 1000;
+  if (name == "root") return 0;
+  return std::nullopt;
+}
+
+Result<std::vector<Objective>> parse(std::string_view text) {
+  return parse_objectives(text, "test.toml", fake_users);
+}
+
+std::string error_of(std::string_view text) {
+  auto r = parse(text);
+  return r ? "(parsed)" : r.error().message;
+}
+
+AuditRecord event(std::string name, std::string cls, std::string path = "", bool ok = true) {
+  AuditRecord rec;
+  rec.event = std::move(name);
+  rec.event_class = std::move(cls);
+  rec.path = std::move(path);
+  rec.success = ok;
+  rec.errno_name = ok ? "" : "EACCES";
+  rec.uid = 1000;
+  rec.exe = "/usr/bin/vim";
+  return rec;
+}
+
+TEST(ObjectiveFile, ParsesEveryKey) {
+  auto r = parse(R"(
+[[objective]]
+name = "etc-writes"
+classes = ["file.write", "admin.*"]
+events = ["openat", "unlink"]
+users = ["alice", 0, "2000-2999"]
+exclude_users = [4294967295]
+paths = ["/etc/**"]
+exclude_paths = ["/etc/mtab"]
+programs = ["/usr/bin/*"]
+result = "failure"
+errors = ["EACCES"]
+criticality = "high"
+action = "ignore"
+)");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  const Objective& o = r->front();
+  EXPECT_EQ(o.name, "etc-writes");
+  EXPECT_EQ(o.classes, (std::vector<std::string>{"file.write", "admin.*"}));
+  EXPECT_EQ(o.events, (std::vector<std::string>{"openat", "unlink"}));
+  ASSERT_EQ(o.users.size(), 3u);
+  EXPECT_EQ(o.users[0].first, 1000u);
+  EXPECT_EQ(o.users[2].first, 2000u);
+  EXPECT_EQ(o.users[2].last, 2999u);
+  EXPECT_EQ(o.exclude_users[0].first, 4294967295u);
+  EXPECT_EQ(o.result, ResultSelector::failure);
+  EXPECT_EQ(o.criticality, "high");
+  EXPECT_EQ(o.action, ObjectiveAction::ignore);
+  EXPECT_EQ(o.where.line, 2);
+}
+
+TEST(ObjectiveFile, DefaultsAreValidAndCoverTheBaseline) {
+  auto r = parse(default_objectives_toml());
+  ASSERT_TRUE(r) << r.error().message;
+  std::vector<std::string> names;
+  for (const auto& o : *r) names.push_back(o.name);
+  for (auto want : {"program-execution", "system-file-change", "credential-store-read",
+                    "access-denied", "privilege-change", "mounts", "time-change", "module-load",
+                    "host-name-change", "reboot", "process-tracing", "network-listen"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
+  }
+}
+
+TEST(ObjectiveFile, EveryErrorNamesFileLineAndColumn) {
+  struct Case {
+    const char* text;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.red\"]\n",
+       "test.toml:3:12: 'file.red': not an event class"},
+      {"[[objective]]\nname = \"a\"\nevents = [\"openat\", \"read\"]\n",
+       "test.toml:3:21: 'read': not a syscall c2audit covers"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [\"mallory\"]\n",
+       "test.toml:4:10: no such user 'mallory'"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [\"9-1\"]\n",
+       "test.toml:4:10: user range runs backwards"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [-1]\n",
+       "test.toml:4:10: user id out of range"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\npaths = [\"etc/*\"]\n",
+       "test.toml:4:10: 'etc/*': a path glob starts with '/' or '**'"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nprograms = [\"vim\"]\n",
+       "test.toml:4:13: 'vim': a program glob starts with '/' or '*'"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nresult = \"ok\"\n",
+       "test.toml:4:10: 'result' must be one of: any, success, failure"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\ncriticality = \"urgent\"\n",
+       "test.toml:4:15: 'criticality' must be one of: critical, high, medium, low, info"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\naction = \"log\"\n",
+       "test.toml:4:10: 'action' must be one of: record, ignore"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nerrors = [\"EWHAT\"]\n",
+       "test.toml:4:11: 'EWHAT': not an errno name"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\npath = [\"/etc\"]\n",
+       "test.toml:4:1: unknown key 'path'"},
+      {"[[objective]]\nclasses = [\"file.read\"]\n", "test.toml:1:1: objective without a 'name'"},
+      {"[[objective]]\nname = \"a\"\n", "test.toml:1:1: objective 'a' names neither"},
+      {"[[objective]]\nname = \"a\"\nclasses = \"file.read\"\n",
+       "test.toml:3:11: 'classes' must be an array"},
+      {"[[objective]]\nname = \"a\"\nclasses = [1]\n", "test.toml:3:12: 'classes' holds strings"},
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n[[objective]]\nname = \"a\"\n"
+       "classes = [\"file.read\"]\n",
+       "test.toml:4:1: objective 'a' is already defined at line 1"},
+      {"[objective]\nname = \"a\"\n", "test.toml:1:2: unexpected 'objective'"},
+      {"title = \"x\"\n", "test.toml:1:1: unexpected 'title'"},
+      {"[[objective]]\nname = \"a\nclasses = []\n", "test.toml:2:"},
+  };
+  for (const auto& c : cases) {
+    std::string error = error_of(c.text);
+    EXPECT_TRUE(error.starts_with(c.error)) << "got: " << error << "\nwant: " << c.error;
+  }
+}
+
+TEST(ObjectiveFile, MissingFileIsNamed) {
+  auto r = read_objective_file("/nonexistent/c2audit.toml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "/nonexistent/c2audit.toml: cannot read: No such file or directory");
+}
+
+ObjectiveSet set_of(std::string_view text) {
+  auto r = parse(text);
+  EXPECT_TRUE(r) << r.error().message;
+  return ObjectiveSet("test", r ? *r : std::vector<Objective>{});
+}
+
+std::string decided(const ObjectiveSet& set, const AuditRecord& rec) {
+  const Objective* o = set.match(rec);
+  return o ? o->name : "-";
+}
+
+TEST(ObjectiveMatch, FirstMatchWinsAndIgnoreDrops) {
+  auto set = set_of(R"(
+[[objective]]
+name = "skip-tmp"
+classes = ["file.*"]
+paths = ["/tmp/**"]
+action = "ignore"
+[[objective]]
+name = "files"
+classes = ["file.*"]
+criticality = "low"
+[[objective]]
+name = "etc"
+classes = ["file.write"]
+paths = ["/etc/**"]
+)");
+  EXPECT_EQ(decided(set, event("openat", "file.write", "/tmp/x")), "-");
+  EXPECT_EQ(decided(set, event("openat", "file.write", "/etc/passwd")), "files");
+  EXPECT_EQ(set.hits()[0], 1u);
+  EXPECT_EQ(set.hits()[1], 1u);
+  EXPECT_EQ(set.hits()[2], 0u);
+}
+
+TEST(ObjectiveMatch, EachCriterion) {
+  auto set = set_of(R"(
+[[objective]]
+name = "o"
+classes = ["file.write"]
+events = ["openat"]
+users = ["alice"]
+exclude_paths = ["/etc/mtab"]
+paths = ["/etc/**"]
+programs = ["/usr/bin/*"]
+result = "success"
+)");
+  AuditRecord base = event("openat", "file.write", "/etc/hosts");
+  EXPECT_EQ(decided(set, base), "o");
+  auto changed = [&](auto change) {
+    AuditRecord rec = base;
+    change(rec);
+    return decided(set, rec);
+  };
+  EXPECT_EQ(changed([](AuditRecord& r) { r.event_class = "file.read"; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.event = "open"; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.uid = 0; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.auid = 0; }), "-");      // auid wins over uid
+  EXPECT_EQ(changed([](AuditRecord& r) { r.uid = 0, r.auid = 1000; }), "o");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.path = "/etc/mtab"; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.path = "/var/x"; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.path = "/var/x", r.path2 = "/etc/x"; }), "o");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.exe = "/usr/local/bin/vim"; }), "-");
+  EXPECT_EQ(changed([](AuditRecord& r) { r.success = false; }), "-");
+}
+
+TEST(ObjectiveMatch, UserRangesAndExclusions) {
+  auto set = set_of(R"(
+[[objective]]
+name = "humans"
+classes = ["process.exec"]
+users = ["1000-59999"]
+exclude_users = [1500]
+)");
+  for (uint32_t auid : {1000u, 1499u, 1501u, 59999u}) {
+    AuditRecord rec = event("execve", "process.exec");
+    rec.auid = auid;
+    EXPECT_EQ(decided(set, rec), "humans") << auid;
+  }
+  for (uint32_t auid : {999u, 1500u, 60000u, kUnsetId - 1}) {
+    AuditRecord rec = event("execve", "process.exec");
+    rec.auid = auid;
+    rec.uid = 0;
+    EXPECT_EQ(decided(set, rec), "-") << auid;
+  }
+}
+
+TEST(ObjectiveMatch, SelectedSyscallsFollowClassesEventsAndAction) {
+  auto set = set_of(R"(
+[[objective]]
+name = "ignored-execs"
+classes = ["process.exec"]
+action = "ignore"
+[[objective]]
+name = "unlinks"
+events = ["unlink"]
+[[objective]]
+name = "opens-for-write"
+classes = ["file.write"]
+events = ["openat", "rename"]
+)");
+  auto nrs = set.selected_syscalls();
+  auto has = [&](std::string_view name) {
+    return std::find(nrs.begin(), nrs.end(), find_syscall(name)->nr) != nrs.end();
+  };
+  EXPECT_TRUE(has("unlink"));
+  EXPECT_TRUE(has("openat"));
+  EXPECT_FALSE(has("rename"));  // its class is file.rename
+  EXPECT_FALSE(has("execve"));  // only an ignore names it
+  EXPECT_FALSE(has("open"));
+}
+
+}  // namespace
+}  // namespace c2audit
