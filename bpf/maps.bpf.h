@@ -7,13 +7,48 @@
 const volatile __u32 self_tgid = 0;          /* the daemon: never audited */
 const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer past this fill */
 
-/* Selection and argument roles per syscall number; reloaded by user space. */
+/* The kernel pre-filter, double-buffered: user space writes the slot not in
+ * force, then flips active_slot. A syscall is judged by the slot in force when
+ * it entered (remembered in its task state), like Linux Audit. */
+volatile __u32 active_slot = 0;
+
+/* Selection, argument roles and objective mask per slot and syscall number. */
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, C2A_SYSCALL_SLOTS);
+  __uint(max_entries, C2A_POLICY_SLOTS * C2A_SYSCALL_SLOTS);
   __type(key, __u32);
-  __type(value, struct c2a_syscall_spec);
-} syscall_specs SEC(".maps");
+  __type(value, struct c2a_syscall_filter);
+} syscall_filters SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, C2A_POLICY_SLOTS);
+  __type(key, __u32);
+  __type(value, struct c2a_policy_masks);
+} policy_masks SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct c2a_user_key);
+  __type(value, struct c2a_user_masks);
+} user_masks SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+  __uint(max_entries, 8192);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct c2a_prefix_key);
+  __type(value, __u64);
+} path_prefixes SEC(".maps");
+
+/* Events the pre-filter dropped, per CPU: shows in status. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} filtered SEC(".maps");
 
 /* Records to user space. Size set by user space before load. */
 struct {
@@ -35,6 +70,8 @@ struct task_state {
   __u64 enter_ns;
   __u32 syscall_nr;
   __u32 in_syscall;  /* 1 between an audited enter and its exit */
+  __u32 slot;        /* policy slot in force at enter */
+  __u32 pad;
   __u32 exe_len;     /* 0 = not cached (new task or after exec) */
   __u32 exe_status;
   char exe[C2A_EXE_MAX];
@@ -85,6 +122,7 @@ struct scratch {
   struct out_record out;
   struct walk_buf walk;
   struct exec_args exec;
+  struct c2a_prefix_key prefix;
 };
 
 struct {

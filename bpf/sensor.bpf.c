@@ -14,19 +14,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "filter.bpf.h"
 #include "sockets.bpf.h"
 #include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-static __always_inline struct c2a_syscall_spec *selected_spec(long nr) {
-  if (nr < 0 || nr >= C2A_SYSCALL_SLOTS) {
-    return NULL;
-  }
-  __u32 key = nr;
-  struct c2a_syscall_spec *spec = bpf_map_lookup_elem(&syscall_specs, &key);
-  return spec && (spec->flags & C2A_SPEC_AUDIT) ? spec : NULL;
-}
 
 static __always_inline int is_self(void) {
   return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
@@ -81,10 +73,12 @@ static __always_inline void capture_exec(struct exec_args *exec,
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
-  struct c2a_syscall_spec *spec = selected_spec(nr);
-  if (!spec || is_self()) {
+  __u32 slot = active_slot;
+  struct c2a_syscall_filter *filter = selected_filter(slot, nr);
+  if (!filter || is_self()) {
     return 0;
   }
+  struct c2a_syscall_spec *spec = &filter->spec;
   struct task_struct *task = bpf_get_current_task_btf();
   struct task_state *state =
       bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -101,6 +95,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
   state->syscall_nr = nr;
   state->enter_ns = bpf_ktime_get_boot_ns();
   state->in_syscall = 1;
+  state->slot = slot;
 
   if (spec->flags & C2A_SPEC_EXEC) {
     struct scratch *s = this_cpu_scratch();
@@ -289,6 +284,38 @@ static __always_inline __u64 open_flags(const struct c2a_syscall_spec *spec,
   return value;
 }
 
+/* Forgets exec's saved arguments once its exit is handled. */
+static __always_inline void forget_exec(const struct c2a_syscall_spec *spec) {
+  if (spec->flags & C2A_SPEC_EXEC) {
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    bpf_map_delete_elem(&exec_args_by_tid, &tid);
+  }
+}
+
+/* The path filter applies when the record's only path is OBJ1: an object the
+ * kernel resolved itself (an opened file, an fd argument). */
+static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
+                                            __u32 slot, __u64 cand) {
+  struct c2a_event *ev = &s->out.ev;
+  if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
+    return cand;
+  }
+  __u32 pos = ev->len[C2A_F_NAME1] + ev->len[C2A_F_DIR1];
+  return path_candidates(s, m, slot, pos, ev->len[C2A_F_OBJ1], cand);
+}
+
+static __always_inline void hand_over(struct scratch *s, __u32 size) {
+  if (size > sizeof(s->out)) {
+    size = sizeof(s->out);
+  }
+  s->out.ev.size = size;
+  __u64 fill = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+  __u64 flag = fill + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+  if (bpf_ringbuf_output(&events, &s->out, size, flag) < 0) {
+    count_loss();
+  }
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   struct task_struct *task = bpf_get_current_task_btf();
@@ -297,13 +324,15 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
     return 0;
   }
   state->in_syscall = 0;
-  struct c2a_syscall_spec *spec = selected_spec(state->syscall_nr);
+  __u32 slot = state->slot;
+  struct c2a_syscall_filter *filter = selected_filter(slot, state->syscall_nr);
+  struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
   struct scratch *s = this_cpu_scratch();
-  if (!spec || !s) {
-    return 0; /* deselected between enter and exit (reload) */
+  if (!filter || !masks || !s) {
+    return 0;
   }
+  struct c2a_syscall_spec *spec = &filter->spec;
 
-  cache_exe(state, task, &s->walk);
   struct c2a_event *ev = &s->out.ev;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
@@ -312,27 +341,27 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   ev->enter_ns = state->enter_ns;
   ev->exit_ns = bpf_ktime_get_boot_ns();
   ev->ret = ret;
+  ev->policy_generation = masks->generation;
+  ev->open_flags = open_flags(spec, state->args);
+  fill_identity(ev, task);
+  __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
+  if (!worth_recording(masks, cand)) {
+    forget_exec(spec);
+    count_filtered();
+    return 0;
+  }
+
   for (int i = 0; i < 6; i++) {
     ev->args[i] = state->args[i];
   }
-  ev->open_flags = open_flags(spec, state->args);
-  fill_identity(ev, task);
-
+  cache_exe(state, task, &s->walk);
   __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret);
-  if (spec->flags & C2A_SPEC_EXEC) {
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
-    bpf_map_delete_elem(&exec_args_by_tid, &tid);
+  forget_exec(spec);
+  if (!worth_recording(masks, filter_by_path(s, masks, slot, cand))) {
+    count_filtered();
+    return 0;
   }
-  if (size > sizeof(s->out)) {
-    size = sizeof(s->out);
-  }
-  ev->size = size;
-
-  __u64 fill = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-  __u64 flag = fill + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-  if (bpf_ringbuf_output(&events, &s->out, size, flag) < 0) {
-    count_loss();
-  }
+  hand_over(s, size);
   return 0;
 }
 

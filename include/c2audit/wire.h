@@ -24,6 +24,9 @@
 #define C2A_EXE_MAX 512          /* cached executable path */
 #define C2A_SYSCALL_SLOTS 512    /* syscall numbers the filter map covers */
 #define C2A_AT_FDCWD -100
+#define C2A_POLICY_SLOTS 2       /* kernel filter: in force + being written */
+#define C2A_FILTER_OBJECTIVES 64 /* objective bits; the last one is shared by any beyond */
+#define C2A_PREFIX_MAX 128       /* path prefix bytes the kernel compares */
 
 /* Payload fields, in the order they are laid out after the header. */
 enum c2a_field {
@@ -67,6 +70,7 @@ enum c2a_spec_flags {
   C2A_SPEC_PEER_AT_EXIT = 1u << 4,/* sockaddr_arg filled by the kernel (accept) */
   C2A_SPEC_SOCK_FROM_FD = 1u << 5,/* no address given: read the socket's own
                                      (arg 0's local one; accept: the peer) */
+  C2A_SPEC_OPEN_CLASS = 1u << 6,  /* class decided by open flags (open*) */
 };
 
 struct c2a_syscall_spec {
@@ -78,6 +82,48 @@ struct c2a_syscall_spec {
   __u8 fd_arg;       /* an fd whose object is the target (fchmod, ...) */
   __u8 flags_arg;    /* open flags (or struct open_how *) */
   __u8 sockaddr_arg; /* struct sockaddr * ; length in sockaddr_arg + 1 */
+};
+
+/* One syscall's entry in the kernel filter of one policy slot. */
+struct c2a_syscall_filter {
+  struct c2a_syscall_spec spec;
+  __u64 objectives;  /* bit i: objective i may select this syscall */
+};
+
+/* The kernel pre-filter of one policy slot, compiled from the objectives. Bit
+ * i of each mask stands for objective i (objectives past the last bit share
+ * it). An event goes to user space when some objective can still match after
+ * every check the kernel can make, and the first such objective is not an
+ * ignore that the kernel decides exactly. */
+struct c2a_policy_masks {
+  __u64 on_success;   /* objectives accepting a successful call */
+  __u64 on_failure;   /* ... a failed one */
+  __u64 open_read;    /* objectives accepting each class an open can have */
+  __u64 open_write;
+  __u64 open_create;
+  __u64 any_user;     /* objectives without a user list the kernel checks */
+  __u64 any_path;     /* objectives the kernel cannot filter by path */
+  __u64 records;      /* objectives whose action is record */
+  __u64 exact_ignore; /* ignore objectives the kernel decides exactly */
+  __u32 generation;   /* copied into each event: which policy judged it */
+  __u32 pad;
+};
+
+/* Per slot and user id (auid, or uid when unset): objectives listing it. */
+struct c2a_user_key {
+  __u32 slot;
+  __u32 id;
+};
+struct c2a_user_masks {
+  __u64 include;
+  __u64 exclude;
+};
+
+/* LPM trie key: the slot byte, then the path; prefixlen counts bits of both. */
+struct c2a_prefix_key {
+  __u32 prefixlen;
+  __u8 slot;
+  char path[C2A_PREFIX_MAX];
 };
 
 struct c2a_event {
@@ -97,7 +143,7 @@ struct c2a_event {
   __u32 uid, euid, gid, egid;
   __u32 auid, ses;
   __u32 cpu;
-  __u32 reserved;
+  __u32 policy_generation; /* the kernel filter that let the event through */
   __u16 len[C2A_F_COUNT]; /* payload field lengths, in enum order */
   char comm[C2A_COMM_LEN];
   char tty[C2A_TTY_LEN];
@@ -119,6 +165,8 @@ static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
 static_assert(sizeof(struct c2a_event) == 208, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 144, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
+static_assert(sizeof(struct c2a_syscall_filter) == 16, "filter layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 80, "masks layout changed");
 #endif
 #endif
 

@@ -89,7 +89,13 @@ void ControlServer::serve_pending(const Handler& handler) {
   for (;;) {
     FileDescriptor client(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!client.valid()) return;  // EAGAIN: nobody waiting
-    std::string reply = handler(read_line(client.get()));
+    ControlPeer peer;
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (::getsockopt(client.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+      peer = {cred.pid, cred.uid};
+    }
+    std::string reply = handler(read_line(client.get()), peer);
     reply += '\n';
     write_all(client.get(), reply);
   }

@@ -3,6 +3,7 @@
 // serve_pending() from its loop; each request is answered at once.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -13,9 +14,15 @@
 
 namespace c2audit {
 
+// Who sent a request (SO_PEERCRED), for the records of what it changed.
+struct ControlPeer {
+  int pid = 0;
+  uint32_t uid = 0;
+};
+
 class ControlServer {
  public:
-  using Handler = std::function<std::string(std::string_view request)>;
+  using Handler = std::function<std::string(std::string_view request, const ControlPeer& peer)>;
 
   // Fails when the path is in use by a live daemon or cannot be created.
   static Result<ControlServer> listen(const std::filesystem::path& path);

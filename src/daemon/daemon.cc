@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/clock.h"
 #include "control/control_server.h"
@@ -14,7 +17,9 @@
 #include "pipeline/enricher.h"
 #include "pipeline/event_decoder.h"
 #include "pipeline/syscall_table.h"
+#include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
+#include "policy/policy_store.h"
 #include "sensor/loss_monitor.h"
 #include "sensor/ring_consumer.h"
 #include "sensor/sensor.h"
@@ -25,10 +30,11 @@ namespace {
 constexpr int kPollTimeoutMs = 100;          // also the loss-check period
 constexpr int64_t kStatusPeriodNs = 1'000'000'000;
 
-std::vector<SelectedSyscall> kernel_selection(const ObjectiveSet& policy) {
-  std::vector<SelectedSyscall> selected;
-  for (uint32_t nr : policy.selected_syscalls()) selected.push_back({nr, find_syscall(nr)->spec});
-  return selected;
+uint32_t policy_generation_of(std::span<const uint8_t> raw) {
+  uint32_t generation = 0;
+  constexpr size_t kAt = offsetof(c2a_event, policy_generation);
+  if (raw.size() >= kAt + sizeof(generation)) std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
+  return generation;
 }
 
 AuditRecord self_record(RecordKind kind, std::string message) {
@@ -50,7 +56,7 @@ struct Daemon::Parts {
   DaemonOptions options;
   std::optional<TrailLock> lock;
   std::optional<TrailWriter> writer;
-  ObjectiveSet policy = ObjectiveSet::defaults();
+  std::optional<PolicyStore> policies;
   std::optional<Sensor> sensor;
   std::optional<RingConsumer> ring;
   std::optional<LossMonitor> losses;
@@ -66,6 +72,8 @@ struct Daemon::Parts {
   uint64_t received_at_last_status = 0;
 
   void on_raw_record(std::span<const uint8_t> raw);
+  Result<void> put_in_force(ObjectiveSet next);
+  std::string reload(const std::string& who);
   void append(AuditRecord& rec);
   void record_losses();
   void snapshot();
@@ -84,7 +92,7 @@ void Daemon::Parts::on_raw_record(std::span<const uint8_t> raw) {
     ++stats.decode_errors;
     return;
   }
-  const Objective* objective = policy.match(scratch);
+  const Objective* objective = policies->for_generation(policy_generation_of(raw)).match(scratch);
   if (!objective) {
     ++stats.not_selected;
     return;
@@ -120,6 +128,8 @@ void Daemon::Parts::record_losses() {
 // Fill level, last seq and segment: cheap, refreshed whenever shown.
 void Daemon::Parts::snapshot() {
   stats.ring_fill = ring->pending_bytes();
+  stats.filtered = sensor->filtered_count();
+  identity.policy_generation = policies->generation();
   identity.last_seq = writer->last_seq();
   identity.active_segment = writer->active_segment().filename().native();
 }
@@ -145,6 +155,35 @@ Result<void> Daemon::Parts::flush() {
   return writer->flush();
 }
 
+Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
+  uint32_t generation = policies->generation() + 1;
+  if (auto ok = sensor->install_policy(compile_kernel_filter(next), generation); !ok) return ok;
+  policies->adopt(std::move(next));
+  identity.mode = policies->current().description();
+  return {};
+}
+
+// Validates the objective files, then swaps the policy in kernel and user
+// space at once. Either way, the attempt becomes a `config` record.
+std::string Daemon::Parts::reload(const std::string& who) {
+  std::string outcome;
+  if (options.audit_all) {
+    outcome = "rejected: running with --all, which ignores the objectives";
+  } else if (auto next = ObjectiveSet::load_dir(options.objectives_dir, options.objectives_dir_given);
+             !next) {
+    outcome = fmt::format("rejected: {}; the policy in force stays", next.error().message);
+  } else {
+    std::string what = fmt::format("{}: {} objectives from [{}]", next->description(),
+                                   next->objectives().size(), fmt::join(next->files(), ", "));
+    auto ok = put_in_force(std::move(*next));
+    outcome = ok ? fmt::format("accepted: {} (generation {})", what, policies->generation())
+                 : fmt::format("rejected: {}; the policy in force stays", ok.error().message);
+  }
+  auto rec = self_record(RecordKind::config, fmt::format("reload by {} {}", who, outcome));
+  append(rec);
+  return outcome;
+}
+
 Daemon::Daemon(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Daemon::Daemon(Daemon&&) noexcept = default;
 Daemon& Daemon::operator=(Daemon&&) noexcept = default;
@@ -153,7 +192,11 @@ Daemon::~Daemon() = default;
 Result<Daemon> Daemon::start(const DaemonOptions& options) {
   auto p = std::make_unique<Parts>();
   p->options = options;
-  if (options.audit_all) p->policy = ObjectiveSet::audit_all();
+  auto policy = options.audit_all ? Result<ObjectiveSet>(ObjectiveSet::audit_all())
+                                  : ObjectiveSet::load_dir(options.objectives_dir,
+                                                           options.objectives_dir_given);
+  if (!policy) return tl::unexpected(with_context("objectives", policy.error()));
+  p->policies.emplace(std::move(*policy));
 
   auto lock = TrailLock::acquire(options.trail.dir);
   if (!lock) return tl::unexpected(lock.error());
@@ -166,7 +209,11 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
                               options.wakeup_bytes});
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
-  if (auto ok = p->sensor->select(kernel_selection(p->policy)); !ok) return tl::unexpected(ok.error());
+  const ObjectiveSet& initial = p->policies->current();
+  if (auto ok = p->sensor->install_policy(compile_kernel_filter(initial), p->policies->generation());
+      !ok) {
+    return tl::unexpected(ok.error());
+  }
 
   auto control = ControlServer::listen(options.control_socket);
   if (!control) return tl::unexpected(control.error());
@@ -179,8 +226,10 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->ring.emplace(std::move(*ring));
   p->losses.emplace(p->sensor->losses_fd());
 
-  p->identity = {getpid(), realtime_ns(), p->policy.description(),
-                 options.trail.dir.native(), {}, 0};
+  p->identity.pid = getpid();
+  p->identity.started_ns = realtime_ns();
+  p->identity.mode = initial.description();
+  p->identity.trail_dir = options.trail.dir.native();
   p->stats.ring_bytes = options.ring_bytes;
   const TrailResume& resume = p->writer->resume();
   auto start = self_record(RecordKind::daemon,
@@ -193,7 +242,7 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->append(start);
   auto config = self_record(RecordKind::config,
                             fmt::format("policy loaded: {} ({} objectives)",
-                                        p->policy.description(), p->policy.objectives().size()));
+                                        initial.description(), initial.objectives().size()));
   p->append(config);
   if (auto ok = p->flush(); !ok) return tl::unexpected(ok.error());
 
@@ -201,18 +250,31 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   return Daemon(std::move(p));
 }
 
-Result<void> Daemon::run(const std::atomic<bool>& stop) {
+std::string Daemon::policy_description() const { return parts_->policies->current().description(); }
+
+Result<void> Daemon::run(DaemonSignals& signals) {
   Parts& p = *parts_;
-  auto status_handler = [&p](std::string_view request) -> std::string {
-    if (request != "status") return R"({"error":"unknown request"})";
-    p.snapshot();
-    return status_json(p.identity, p.stats).dump();
+  auto handler = [&p](std::string_view request, const ControlPeer& peer) -> std::string {
+    if (request == "status") {
+      p.snapshot();
+      return status_json(p.identity, p.stats).dump();
+    }
+    if (request == "objectives") return policy_json(p.policies->current(), p.policies->generation()).dump();
+    if (request == "reload") {
+      std::string outcome = p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
+      return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}.dump();
+    }
+    return R"({"error":"unknown request"})";
   };
-  while (!stop.load() && !p.write_error) {
+  while (!signals.stop.load() && !p.write_error) {
     if (auto n = p.ring->poll(kPollTimeoutMs); !n) return tl::unexpected(n.error());
     p.record_losses();
+    if (signals.reload.exchange(false)) {
+      p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
+                           signals.reload_pid.load()));
+    }
     if (auto ok = p.flush(); !ok) return ok;
-    p.control->serve_pending(status_handler);
+    p.control->serve_pending(handler);
     p.tick();
   }
 

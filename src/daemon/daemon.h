@@ -16,10 +16,20 @@ namespace c2audit {
 struct DaemonOptions {
   TrailOptions trail;
   bool audit_all = false;                        // --all: every covered syscall
+  std::filesystem::path objectives_dir = "/etc/c2audit/objectives.d";
+  bool objectives_dir_given = false;             // --objectives: the directory must exist
   std::filesystem::path control_socket = kDefaultControlSocket;
   uint64_t ring_bytes = 64ull << 20;
   uint64_t wakeup_bytes = 1ull << 20;
   bool live_status = true;                       // one-line status on stderr
+};
+
+// Set from signal handlers, read by the daemon loop.
+struct DaemonSignals {
+  std::atomic<bool> stop{false};
+  std::atomic<bool> reload{false};
+  std::atomic<int> reload_pid{0};  // who sent SIGHUP
+  std::atomic<uint32_t> reload_uid{0};
 };
 
 class Daemon {
@@ -32,10 +42,14 @@ class Daemon {
   Daemon& operator=(Daemon&&) noexcept;
   ~Daemon();
 
-  // Consumes events until `stop` is set, then detaches, drains what the
-  // kernel still holds and records the stop. Fails only when the trail
-  // cannot be written.
-  Result<void> run(const std::atomic<bool>& stop);
+  // Consumes events until `signals.stop` is set, then detaches, drains what
+  // the kernel still holds and records the stop. Reloads the objectives when
+  // `signals.reload` is set (SIGHUP). Fails only when the trail cannot be
+  // written.
+  Result<void> run(DaemonSignals& signals);
+
+  // The policy in force, e.g. "default C2 baseline".
+  std::string policy_description() const;
 
  private:
   struct Parts;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/clock.h"
+#include "policy/objective_set.h"
 
 namespace c2audit {
 namespace {
@@ -20,12 +21,14 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"pid", id.pid},
       {"uptime_s", static_cast<double>(realtime_ns() - id.started_ns) / kNsPerSecond},
       {"mode", id.mode},
+      {"policy_generation", id.policy_generation},
       {"trail", id.trail_dir},
       {"active_segment", id.active_segment},
       {"last_seq", id.last_seq},
       {"events_received", s.received},
       {"events_recorded", s.recorded},
       {"events_not_selected", s.not_selected},
+      {"events_filtered_in_kernel", s.filtered},
       {"lost", s.lost},
       {"decode_errors", s.decode_errors},
       {"events_per_s", s.events_per_s},
@@ -33,6 +36,23 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"ring_fill_bytes", s.ring_fill},
       {"ring_fill_percent", fill_percent(s)},
   };
+}
+
+nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation) {
+  nlohmann::json objectives = nlohmann::json::array();
+  for (size_t i = 0; i < set.objectives().size(); ++i) {
+    const Objective& o = set.objectives()[i];
+    objectives.push_back({{"name", o.name},
+                          {"criticality", o.criticality},
+                          {"action", o.action == ObjectiveAction::record ? "record" : "ignore"},
+                          {"hits", set.hits()[i]},
+                          {"file", o.where.file},
+                          {"line", o.where.line}});
+  }
+  return {{"policy", set.description()},
+          {"generation", generation},
+          {"files", set.files()},
+          {"objectives", objectives}};
 }
 
 std::string status_line(const DaemonStats& s, uint64_t last_seq) {

@@ -13,6 +13,7 @@ struct DaemonStats {
   uint64_t received = 0;       // records that crossed from the kernel
   uint64_t recorded = 0;       // written to the trail (syscall records)
   uint64_t not_selected = 0;   // received but no objective selected them
+  uint64_t filtered = 0;       // dropped by the kernel pre-filter (never copied out)
   uint64_t lost = 0;           // reported lost by the kernel
   uint64_t decode_errors = 0;  // malformed sensor records (a bug if non-zero)
   uint64_t ring_bytes = 0;     // ring buffer capacity
@@ -24,12 +25,17 @@ struct DaemonIdentity {
   int pid = 0;
   int64_t started_ns = 0;
   std::string mode;            // "all" or the policy description
+  uint32_t policy_generation = 0;
   std::string trail_dir;
   std::string active_segment;
   uint64_t last_seq = 0;
 };
 
 nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& stats);
+
+// The policy in force: its objectives, where each was written, and hits.
+class ObjectiveSet;
+nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation);
 
 // "1234 events/s | 5 lost | ring 0.1% full | seq 5678"
 std::string status_line(const DaemonStats& stats, uint64_t last_seq);

@@ -1,5 +1,5 @@
 // c2auditd: the audit daemon. Parses flags, checks privilege, runs Daemon
-// until SIGTERM/SIGINT.
+// until SIGTERM/SIGINT; SIGHUP reloads the objectives.
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,17 +12,28 @@
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+c2audit::DaemonSignals g_signals;
 
-void on_stop_signal(int) { g_stop.store(true); }
+void on_stop_signal(int) { g_signals.stop.store(true); }
+
+void on_reload_signal(int, siginfo_t* info, void*) {
+  g_signals.reload_pid.store(info->si_pid);
+  g_signals.reload_uid.store(info->si_uid);
+  g_signals.reload.store(true);
+}
 
 // No SA_RESTART: a signal interrupts the ring buffer wait at once.
-void install_stop_handlers() {
+void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  struct sigaction hup {};
+  hup.sa_sigaction = on_reload_signal;
+  hup.sa_flags = SA_SIGINFO;
+  sigemptyset(&hup.sa_mask);
+  sigaction(SIGHUP, &hup, nullptr);
   signal(SIGPIPE, SIG_IGN);
 }
 
@@ -34,6 +45,7 @@ int main(int argc, char** argv) {
   c2audit::DaemonOptions options;
   std::string trail = options.trail.dir.native();
   std::string socket = options.control_socket.native();
+  std::string objectives = options.objectives_dir.native();
   uint64_t segment_mib = options.trail.segment_bytes / kMiB;
   uint64_t ring_mib = options.ring_bytes / kMiB;
   bool quiet = false;
@@ -43,6 +55,10 @@ int main(int argc, char** argv) {
   app.add_flag("--all", options.audit_all,
                "Audit every covered syscall of every process but this daemon "
                "(testing and troubleshooting; ignores the objectives)");
+  auto* objectives_option =
+      app.add_option("--objectives", objectives,
+                     "Directory of objective files (*.toml); without any, the default objectives")
+          ->capture_default_str();
   app.add_option("--control-socket", socket, "Control socket path")->capture_default_str();
   app.add_option("--segment-size", segment_mib, "Rotate trail segments past this many MiB")
       ->capture_default_str()
@@ -66,17 +82,19 @@ int main(int argc, char** argv) {
   options.trail.segment_bytes = segment_mib * kMiB;
   options.ring_bytes = ring_mib * kMiB;
   options.control_socket = socket;
+  options.objectives_dir = objectives;
+  options.objectives_dir_given = objectives_option->count() > 0;
   options.live_status = !quiet;
 
-  install_stop_handlers();
+  install_signal_handlers();
   auto daemon = c2audit::Daemon::start(options);
   if (!daemon) {
     std::fprintf(stderr, "c2auditd: %s\n", daemon.error().message.c_str());
     return 1;
   }
   std::fprintf(stderr, "c2auditd: auditing (%s); trail in %s; control socket %s\n",
-               options.audit_all ? "--all" : "default objectives", trail.c_str(), socket.c_str());
-  auto ran = daemon->run(g_stop);
+               daemon->policy_description().c_str(), trail.c_str(), socket.c_str());
+  auto ran = daemon->run(g_signals);
   if (!ran) {
     std::fprintf(stderr, "c2auditd: %s\n", ran.error().message.c_str());
     return 1;

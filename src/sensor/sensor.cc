@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
+#include "policy/kernel_filter.h"
 #include "sensor.skel.h"
 
 namespace c2audit {
@@ -53,23 +56,62 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
   return Sensor(std::move(skel), options.ring_bytes);
 }
 
-Result<void> Sensor::select(std::span<const SelectedSyscall> syscalls) {
-  std::vector<c2a_syscall_spec> table(C2A_SYSCALL_SLOTS);
-  for (auto& spec : table) spec = c2a_syscall_spec{};
-  for (const auto& s : syscalls) {
-    if (s.nr >= C2A_SYSCALL_SLOTS) {
-      return fail(fmt::format("syscall number {} is beyond the sensor's table", s.nr));
-    }
-    table[s.nr] = s.spec;
-    table[s.nr].flags |= C2A_SPEC_AUDIT;
-  }
-  int fd = bpf_map__fd(skel_->maps.syscall_specs);
-  for (uint32_t nr = 0; nr < C2A_SYSCALL_SLOTS; ++nr) {
-    if (bpf_map_update_elem(fd, &nr, &table[nr], BPF_ANY) != 0) {
-      return fail(fmt::format("updating syscall selection: {}", errno_text(errno)));
-    }
-  }
+Result<void> Sensor::clear_slot(uint32_t slot) {
+  int users_fd = bpf_map__fd(skel_->maps.user_masks);
+  for (const auto& key : user_keys_[slot]) bpf_map_delete_elem(users_fd, &key);
+  user_keys_[slot].clear();
+  int prefixes_fd = bpf_map__fd(skel_->maps.path_prefixes);
+  for (const auto& key : prefix_keys_[slot]) bpf_map_delete_elem(prefixes_fd, &key);
+  prefix_keys_[slot].clear();
   return {};
+}
+
+Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation) {
+  auto update = [](int fd, const void* key, const void* value, const char* what) -> Result<void> {
+    if (bpf_map_update_elem(fd, key, value, BPF_ANY) != 0) {
+      return fail(fmt::format("writing the kernel filter ({}): {}", what, errno_text(errno)));
+    }
+    return {};
+  };
+  int syscalls_fd = bpf_map__fd(skel_->maps.syscall_filters);
+  for (uint32_t nr = 0; nr < C2A_SYSCALL_SLOTS; ++nr) {
+    uint32_t key = slot * C2A_SYSCALL_SLOTS + nr;
+    if (auto ok = update(syscalls_fd, &key, &filter.syscalls[nr], "syscalls"); !ok) return ok;
+  }
+  for (const auto& [id, masks] : filter.users) {
+    c2a_user_key key{slot, id};
+    if (auto ok = update(bpf_map__fd(skel_->maps.user_masks), &key, &masks, "users"); !ok) return ok;
+    user_keys_[slot].push_back(key);
+  }
+  for (const auto& [prefix, mask] : filter.prefixes) {
+    c2a_prefix_key key{};
+    key.slot = static_cast<uint8_t>(slot);
+    std::memcpy(key.path, prefix.data(), std::min(prefix.size(), sizeof(key.path)));
+    key.prefixlen = 8 * (1 + std::min(prefix.size(), sizeof(key.path)));
+    if (auto ok = update(bpf_map__fd(skel_->maps.path_prefixes), &key, &mask, "paths"); !ok) return ok;
+    prefix_keys_[slot].push_back(key);
+  }
+  c2a_policy_masks masks = filter.masks;
+  masks.generation = generation;
+  return update(bpf_map__fd(skel_->maps.policy_masks), &slot, &masks, "masks");
+}
+
+Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generation) {
+  uint32_t next = 1 - __atomic_load_n(&skel_->bss->active_slot, __ATOMIC_RELAXED);
+  if (auto ok = clear_slot(next); !ok) return ok;
+  if (auto ok = write_slot(next, filter, generation); !ok) return ok;
+  __atomic_store_n(&skel_->bss->active_slot, next, __ATOMIC_RELEASE);
+  return {};
+}
+
+uint64_t Sensor::filtered_count() const {
+  int cpus = libbpf_num_possible_cpus();
+  std::vector<uint64_t> per_cpu(cpus > 0 ? cpus : 1);
+  uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.filtered), &zero, per_cpu.data()) != 0) return 0;
+  uint64_t total = 0;
+  for (uint64_t n : per_cpu) total += n;
+  return total;
 }
 
 Result<void> Sensor::attach() {

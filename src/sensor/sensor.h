@@ -5,6 +5,7 @@
 // are audited) can change while attached.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -23,11 +24,7 @@ struct SensorOptions {
   uint64_t wakeup_bytes = 1ull << 20; // wake the consumer once this much is pending
 };
 
-// One syscall to audit and how to read its arguments.
-struct SelectedSyscall {
-  uint32_t nr;
-  c2a_syscall_spec spec;
-};
+struct KernelFilter;
 
 class Sensor {
  public:
@@ -39,8 +36,13 @@ class Sensor {
   Sensor& operator=(Sensor&&) noexcept;
   ~Sensor();
 
-  // Replaces the selection: every syscall not listed is no longer audited.
-  Result<void> select(std::span<const SelectedSyscall> syscalls);
+  // Puts a compiled policy in force under `generation`: written into the slot
+  // not in force, then made active with one store, so every syscall is judged
+  // by one whole policy — the one in force when it entered.
+  Result<void> install_policy(const KernelFilter& filter, uint32_t generation);
+
+  // Events the pre-filter dropped so far (all CPUs).
+  uint64_t filtered_count() const;
 
   // Attaches the tracepoint programs; events flow from here on.
   Result<void> attach();
@@ -54,8 +56,14 @@ class Sensor {
 
  private:
   Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel, uint64_t ring_bytes);
+  Result<void> clear_slot(uint32_t slot);
+  Result<void> write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation);
+
   std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel_;
   uint64_t ring_bytes_;
+  // Keys written per slot, so a slot can be emptied before reuse.
+  std::array<std::vector<c2a_user_key>, C2A_POLICY_SLOTS> user_keys_;
+  std::array<std::vector<c2a_prefix_key>, C2A_POLICY_SLOTS> prefix_keys_;
 };
 
 }  // namespace c2audit

@@ -1,0 +1,86 @@
+/* The objective pre-filter: drops, before a record is built and copied, the
+ * events no objective can select. User space compiles the objectives into
+ * masks (one bit per objective, see struct c2a_policy_masks); the kernel ANDs
+ * what it can check — syscall, result, open class, user, path prefix — and
+ * user space applies the exact match to what remains. */
+#pragma once
+
+#include "maps.bpf.h"
+
+#define C2A_O_ACCMODE 3
+#define C2A_O_CREAT 0100
+#define C2A_O_TRUNC 01000
+#define C2A_MAX_ERRNO 4095
+
+static __always_inline struct c2a_syscall_filter *selected_filter(__u32 slot, long nr) {
+  if (nr < 0 || nr >= C2A_SYSCALL_SLOTS || slot >= C2A_POLICY_SLOTS) {
+    return NULL;
+  }
+  __u32 key = slot * C2A_SYSCALL_SLOTS + nr;
+  struct c2a_syscall_filter *f = bpf_map_lookup_elem(&syscall_filters, &key);
+  return f && (f->spec.flags & C2A_SPEC_AUDIT) ? f : NULL;
+}
+
+static __always_inline void count_filtered(void) {
+  __u32 zero = 0;
+  __u64 *n = bpf_map_lookup_elem(&filtered, &zero);
+  if (n) {
+    (*n)++;
+  }
+}
+
+static __always_inline __u64 open_class_mask(const struct c2a_policy_masks *m, __u64 flags) {
+  if (flags & C2A_O_CREAT) {
+    return m->open_create;
+  }
+  if ((flags & C2A_O_ACCMODE) || (flags & C2A_O_TRUNC)) {
+    return m->open_write;
+  }
+  return m->open_read;
+}
+
+/* Objectives that may still select the event, from what is known at exit
+ * before the record is built: syscall, result, open class, user. */
+static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
+                                        const struct c2a_policy_masks *m, __u32 slot,
+                                        __s64 ret, __u64 open_flags,
+                                        const struct c2a_event *ev) {
+  __u64 cand = f->objectives;
+  cand &= (ret < 0 && ret >= -C2A_MAX_ERRNO) ? m->on_failure : m->on_success;
+  if (f->spec.flags & C2A_SPEC_OPEN_CLASS) {
+    cand &= open_class_mask(m, open_flags);
+  }
+  struct c2a_user_key key = {.slot = slot, .id = ev->auid != (__u32)-1 ? ev->auid : ev->uid};
+  struct c2a_user_masks *u = bpf_map_lookup_elem(&user_masks, &key);
+  __u64 include = u ? u->include : 0;
+  __u64 exclude = u ? u->exclude : 0;
+  return cand & (m->any_user | include) & ~exclude;
+}
+
+/* Whether user space should see an event with these candidates: some
+ * recording objective remains, and the first candidate is not an ignore the
+ * kernel decides exactly (objectives before it cannot match at all). */
+static __always_inline int worth_recording(const struct c2a_policy_masks *m, __u64 cand) {
+  __u64 first = cand & -cand;
+  return (cand & m->records) && !(first & m->exact_ignore);
+}
+
+/* Narrows candidates by a resolved absolute path (the object the kernel
+ * itself named, so no "..", "//" or symlink can dodge the prefix). */
+static __always_inline __u64 path_candidates(struct scratch *s, const struct c2a_policy_masks *m,
+                                             __u32 slot, __u32 path_pos, __u32 path_len,
+                                             __u64 cand) {
+  struct c2a_prefix_key *key = &s->prefix;
+  __u32 len = path_len;
+  if (len > C2A_PREFIX_MAX) {
+    len = C2A_PREFIX_MAX; /* longer paths compare on their first bytes */
+  }
+  barrier_var(len);
+  key->slot = slot;
+  if (bpf_probe_read_kernel(key->path, len, &s->out.payload[path_pos & C2A_OUT_MASK]) < 0) {
+    return cand;
+  }
+  key->prefixlen = 8 * (1 + len);
+  __u64 *by_prefix = bpf_map_lookup_elem(&path_prefixes, key);
+  return cand & (m->any_path | (by_prefix ? *by_prefix : 0));
+}

@@ -1,0 +1,154 @@
+#include "policy/kernel_filter.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+
+#include "common/path_glob.h"
+#include "pipeline/syscall_table.h"
+
+namespace c2audit {
+namespace {
+
+constexpr size_t kLastBit = C2A_FILTER_OBJECTIVES - 1;
+
+uint64_t bit_of(size_t index) { return uint64_t{1} << std::min(index, kLastBit); }
+
+bool wants_class(const Objective& o, std::string_view cls) {
+  return o.classes.empty() || std::any_of(o.classes.begin(), o.classes.end(),
+                                          [&](const std::string& c) { return class_matches(c, cls); });
+}
+
+bool single_users_only(const std::vector<UserRange>& users) {
+  return std::all_of(users.begin(), users.end(), [](const UserRange& u) { return u.first == u.last; });
+}
+
+// The kernel checks users only as single ids; a range makes the objective
+// "any user" there (a superset), and ranges in exclusions are left to user space.
+bool kernel_checks_users(const Objective& o) { return !o.users.empty() && single_users_only(o.users); }
+bool kernel_checks_exclusions(const Objective& o, bool shared_bit) {
+  return !shared_bit && single_users_only(o.exclude_users);
+}
+
+// The literal prefixes of an objective's path globs; nullopt when some glob
+// has none (it may match anywhere), so the kernel cannot filter by path.
+std::optional<std::vector<std::string>> path_prefixes(const Objective& o) {
+  if (o.paths.empty()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& glob : o.paths) {
+    std::string_view prefix = glob_literal_prefix(glob);
+    if (prefix.empty()) return std::nullopt;
+    out.emplace_back(prefix.substr(0, C2A_PREFIX_MAX));
+  }
+  return out;
+}
+
+// Everything the kernel checks, it checks exactly: an ignore objective like
+// that decides in the kernel.
+bool kernel_decides_exactly(const Objective& o, size_t index) {
+  bool users_exact = o.users.empty() || kernel_checks_users(o);
+  return o.action == ObjectiveAction::ignore && index < kLastBit && users_exact &&
+         single_users_only(o.exclude_users) && o.paths.empty() && o.exclude_paths.empty() &&
+         o.programs.empty() && o.errors.empty();
+}
+
+void add_syscalls(KernelFilter& f, const Objective& o, uint64_t bit) {
+  for (const auto& info : covered_syscalls()) {
+    if (!may_select(o, info)) continue;
+    c2a_syscall_filter& entry = f.syscalls[info.nr];
+    entry.spec = info.spec;
+    entry.spec.flags |= C2A_SPEC_AUDIT;
+    if (info.class_rule == ClassRule::open_flags) entry.spec.flags |= C2A_SPEC_OPEN_CLASS;
+    entry.objectives |= bit;
+  }
+}
+
+void add_masks(KernelFilter& f, const Objective& o, uint64_t bit) {
+  c2a_policy_masks& m = f.masks;
+  if (o.result != ResultSelector::failure) m.on_success |= bit;
+  if (o.result != ResultSelector::success) m.on_failure |= bit;
+  if (wants_class(o, "file.read")) m.open_read |= bit;
+  if (wants_class(o, "file.write")) m.open_write |= bit;
+  if (wants_class(o, "file.create")) m.open_create |= bit;
+  if (o.action == ObjectiveAction::record) m.records |= bit;
+}
+
+void add_users(KernelFilter& f, const Objective& o, uint64_t bit, bool shared_bit) {
+  if (kernel_checks_users(o)) {
+    for (const auto& u : o.users) f.users[u.first].include |= bit;
+  } else {
+    f.masks.any_user |= bit;
+  }
+  if (kernel_checks_exclusions(o, shared_bit)) {
+    for (const auto& u : o.exclude_users) f.users[u.first].exclude |= bit;
+  }
+}
+
+void add_paths(KernelFilter& f, const Objective& o, uint64_t bit) {
+  auto prefixes = path_prefixes(o);
+  if (!prefixes) {
+    f.masks.any_path |= bit;
+    return;
+  }
+  for (const auto& p : *prefixes) f.prefixes[p] |= bit;
+}
+
+// The trie answers with the longest matching prefix only, so each entry also
+// carries the objectives of every shorter prefix of it.
+void fold_ancestors(std::map<std::string, uint64_t>& prefixes) {
+  for (auto& [prefix, mask] : prefixes) {
+    for (const auto& [other, other_mask] : prefixes) {
+      if (other.size() < prefix.size() && prefix.starts_with(other)) mask |= other_mask;
+    }
+  }
+}
+
+}  // namespace
+
+KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
+  KernelFilter f;
+  f.syscalls.resize(C2A_SYSCALL_SLOTS);
+  const auto& objectives = set.objectives();
+  for (size_t i = 0; i < objectives.size(); ++i) {
+    const Objective& o = objectives[i];
+    uint64_t bit = bit_of(i);
+    add_syscalls(f, o, bit);
+    add_masks(f, o, bit);
+    add_users(f, o, bit, i >= kLastBit);
+    add_paths(f, o, bit);
+    if (kernel_decides_exactly(o, i)) f.masks.exact_ignore |= bit;
+  }
+  fold_ancestors(f.prefixes);
+  return f;
+}
+
+bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
+  if (e.nr >= f.syscalls.size() || !(f.syscalls[e.nr].spec.flags & C2A_SPEC_AUDIT)) return false;
+  const c2a_policy_masks& m = f.masks;
+  uint64_t cand = f.syscalls[e.nr].objectives & (e.success ? m.on_success : m.on_failure);
+  if (f.syscalls[e.nr].spec.flags & C2A_SPEC_OPEN_CLASS) {
+    uint64_t flags = e.open_flags;
+    cand &= (flags & O_CREAT)                            ? m.open_create
+            : ((flags & O_ACCMODE) || (flags & O_TRUNC)) ? m.open_write
+                                                         : m.open_read;
+  }
+  auto user = f.users.find(e.subject_id);
+  uint64_t include = user != f.users.end() ? user->second.include : 0;
+  uint64_t exclude = user != f.users.end() ? user->second.exclude : 0;
+  cand &= (m.any_user | include) & ~exclude;
+  auto worth = [&m](uint64_t c) { return (c & m.records) && !((c & -c) & m.exact_ignore); };
+  if (!worth(cand)) return false;
+  if (!e.path) return true;
+  std::string key = e.path->substr(0, C2A_PREFIX_MAX);
+  uint64_t by_prefix = 0;
+  size_t longest = 0;
+  for (const auto& [prefix, mask] : f.prefixes) {
+    if (key.starts_with(prefix) && prefix.size() >= longest) {
+      longest = prefix.size();
+      by_prefix = mask;
+    }
+  }
+  return worth(cand & (m.any_path | by_prefix));
+}
+
+}  // namespace c2audit

@@ -1,0 +1,41 @@
+// KernelFilter: objectives compiled into what the BPF pre-filter can check
+// (struct c2a_policy_masks and friends in wire.h). It must never drop an event
+// an objective would record: every kernel check is a necessary condition of
+// the objective's exact match, so the kernel passes a superset and user space
+// decides. Objective i owns bit i; objectives past the last bit share it, with
+// the union of their criteria.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "c2audit/wire.h"
+#include "policy/objective_set.h"
+
+namespace c2audit {
+
+struct KernelFilter {
+  std::vector<c2a_syscall_filter> syscalls;   // C2A_SYSCALL_SLOTS entries, by number
+  c2a_policy_masks masks{};                   // generation left 0: the sensor sets it
+  std::map<uint32_t, c2a_user_masks> users;   // by user id
+  std::map<std::string, uint64_t> prefixes;   // path prefix -> objectives (ancestors folded in)
+};
+
+KernelFilter compile_kernel_filter(const ObjectiveSet& set);
+
+// What the kernel decides for one event, the same way the BPF code does:
+// whether it reaches user space. `path` is the kernel-resolved object path,
+// when the record has only that one. For tests and `objectives test`.
+struct KernelEvent {
+  uint32_t nr = 0;
+  bool success = true;
+  uint64_t open_flags = 0;
+  uint32_t subject_id = 0;  // auid, or uid when auid is unset
+  std::optional<std::string> path;
+};
+bool kernel_passes(const KernelFilter& filter, const KernelEvent& event);
+
+}  // namespace c2audit
