@@ -25,6 +25,8 @@ void print_human(const nlohmann::json& s) {
   std::printf("events     %.0f/s, %lu received, %lu recorded, %lu not selected\n",
               s.value("events_per_s", 0.0), s.value("events_received", 0ul),
               s.value("events_recorded", 0ul), s.value("events_not_selected", 0ul));
+  std::printf("filtered   %lu in the kernel (policy generation %u)\n",
+              s.value("events_filtered_in_kernel", 0ul), s.value("policy_generation", 0u));
   std::printf("lost       %lu\n", s.value("lost", 0ul));
   std::printf("ring       %.1f%% full (%lu of %lu bytes)\n", s.value("ring_fill_percent", 0.0),
               s.value("ring_fill_bytes", 0ul), s.value("ring_bytes", 0ul));

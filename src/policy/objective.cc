@@ -61,6 +61,16 @@ bool class_matches(std::string_view pattern, std::string_view event_class) {
   return pattern == event_class;
 }
 
+std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
+  if (!class_ok(o, rec)) return "class " + rec.event_class + " is not among its classes";
+  if (!event_ok(o, rec)) return "event " + rec.event + " is not among its events";
+  if (!result_ok(o, rec)) return "the result (or errno) is not the one it wants";
+  if (!users_ok(o, rec)) return "user id " + std::to_string(subject_id(rec)) + " is not selected";
+  if (!paths_ok(o, rec)) return "path '" + rec.path + "' is not selected by its paths";
+  if (!program_ok(o, rec)) return "program '" + rec.exe + "' is not among its programs";
+  return {};
+}
+
 bool objective_matches(const Objective& o, const AuditRecord& rec) {
   return class_ok(o, rec) && event_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
          paths_ok(o, rec) && program_ok(o, rec);

@@ -61,4 +61,8 @@ bool class_matches(std::string_view pattern, std::string_view event_class);
 // Whether every criterion of `o` holds for `rec`.
 bool objective_matches(const Objective& o, const AuditRecord& rec);
 
+// The first criterion of `o` that `rec` fails, in words ("path /tmp/x not
+// under paths"); empty when `o` matches. For `c2audit objectives test`.
+std::string first_mismatch(const Objective& o, const AuditRecord& rec);
+
 }  // namespace c2audit
