@@ -1,0 +1,324 @@
+#include "policy/auditd_convert.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <system_error>
+
+#include "pipeline/syscall_table.h"
+
+namespace c2audit {
+namespace {
+
+void add_unique(std::vector<std::string>& v, std::string_view s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.emplace_back(s);
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : std::string(sep)) + p;
+  return out;
+}
+
+// A watch's permissions as c2audit classes (auditctl -p / -F perm=), in one
+// order whatever the order of the letters.
+Result<std::vector<std::string>> classes_for_perms(std::string_view perms) {
+  if (auto bad = perms.find_first_not_of("rwxa"); bad != std::string_view::npos) {
+    return fail("bad permission '" + std::string(1, perms[bad]) + "' in " + std::string(perms));
+  }
+  auto has = [&](char p) { return perms.find(p) != std::string_view::npos; };
+  std::vector<std::string> classes;
+  if (has('r')) classes.push_back("file.read");
+  if (has('w')) {
+    classes.insert(classes.end(), {"file.write", "file.create", "file.delete", "file.rename"});
+  }
+  if (has('a')) classes.push_back("file.attr");
+  if (has('x')) classes.push_back("process.exec");
+  return classes;
+}
+
+// The classes a syscall's events can have (an open's depends on its flags).
+std::vector<std::string> classes_of(const SyscallInfo& info) {
+  if (info.class_rule == ClassRule::open_flags) return {"file.read", "file.write", "file.create"};
+  return {std::string(info.event_class)};
+}
+
+// Every class family ("file.*", "admin.*", ...) of the covered syscalls:
+// what "all syscalls" means here, in the file's shortest form.
+std::vector<std::string> all_class_families() {
+  std::vector<std::string> families;
+  for (const auto& info : covered_syscalls()) {
+    for (const auto& c : classes_of(info)) add_unique(families, c.substr(0, c.find('.')) + ".*");
+  }
+  return families;
+}
+
+std::optional<int64_t> parse_number(std::string_view s) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+// An id in a uid field: a number, "unset"/-1 (no login uid), or a user name.
+UserSelector parse_id(std::string_view value) {
+  if (value == "unset" || value == "-1") return kUnsetId;
+  if (auto n = parse_number(value); n && *n >= 0 && *n <= kUnsetId) return *n;
+  return std::string(value);
+}
+
+// Conditions on one user field, intersected as audit does (all must hold).
+struct UserBounds {
+  std::string field;  // auid, uid or euid: the first user field of the rule
+  std::optional<UserSelector> exact;
+  std::optional<int64_t> low, high;
+  std::vector<UserSelector> excluded;
+};
+
+// Converts one rule; each method handles one option or field family.
+class RuleConverter {
+ public:
+  RuleConverter(const AuditdRule& rule, std::vector<std::string>& approximations)
+      : rule_(rule), approximations_(approximations) {}
+
+  Result<ImportedObjective> run();
+
+ private:
+  Result<void> convert_list_action();
+  Result<void> convert_watch();
+  Result<void> convert_field(const AuditdField& f);
+  Result<void> convert_path(const AuditdField& f);
+  Result<void> convert_arch(const AuditdField& f);
+  Result<void> convert_user(const AuditdField& f);
+  Result<void> convert_result(const AuditdField& f);
+  Result<void> finish_users();
+  Result<void> finish_classes();
+  Result<void> drop(const std::string& what);
+  void approximate(std::string why) { approximations_.push_back(std::move(why)); }
+
+  const AuditdRule& rule_;
+  std::vector<std::string>& approximations_;
+  ImportedObjective out_;
+  std::optional<std::string> perms_;  // -p or -F perm=
+  bool any_path_ = false;
+  UserBounds users_;
+};
+
+// A condition c2audit cannot express narrows the rule. Leaving it out of a
+// record rule records more than asked (safe, noted); leaving it out of an
+// ignore rule would silently drop events the rule keeps, so the line is skipped.
+Result<void> RuleConverter::drop(const std::string& what) {
+  if (out_.action == "ignore") {
+    return fail(what + " cannot be expressed, and ignoring without it would ignore more");
+  }
+  approximate(what + " is not supported and was left out: the objective records more");
+  return {};
+}
+
+Result<void> RuleConverter::convert_list_action() {
+  if (rule_.kind == AuditdRule::Kind::watch) return {};
+  if (rule_.list != "exit") {
+    return fail("the " + rule_.list +
+                " list is not converted: c2audit objectives select syscall exits");
+  }
+  out_.action = rule_.action == "never" ? "ignore" : "record";
+  return {};
+}
+
+Result<void> RuleConverter::convert_watch() {
+  if (rule_.kind != AuditdRule::Kind::watch) return {};
+  std::string path = rule_.watch_path;
+  if (!path.starts_with('/')) return fail("watch path " + path + " is not absolute");
+  // auditctl asks the filesystem; a trailing "/" says directory without it.
+  std::error_code ec;
+  bool dir = path.ends_with('/') || std::filesystem::is_directory(path, ec);
+  return convert_path(AuditdField{dir ? "dir" : "path", "=", path});
+}
+
+Result<void> RuleConverter::convert_path(const AuditdField& f) {
+  if (!f.value.starts_with('/')) return fail(f.name + " " + f.value + " is not absolute");
+  if (f.op != "=" && f.op != "!=") return drop("-F " + f.name + f.op + f.value);
+  if (f.value.find_first_of("*?[") != std::string::npos) {
+    approximate(f.name + " " + f.value +
+                " holds glob characters, which c2audit reads as wildcards");
+  }
+  std::string path = f.value;
+  while (path.size() > 1 && path.ends_with('/')) path.pop_back();
+  auto& target = f.op == "=" ? out_.paths : out_.exclude_paths;
+  add_unique(target, path);
+  if (f.name == "dir") add_unique(target, path == "/" ? "/**" : path + "/**");
+  any_path_ = true;
+  return {};
+}
+
+Result<void> RuleConverter::convert_arch(const AuditdField& f) {
+  static const std::set<std::string> k64 = {"b64", "x86_64", "x86-64", "amd64"};
+  static const std::set<std::string> k32 = {"b32", "i386", "i486", "i586", "i686"};
+  bool is64 = k64.contains(f.value);
+  if (!is64 && !k32.contains(f.value)) return fail("arch " + f.value + " is not this machine's");
+  if (f.op != "=" && f.op != "!=") return fail("bad arch field " + f.op + f.value);
+  if (is64 == (f.op == "!=")) return fail("32-bit syscalls are not audited by c2audit");
+  return {};
+}
+
+Result<void> RuleConverter::convert_user(const AuditdField& f) {
+  std::string field = f.name == "loginuid" ? "auid" : f.name;
+  if (users_.field.empty()) users_.field = field;
+  if (users_.field != field) {
+    return drop("-F " + f.name + f.op + f.value + " (c2audit selects on one user field)");
+  }
+  UserSelector id = parse_id(f.value);
+  if (f.op == "=" || f.op == "!=") {
+    if (f.op == "!=") {
+      users_.excluded.push_back(id);
+    } else if (users_.exact && *users_.exact != id) {
+      return fail("-F " + f.name + " requires two different users: matches nothing");
+    } else {
+      users_.exact = id;
+    }
+    return {};
+  }
+  const int64_t* n = std::get_if<int64_t>(&id);
+  if (!n) return fail("-F " + f.name + f.op + f.value + " compares a name; a numeric id is needed");
+  if (f.op == ">=" || f.op == ">") {
+    users_.low = std::max(users_.low.value_or(0), *n + (f.op == ">" ? 1 : 0));
+  } else if (f.op == "<=" || f.op == "<") {
+    users_.high = std::min(users_.high.value_or(kUnsetId), *n - (f.op == "<" ? 1 : 0));
+  } else {
+    return drop("-F " + f.name + f.op + f.value);
+  }
+  return {};
+}
+
+Result<void> RuleConverter::convert_result(const AuditdField& f) {
+  if (f.name == "success" && (f.op == "=" || f.op == "!=") && (f.value == "0" || f.value == "1")) {
+    out_.result = (f.value == "1") == (f.op == "=") ? "success" : "failure";
+    return {};
+  }
+  // exit=-EACCES: a failure with one errno. c2audit files select any failure.
+  if (f.name == "exit" && f.op == "=" && f.value.starts_with('-') && f.value != "-0") {
+    if (out_.action == "ignore") {
+      return fail("-F exit=" + f.value + " cannot be expressed: only all failures can be ignored");
+    }
+    out_.result = "failure";
+    approximate("-F exit=" + f.value + " became result failure: every errno is selected");
+    return {};
+  }
+  return drop("-F " + f.name + f.op + f.value);
+}
+
+Result<void> RuleConverter::convert_field(const AuditdField& f) {
+  if (f.name == "path" || f.name == "dir") return convert_path(f);
+  if (f.name == "arch") return convert_arch(f);
+  if (f.name == "success" || f.name == "exit") return convert_result(f);
+  if (f.name == "auid" || f.name == "loginuid" || f.name == "uid" || f.name == "euid") {
+    return convert_user(f);
+  }
+  if (f.name == "perm" && f.op == "=") {
+    perms_ = f.value;
+    return {};
+  }
+  if (f.name == "exe" && f.op == "=") {
+    add_unique(out_.programs, f.value);
+    return {};
+  }
+  return drop("-F " + f.name + f.op + f.value);
+}
+
+bool contains(const std::vector<UserSelector>& ids, int64_t id) {
+  return std::find(ids.begin(), ids.end(), UserSelector{id}) != ids.end();
+}
+
+Result<void> RuleConverter::finish_users() {
+  if (users_.field.empty()) return {};
+  out_.exclude_users = users_.excluded;
+  if (users_.field != "auid") {
+    approximate("-F " + users_.field +
+                " became users, which c2audit matches against the login "
+                "uid (auid), or the uid when auid is unset");
+  }
+  if (users_.exact) {
+    if (users_.low || users_.high) {
+      return drop("a " + users_.field + " range besides an exact user");
+    }
+    out_.users = {*users_.exact};
+    return {};
+  }
+  if (!users_.low && !users_.high) return {};
+  int64_t low = users_.low.value_or(0);
+  int64_t high = users_.high.value_or(kMaxUserId);
+  if (low > high) return fail("no " + users_.field + " satisfies the rule's bounds");
+  if (!users_.high && !contains(users_.excluded, kUnsetId)) {
+    approximate(users_.field + ">=" + std::to_string(low) + " also matches the unset id " +
+                std::to_string(kUnsetId) + " in audit; the range ends at " +
+                std::to_string(kMaxUserId));
+  }
+  if (low == high) {
+    out_.users = {low};
+  } else {
+    out_.users = {std::to_string(low) + "-" + std::to_string(high)};
+  }
+  return {};
+}
+
+Result<void> RuleConverter::finish_classes() {
+  std::vector<std::string> uncovered;
+  bool all = rule_.syscalls.empty();
+  for (const auto& s : rule_.syscalls) {
+    auto nr = parse_number(s);
+    const SyscallInfo* info = nr ? find_syscall(static_cast<uint32_t>(*nr)) : find_syscall(s);
+    if (s == "all") {
+      all = true;
+    } else if (info) {
+      add_unique(out_.events, info->name);
+    } else {
+      add_unique(uncovered, s);
+    }
+  }
+  if (all) out_.events.clear();
+  if (!all && out_.events.empty()) {
+    return fail("no syscall of the rule is covered by c2audit: " + join(uncovered, ", "));
+  }
+  if (!all && !uncovered.empty()) {
+    approximate("syscalls not covered by c2audit were left out: " + join(uncovered, ", "));
+  }
+  if (perms_) {
+    auto classes = classes_for_perms(*perms_);
+    if (!classes) return tl::unexpected(classes.error());
+    out_.classes = std::move(*classes);
+  } else if (out_.events.empty()) {
+    // A watch without -p means every permission; a rule without -S every syscall.
+    out_.classes = any_path_ || rule_.kind == AuditdRule::Kind::watch ? *classes_for_perms("rwxa")
+                                                                      : all_class_families();
+  }
+  return {};
+}
+
+Result<ImportedObjective> RuleConverter::run() {
+  for (auto step : {&RuleConverter::convert_list_action, &RuleConverter::convert_watch}) {
+    if (auto r = (this->*step)(); !r) return tl::unexpected(r.error());
+  }
+  if (!rule_.watch_perms.empty()) perms_ = rule_.watch_perms;
+  for (const auto& f : rule_.fields) {
+    if (auto r = convert_field(f); !r) return tl::unexpected(r.error());
+  }
+  for (const auto& c : rule_.compares) {
+    if (auto r = drop("-C " + c); !r) return tl::unexpected(r.error());
+  }
+  for (auto step : {&RuleConverter::finish_users, &RuleConverter::finish_classes}) {
+    if (auto r = (this->*step)(); !r) return tl::unexpected(r.error());
+  }
+  out_.name = join(rule_.keys, "-");
+  return out_;
+}
+
+}  // namespace
+
+Result<ImportedObjective> convert_auditd_rule(const AuditdRule& rule,
+                                              std::vector<std::string>& approximations) {
+  return RuleConverter(rule, approximations).run();
+}
+
+}  // namespace c2audit
