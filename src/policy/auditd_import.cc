@@ -18,6 +18,7 @@ struct SourcedObjective {
   int line;
   std::string text;
   ImportedObjective objective;
+  std::vector<std::string> approximations;  // repeated in the file, where a reviewer looks
 };
 
 // TOML documents must be UTF-8, so a line that is not (a path in another
@@ -98,6 +99,7 @@ void emit_users(std::ostream& out, std::string_view key, const std::vector<UserS
 void emit_objective(std::ostream& out, const SourcedObjective& s, std::string_view source) {
   const ImportedObjective& o = s.objective;
   out << "\n# " << comment_text(source) << ":" << s.line << ": " << comment_text(s.text) << '\n';
+  for (const auto& why : s.approximations) out << "# approximation: " << comment_text(why) << '\n';
   out << "[[objective]]\n";
   emit_string(out, "name", o.name);
   emit_list(out, "classes", o.classes);
@@ -163,9 +165,10 @@ std::optional<SourcedObjective> convert_line(int number, std::string_view line,
     result.skipped.push_back(note(objective.error().message));
     return std::nullopt;
   }
-  for (auto& why : approximations) result.approximations.push_back(note(std::move(why)));
+  for (const auto& why : approximations) result.approximations.push_back(note(why));
   prepend = rule->prepend;
-  return SourcedObjective{number, std::string(line), std::move(*objective)};
+  return SourcedObjective{number, std::string(line), std::move(*objective),
+                          std::move(approximations)};
 }
 
 }  // namespace

@@ -249,6 +249,9 @@ TEST(AuditdImport, ResultsAndErrnos) {
   EXPECT_EQ(im.get(2, "result"), "failure");
   EXPECT_EQ(im.list(2, "events"), (Strings{"open", "openat"}));
   EXPECT_TRUE(has_note(im.result.approximations, 3, "-EACCES"));
+  EXPECT_NE(im.result.toml.find("# approximation: -F exit=-EACCES became result failure"),
+            std::string::npos)
+      << im.result.toml;
   EXPECT_TRUE(has_note(im.result.skipped, 4, "-ENOENT"));
 }
 
@@ -329,6 +332,27 @@ TEST(AuditdImport, StringsAreQuoted) {
   EXPECT_EQ(im.list(0, "paths"), Strings{"/srv/a\"b\\c"});
   EXPECT_EQ(im.list(1, "paths"), (Strings{"/srv/caf\xc3\xa9", "/srv/caf\xc3\xa9/**"}));
   EXPECT_TRUE(has_note(im.result.approximations, 3, "glob characters"));
+}
+
+// Whatever the input, the output is a TOML document and nothing throws.
+TEST(AuditdImport, HostileInputStillGivesValidToml) {
+  using namespace std::string_literals;
+  std::string rules = "-w /etc/a\x01b -p w -k k\x7f\n"s + "-w /etc/nul\0x -p r\n"s +
+                      "-w /etc/cr\rmid -p r\n" + "-a always,exit -S open -k " +
+                      std::string(5000, 'k') + "\n" + "-F\n-k\n-a\n,\n-w\n\"\n" +
+                      "-a always,exit -S execve -F exe=/bin/\"'''\"\n";
+  Imported im{import_auditd_rules(rules, "bad\nname.rules"), {}};
+  try {
+    im.doc = toml::parse(im.result.toml);
+  } catch (const toml::parse_error& e) {
+    FAIL() << e << "\n" << im.result.toml;
+  }
+  EXPECT_EQ(im.count(), 4u) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "paths"), Strings{"/etc/a\x01b"});
+  EXPECT_EQ(im.list(1, "paths"), Strings{"/etc/nul"s + '\0' + "x"});
+  EXPECT_EQ(im.list(3, "programs"), Strings{"/bin/\"'''\""});
+  EXPECT_EQ(im.result.skipped.size(), 7u) << reasons(im.result.skipped);
+  EXPECT_TRUE(has_note(im.result.skipped, 3, "unexpected argument mid"));  // \r splits words
 }
 
 // A Debian/CIS-style rules file end to end: every rule is accounted for.
