@@ -50,10 +50,17 @@ static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
   if (f->spec.flags & C2A_SPEC_OPEN_CLASS) {
     cand &= open_class_mask(m, open_flags);
   }
-  struct c2a_user_key key = {.slot = slot, .id = ev->auid != (__u32)-1 ? ev->auid : ev->uid};
+  int no_login = ev->auid == (__u32)-1;
+  struct c2a_user_key key = {.slot = slot, .id = no_login ? ev->uid : ev->auid};
   struct c2a_user_masks *u = bpf_map_lookup_elem(&user_masks, &key);
   __u64 include = u ? u->include : 0;
   __u64 exclude = u ? u->exclude : 0;
+  if (no_login) { /* entries for "unset" name every process without a login */
+    key.id = (__u32)-1;
+    u = bpf_map_lookup_elem(&user_masks, &key);
+    include |= u ? u->include : 0;
+    exclude |= u ? u->exclude : 0;
+  }
   return cand & (m->any_user | include) & ~exclude;
 }
 

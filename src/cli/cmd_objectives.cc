@@ -118,7 +118,8 @@ uint64_t open_flags_for(std::string_view cls) {
 // Whether the kernel pre-filter lets this event through to user space.
 bool kernel_lets_through(const ObjectiveSet& set, const AuditRecord& rec) {
   const SyscallInfo* info = find_syscall(rec.syscall_nr);
-  KernelEvent e{rec.syscall_nr, rec.success, open_flags_for(rec.event_class), subject_id(rec), {}};
+  KernelEvent e{rec.syscall_nr, rec.success, open_flags_for(rec.event_class), subject_id(rec),
+                rec.auid == kUnsetId, {}};
   bool kernel_resolved = (info->spec.flags & C2A_SPEC_RET_FD) ? rec.success
                                                               : info->spec.fd_arg != C2A_ARG_NONE;
   if (kernel_resolved && !rec.path.empty()) e.path = rec.path;

@@ -132,9 +132,15 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
             : ((flags & O_ACCMODE) || (flags & O_TRUNC)) ? m.open_write
                                                          : m.open_read;
   }
-  auto user = f.users.find(e.subject_id);
-  uint64_t include = user != f.users.end() ? user->second.include : 0;
-  uint64_t exclude = user != f.users.end() ? user->second.exclude : 0;
+  uint64_t include = 0, exclude = 0;
+  auto add_user = [&](uint32_t id) {
+    if (auto u = f.users.find(id); u != f.users.end()) {
+      include |= u->second.include;
+      exclude |= u->second.exclude;
+    }
+  };
+  add_user(e.subject_id);
+  if (e.no_login) add_user(kUnsetId);
   cand &= (m.any_user | include) & ~exclude;
   auto worth = [&m](uint64_t c) { return (c & m.records) && !((c & -c) & m.exact_ignore); };
   if (!worth(cand)) return false;

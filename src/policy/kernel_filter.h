@@ -34,6 +34,7 @@ struct KernelEvent {
   bool success = true;
   uint64_t open_flags = 0;
   uint32_t subject_id = 0;  // auid, or uid when auid is unset
+  bool no_login = false;    // auid is unset
   std::optional<std::string> path;
 };
 bool kernel_passes(const KernelFilter& filter, const KernelEvent& event);

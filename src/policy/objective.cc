@@ -21,9 +21,14 @@ bool event_ok(const Objective& o, const AuditRecord& rec) {
   return o.events.empty() || any_of(o.events, [&](const std::string& e) { return e == rec.event; });
 }
 
+// A user entry names the subject id, or, as 4294967295 ("unset"), a process
+// that has no login uid at all (a daemon), like Linux Audit's auid=unset.
 bool users_ok(const Objective& o, const AuditRecord& rec) {
   uint32_t id = subject_id(rec);
-  auto has = [id](const UserRange& r) { return r.contains(id); };
+  bool no_login = rec.auid == kUnsetId;
+  auto has = [id, no_login](const UserRange& r) {
+    return r.contains(id) || (no_login && r.contains(kUnsetId));
+  };
   return (o.users.empty() || any_of(o.users, has)) && !any_of(o.exclude_users, has);
 }
 

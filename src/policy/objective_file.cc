@@ -98,6 +98,7 @@ Result<UserRange> user_of(const toml::node& item, const Locator& loc, const User
     return tl::unexpected(loc.at(item.source(), "a user is a name, an id or a range \"A-B\""));
   }
   if (auto id = parse_id(*text)) return UserRange{*id, *id, *text};
+  if (*text == "unset") return UserRange{kUnsetId, kUnsetId, *text};
   if (size_t dash = text->find('-'); dash != std::string::npos) {
     auto first = parse_id(std::string_view(*text).substr(0, dash));
     auto last = parse_id(std::string_view(*text).substr(dash + 1));

@@ -223,6 +223,22 @@ exclude_users = [1500]
   }
 }
 
+TEST(ObjectiveMatch, UnsetNamesProcessesWithoutALogin) {
+  auto set = set_of(R"(
+[[objective]]
+name = "logged-in"
+classes = ["process.exec"]
+exclude_users = ["unset"]
+)");
+  AuditRecord daemon = event("execve", "process.exec");
+  daemon.auid = kUnsetId;
+  daemon.uid = 1000;
+  EXPECT_EQ(decided(set, daemon), "-");
+  AuditRecord person = daemon;
+  person.auid = 1000;
+  EXPECT_EQ(decided(set, person), "logged-in");
+}
+
 TEST(ObjectiveMatch, SelectedSyscallsFollowClassesEventsAndAction) {
   auto set = set_of(R"(
 [[objective]]
