@@ -63,11 +63,14 @@ bool socket_is_live(const sockaddr_un& addr) {
 Result<ControlServer> ControlServer::listen(const std::filesystem::path& path) {
   auto addr = socket_address(path);
   if (!addr) return tl::unexpected(addr.error());
+  // A directory we create is root-only; one that exists (e.g. /run, /tmp) is
+  // left as it is: the socket's own 0600 mode already keeps others out.
   std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec || ::chmod(path.parent_path().c_str(), 0700) != 0) {
-    return fail(fmt::format("{}: cannot create control directory: {}",
-                            path.parent_path().native(), ec ? ec.message() : std::strerror(errno)));
+  if (!std::filesystem::exists(path.parent_path(), ec)) {
+    if (::mkdir(path.parent_path().c_str(), 0700) != 0 && errno != EEXIST) {
+      return fail(fmt::format("{}: cannot create control directory: {}",
+                              path.parent_path().native(), std::strerror(errno)));
+    }
   }
   if (socket_is_live(*addr)) {
     return fail(fmt::format("{}: another c2auditd is already running", path.native()));

@@ -1,5 +1,5 @@
-// ControlServer: the daemon's end of the control socket. Created 0600 in a
-// 0700 directory, so only root can connect. Non-blocking: the daemon calls
+// ControlServer: the daemon's end of the control socket. Created 0600 (in a
+// 0700 directory when it has to create one), so only root can connect. Non-blocking: the daemon calls
 // serve_pending() from its loop; each request is answered at once.
 #pragma once
 

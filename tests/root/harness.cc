@@ -59,8 +59,10 @@ int wait_exit(pid_t pid) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "c2audit-test-XXXXXX").native();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+
+TempDir::TempDir(const std::filesystem::path& base) {
+  std::string pattern = (base / "c2audit-test-XXXXXX").native();
   path_ = mkdtemp(pattern.data());
 }
 
@@ -77,6 +79,24 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   result.exit_code = wait_exit(spawn(argv, out, err));
   result.out = slurp(out);
   result.err = slurp(err);
+  return result;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv)
+    : pid_(spawn(argv, (dir_.path() / "out").native(), (dir_.path() / "err").native())) {}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait_exit(pid_);
+}
+
+ProcessResult BackgroundProcess::finish() {
+  ProcessResult result;
+  result.exit_code = wait_exit(pid_);
+  pid_ = -1;
+  result.out = slurp(dir_.path() / "out");
+  result.err = slurp(dir_.path() / "err");
   return result;
 }
 
@@ -124,6 +144,7 @@ void DaemonProcess::kill_hard() {
 std::string c2auditd_path() { return C2AUDITD_PATH; }
 std::string c2audit_path() { return C2AUDIT_PATH; }
 std::string workload_path() { return WORKLOAD_PATH; }
+std::string load_path() { return LOAD_PATH; }
 
 std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;

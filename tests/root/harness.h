@@ -25,6 +25,7 @@ namespace c2audit::test {
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::filesystem::path& base);  // under `base`, not $TMPDIR
   ~TempDir();
   const std::filesystem::path& path() const { return path_; }
 
@@ -39,6 +40,23 @@ struct ProcessResult {
 
 // Runs argv to completion, capturing stdout and stderr.
 ProcessResult run_process(const std::vector<std::string>& argv);
+
+// A process running in the background until finish(); killed and reaped on
+// destruction if the test ends before.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  // Waits for it to end.
+  ProcessResult finish();
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+};
 
 // A c2auditd started on its own trail and control socket; stopped (SIGTERM)
 // on destruction if still running.
@@ -67,6 +85,7 @@ class DaemonProcess {
 std::string c2auditd_path();
 std::string c2audit_path();
 std::string workload_path();
+std::string load_path();  // c2audit-load
 
 // `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
