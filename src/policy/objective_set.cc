@@ -84,6 +84,12 @@ Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bo
     }
     names.push_back(file.native());
   }
+  if (all.empty()) {
+    // Most likely a file caught half-written; an audit policy of nothing is
+    // never what an administrator means (an ignore objective says so).
+    return fail(fmt::format("{}: its files hold no [[objective]]; refusing an empty policy",
+                            dir.native()));
+  }
   return ObjectiveSet(fmt::format("{} ({} files)", dir.native(), names.size()), std::move(all),
                       std::move(names));
 }

@@ -24,7 +24,8 @@ class ObjectiveSet {
   static ObjectiveSet audit_all();
   // Every *.toml in `dir`, in file name order. A directory without any gives
   // the defaults; a missing one too, unless `must_exist`. Any invalid file
-  // fails the whole load ("file:line:column: why").
+  // fails the whole load ("file:line:column: why"), and so do files that
+  // hold no objective at all.
   static Result<ObjectiveSet> load_dir(const std::filesystem::path& dir, bool must_exist);
 
   ObjectiveSet(std::string description, std::vector<Objective> objectives,

@@ -2,6 +2,11 @@
 // semantics of each criterion and of first-match ordering.
 #include "policy/objective_file.h"
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "pipeline/syscall_table.h"
@@ -262,6 +267,60 @@ events = ["openat", "rename"]
   EXPECT_FALSE(has("rename"));  // its class is file.rename
   EXPECT_FALSE(has("execve"));  // only an ignore names it
   EXPECT_FALSE(has("open"));
+}
+
+}  // namespace
+}  // namespace c2audit
+
+namespace c2audit {
+namespace {
+
+class ObjectiveDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "c2audit-obj-XXXXXX").native();
+    dir_ = mkdtemp(pattern.data());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ObjectiveDir, FilesLoadInNameOrder) {
+  write("20-b.toml", "[[objective]]\nname = \"b\"\nclasses = [\"file.read\"]\n");
+  write("10-a.toml", "[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n");
+  write("notes.txt", "not an objective file");
+  auto set = ObjectiveSet::load_dir(dir_, true);
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_EQ(set->objectives().size(), 2u);
+  EXPECT_EQ(set->objectives()[0].name, "a");
+  EXPECT_EQ(set->files().size(), 2u);
+}
+
+TEST_F(ObjectiveDir, NamesAreUniqueAcrossFiles) {
+  write("10-a.toml", "[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n");
+  write("20-b.toml", "\n[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n");
+  auto set = ObjectiveSet::load_dir(dir_, true);
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.error().message, (dir_ / "20-b.toml").native() +
+                                     ":2:1: objective 'a' is already defined at " +
+                                     (dir_ / "10-a.toml").native() + ":1");
+}
+
+TEST_F(ObjectiveDir, EmptyDirectoryMeansDefaultsButEmptyFilesAreRefused) {
+  auto set = ObjectiveSet::load_dir(dir_, true);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->description(), "default C2 baseline");
+  write("10-a.toml", "# nothing yet\n");
+  EXPECT_FALSE(ObjectiveSet::load_dir(dir_, true));
+}
+
+TEST_F(ObjectiveDir, MissingDirectory) {
+  EXPECT_TRUE(ObjectiveSet::load_dir(dir_ / "none", false));  // the defaults
+  auto set = ObjectiveSet::load_dir(dir_ / "none", true);
+  ASSERT_FALSE(set);
+  EXPECT_NE(set.error().message.find("not a directory of objective files"), std::string::npos);
 }
 
 }  // namespace
