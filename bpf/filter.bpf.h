@@ -1,7 +1,8 @@
 /* The objective pre-filter: drops, before a record is built and copied, the
  * events no objective can select. User space compiles the objectives into
  * masks (one bit per objective, see struct c2a_policy_masks); the kernel ANDs
- * what it can check — syscall, result, open class, user, path prefix — and
+ * what it can check — syscall, result and errno, open class, user, path
+ * prefix — and
  * user space applies the exact match to what remains. */
 #pragma once
 
@@ -46,7 +47,13 @@ static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
                                         __s64 ret, __u64 open_flags,
                                         const struct c2a_event *ev) {
   __u64 cand = f->objectives;
-  cand &= (ret < 0 && ret >= -C2A_MAX_ERRNO) ? m->on_failure : m->on_success;
+  if (ret < 0 && ret >= -C2A_MAX_ERRNO) {
+    struct c2a_errno_key err = {.slot = slot, .err = (__u32)-ret};
+    __u64 *by_errno = bpf_map_lookup_elem(&errno_masks, &err);
+    cand &= m->on_failure & (m->any_errno | (by_errno ? *by_errno : 0));
+  } else {
+    cand &= m->on_success & m->any_errno; /* an errno list wants failures */
+  }
   if (f->spec.flags & C2A_SPEC_OPEN_CLASS) {
     cand &= open_class_mask(m, open_flags);
   }

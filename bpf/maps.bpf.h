@@ -35,6 +35,13 @@ struct {
 } user_masks SEC(".maps");
 
 struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, struct c2a_errno_key);
+  __type(value, __u64);
+} errno_masks SEC(".maps");
+
+struct {
   __uint(type, BPF_MAP_TYPE_LPM_TRIE);
   __uint(max_entries, 8192);
   __uint(map_flags, BPF_F_NO_PREALLOC);

@@ -103,6 +103,7 @@ struct c2a_policy_masks {
   __u64 open_create;
   __u64 any_user;     /* objectives without a user list the kernel checks */
   __u64 any_path;     /* objectives the kernel cannot filter by path */
+  __u64 any_errno;    /* objectives without an errno list */
   __u64 records;      /* objectives whose action is record */
   __u64 exact_ignore; /* ignore objectives the kernel decides exactly */
   __u32 generation;   /* copied into each event: which policy judged it */
@@ -117,6 +118,12 @@ struct c2a_user_key {
 struct c2a_user_masks {
   __u64 include;
   __u64 exclude;
+};
+
+/* Per slot and errno: objectives whose failures must have it. */
+struct c2a_errno_key {
+  __u32 slot;
+  __u32 err;
 };
 
 /* LPM trie key: the slot byte, then the path; prefixlen counts bits of both. */
@@ -166,7 +173,7 @@ static_assert(sizeof(struct c2a_event) == 208, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 144, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_syscall_filter) == 16, "filter layout changed");
-static_assert(sizeof(struct c2a_policy_masks) == 80, "masks layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 88, "masks layout changed");
 #endif
 #endif
 

@@ -118,8 +118,13 @@ uint64_t open_flags_for(std::string_view cls) {
 // Whether the kernel pre-filter lets this event through to user space.
 bool kernel_lets_through(const ObjectiveSet& set, const AuditRecord& rec) {
   const SyscallInfo* info = find_syscall(rec.syscall_nr);
-  KernelEvent e{rec.syscall_nr, rec.success, open_flags_for(rec.event_class), subject_id(rec),
-                rec.auid == kUnsetId, {}};
+  KernelEvent e;
+  e.nr = rec.syscall_nr;
+  e.success = rec.success;
+  e.error = static_cast<int>(errno_number(rec.errno_name).value_or(0));
+  e.open_flags = open_flags_for(rec.event_class);
+  e.subject_id = subject_id(rec);
+  e.no_login = rec.auid == kUnsetId;
   bool kernel_resolved = (info->spec.flags & C2A_SPEC_RET_FD) ? rec.success
                                                               : info->spec.fd_arg != C2A_ARG_NONE;
   if (kernel_resolved && !rec.path.empty()) e.path = rec.path;

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include <string.h>
+
 #include <algorithm>
 
 #include "common/path_glob.h"
@@ -49,7 +51,7 @@ bool kernel_decides_exactly(const Objective& o, size_t index) {
   bool users_exact = o.users.empty() || kernel_checks_users(o);
   return o.action == ObjectiveAction::ignore && index < kLastBit && users_exact &&
          single_users_only(o.exclude_users) && o.paths.empty() && o.exclude_paths.empty() &&
-         o.programs.empty() && o.errors.empty();
+         o.programs.empty();
 }
 
 void add_syscalls(KernelFilter& f, const Objective& o, uint64_t bit) {
@@ -71,6 +73,16 @@ void add_masks(KernelFilter& f, const Objective& o, uint64_t bit) {
   if (wants_class(o, "file.write")) m.open_write |= bit;
   if (wants_class(o, "file.create")) m.open_create |= bit;
   if (o.action == ObjectiveAction::record) m.records |= bit;
+}
+
+void add_errnos(KernelFilter& f, const Objective& o, uint64_t bit) {
+  if (o.errors.empty()) {
+    f.masks.any_errno |= bit;
+    return;
+  }
+  for (const auto& name : o.errors) {
+    if (auto number = errno_number(name)) f.errnos[*number] |= bit;
+  }
 }
 
 void add_users(KernelFilter& f, const Objective& o, uint64_t bit, bool shared_bit) {
@@ -105,6 +117,14 @@ void fold_ancestors(std::map<std::string, uint64_t>& prefixes) {
 
 }  // namespace
 
+std::optional<uint32_t> errno_number(const std::string& name) {
+  for (uint32_t e = 1; e <= 4095; ++e) {
+    const char* n = strerrorname_np(static_cast<int>(e));
+    if (n && name == n) return e;
+  }
+  return std::nullopt;
+}
+
 KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
   KernelFilter f;
   f.syscalls.resize(C2A_SYSCALL_SLOTS);
@@ -115,6 +135,7 @@ KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
     add_syscalls(f, o, bit);
     add_masks(f, o, bit);
     add_users(f, o, bit, i >= kLastBit);
+    add_errnos(f, o, bit);
     add_paths(f, o, bit);
     if (kernel_decides_exactly(o, i)) f.masks.exact_ignore |= bit;
   }
@@ -126,6 +147,9 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
   if (e.nr >= f.syscalls.size() || !(f.syscalls[e.nr].spec.flags & C2A_SPEC_AUDIT)) return false;
   const c2a_policy_masks& m = f.masks;
   uint64_t cand = f.syscalls[e.nr].objectives & (e.success ? m.on_success : m.on_failure);
+  auto listed = f.errnos.find(static_cast<uint32_t>(e.error));
+  uint64_t by_errno = !e.success && listed != f.errnos.end() ? listed->second : 0;
+  cand &= m.any_errno | by_errno;
   if (f.syscalls[e.nr].spec.flags & C2A_SPEC_OPEN_CLASS) {
     uint64_t flags = e.open_flags;
     cand &= (flags & O_CREAT)                            ? m.open_create

@@ -21,10 +21,14 @@ struct KernelFilter {
   std::vector<c2a_syscall_filter> syscalls;   // C2A_SYSCALL_SLOTS entries, by number
   c2a_policy_masks masks{};                   // generation left 0: the sensor sets it
   std::map<uint32_t, c2a_user_masks> users;   // by user id
+  std::map<uint32_t, uint64_t> errnos;        // by errno: objectives listing it
   std::map<std::string, uint64_t> prefixes;   // path prefix -> objectives (ancestors folded in)
 };
 
 KernelFilter compile_kernel_filter(const ObjectiveSet& set);
+
+// The number of an errno name ("EACCES" -> 13).
+std::optional<uint32_t> errno_number(const std::string& name);
 
 // What the kernel decides for one event, the same way the BPF code does:
 // whether it reaches user space. `path` is the kernel-resolved object path,
@@ -32,6 +36,7 @@ KernelFilter compile_kernel_filter(const ObjectiveSet& set);
 struct KernelEvent {
   uint32_t nr = 0;
   bool success = true;
+  int error = 0;            // errno of a failure
   uint64_t open_flags = 0;
   uint32_t subject_id = 0;  // auid, or uid when auid is unset
   bool no_login = false;    // auid is unset

@@ -63,6 +63,9 @@ Result<void> Sensor::clear_slot(uint32_t slot) {
   int prefixes_fd = bpf_map__fd(skel_->maps.path_prefixes);
   for (const auto& key : prefix_keys_[slot]) bpf_map_delete_elem(prefixes_fd, &key);
   prefix_keys_[slot].clear();
+  int errnos_fd = bpf_map__fd(skel_->maps.errno_masks);
+  for (const auto& key : errno_keys_[slot]) bpf_map_delete_elem(errnos_fd, &key);
+  errno_keys_[slot].clear();
   return {};
 }
 
@@ -90,6 +93,11 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
     key.prefixlen = 8 * (1 + std::min(prefix.size(), sizeof(key.path)));
     if (auto ok = update(bpf_map__fd(skel_->maps.path_prefixes), &key, &mask, "paths"); !ok) return ok;
     prefix_keys_[slot].push_back(key);
+  }
+  for (const auto& [err, mask] : filter.errnos) {
+    c2a_errno_key key{slot, err};
+    if (auto ok = update(bpf_map__fd(skel_->maps.errno_masks), &key, &mask, "errnos"); !ok) return ok;
+    errno_keys_[slot].push_back(key);
   }
   c2a_policy_masks masks = filter.masks;
   masks.generation = generation;

@@ -64,6 +64,7 @@ class Sensor {
   // Keys written per slot, so a slot can be emptied before reuse.
   std::array<std::vector<c2a_user_key>, C2A_POLICY_SLOTS> user_keys_;
   std::array<std::vector<c2a_prefix_key>, C2A_POLICY_SLOTS> prefix_keys_;
+  std::array<std::vector<c2a_errno_key>, C2A_POLICY_SLOTS> errno_keys_;
 };
 
 }  // namespace c2audit

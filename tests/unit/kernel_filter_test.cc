@@ -3,6 +3,9 @@
 #include "policy/kernel_filter.h"
 
 #include <fcntl.h>
+#include <string.h>
+
+#include <cerrno>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +29,7 @@ struct Probe {
   uint32_t uid = 0;
   uint32_t auid = kUnsetId;
   std::string exe = "/usr/bin/cat";
+  int err = EACCES;
 };
 
 AuditRecord record_of(const Probe& p) {
@@ -36,7 +40,7 @@ AuditRecord record_of(const Probe& p) {
   rec.event_class = std::string(event_class_of(*info, p.open_flags));
   rec.path = p.path;
   rec.success = p.success;
-  rec.errno_name = p.success ? "" : "EACCES";
+  rec.errno_name = p.success ? "" : strerrorname_np(p.err);
   rec.uid = p.uid;
   rec.auid = p.auid;
   rec.exe = p.exe;
@@ -45,7 +49,13 @@ AuditRecord record_of(const Probe& p) {
 
 bool passes(const KernelFilter& f, const Probe& p) {
   AuditRecord rec = record_of(p);
-  KernelEvent e{rec.syscall_nr, p.success, p.open_flags, subject_id(rec), p.auid == kUnsetId, {}};
+  KernelEvent e;
+  e.nr = rec.syscall_nr;
+  e.success = p.success;
+  e.error = p.success ? 0 : p.err;
+  e.open_flags = p.open_flags;
+  e.subject_id = subject_id(rec);
+  e.no_login = p.auid == kUnsetId;
   if (!p.path.empty()) e.path = p.path;
   return kernel_passes(f, e);
 }
@@ -75,6 +85,10 @@ classes = ["file.*"]
 result = "failure"
 exclude_users = ["unset"]
 [[objective]]
+name = "denied-mounts"
+classes = ["admin.mount"]
+errors = ["EACCES", "EPERM"]
+[[objective]]
 name = "vim-opens"
 events = ["openat"]
 programs = ["/usr/bin/vim"]
@@ -88,14 +102,16 @@ TEST(KernelFilter, LetsThroughEverythingTheObjectivesRecord) {
   auto set = set_of(kPolicy);
   auto filter = compile_kernel_filter(set);
   std::vector<Probe> probes;
-  for (std::string event : {"openat", "open", "execve", "unlink"}) {
+  for (std::string event : {"openat", "open", "execve", "unlink", "umount2"}) {
     for (uint64_t flags : {O_RDONLY, O_WRONLY, O_RDWR | O_CREAT, O_RDONLY | O_TRUNC}) {
       for (std::string path : {"/etc/passwd", "/etc/ssh/host_rsa_key", "/etc/ssh/moduli_key",
                                "/root/.ssh/id_ed25519", "/home/a/x", "/etcetera", ""}) {
         for (bool ok : {true, false}) {
           for (uint32_t auid : {0u, 1000u, 2500u, kUnsetId}) {
             for (std::string exe : {"/usr/bin/cat", "/usr/bin/vim"}) {
-              probes.push_back({event, flags, path, ok, 1000, auid, exe});
+              for (int err : {EACCES, ENOENT}) {
+                probes.push_back({event, flags, path, ok, 1000, auid, exe, err});
+              }
             }
           }
         }
@@ -137,6 +153,11 @@ TEST(KernelFilter, DropsWhatNoObjectiveCanSelect) {
   // "unset" excludes processes without a login uid, whatever their uid.
   EXPECT_FALSE(passes(filter, {"unlink", 0, "", false, 1000, kUnsetId}));
   EXPECT_TRUE(passes(filter, {"unlink", 0, "", false, 1000, 1000}));
+  // errno lists are checked in the kernel.
+  Probe denied{"umount2", 0, "", false, 0, 1234};
+  EXPECT_TRUE(passes(filter, denied));
+  denied.err = ENOENT;
+  EXPECT_FALSE(passes(filter, denied));
 }
 
 TEST(KernelFilter, ObjectivesBeyondTheLastBitShareIt) {
