@@ -52,6 +52,7 @@ class BackgroundProcess {
 
   // Waits for it to end.
   ProcessResult finish();
+  pid_t pid() const { return pid_; }
 
  private:
   TempDir dir_;
