@@ -9,12 +9,14 @@
 
 #include "common/result.h"
 #include "control/control_protocol.h"
+#include "trail/storage_policy.h"
 #include "trail/trail_writer.h"
 
 namespace c2audit {
 
 struct DaemonOptions {
   TrailOptions trail;
+  StoragePolicy storage;                         // flush policy, space_left, disk_full
   bool audit_all = false;                        // --all: every covered syscall
   std::filesystem::path control_socket = kDefaultControlSocket;
   uint64_t ring_bytes = 64ull << 20;
