@@ -19,8 +19,7 @@ struct MacCtxDeleter {
 
 struct ChainMac::Impl {
   std::unique_ptr<EVP_MAC, MacDeleter> mac;
-  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> keyed;  // key set once; duplicated per tag
-  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> work;
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> keyed;  // key set once, reused per tag
 };
 
 Result<ChainMac> ChainMac::create(const HostKey& key) {
@@ -45,13 +44,12 @@ ChainMac& ChainMac::operator=(ChainMac&&) noexcept = default;
 ChainMac::~ChainMac() = default;
 
 Digest ChainMac::next(const Digest& previous, ChainDomain domain, std::span<const uint8_t> body) {
-  // Duplicating the keyed context skips re-deriving the HMAC pads per tag.
-  impl_->work.reset(EVP_MAC_CTX_dup(impl_->keyed.get()));
-  EVP_MAC_CTX* ctx = impl_->work.get();
+  // Re-initialising without a key reuses the HMAC pads derived at create().
+  EVP_MAC_CTX* ctx = impl_->keyed.get();
   auto tag = static_cast<uint8_t>(domain);
   Digest out{};
   size_t out_len = 0;
-  if (!ctx || EVP_MAC_update(ctx, previous.data(), previous.size()) != 1 ||
+  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(ctx, previous.data(), previous.size()) != 1 ||
       EVP_MAC_update(ctx, &tag, 1) != 1 || EVP_MAC_update(ctx, body.data(), body.size()) != 1 ||
       EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1) {
     // Only allocation failure gets here; an all-zero tag never verifies.
