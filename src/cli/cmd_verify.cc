@@ -1,14 +1,13 @@
 // c2audit verify: checks a trail directory's hash chain, seals and segment
 // links with the host key, and says precisely what is wrong, if anything.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "common/file_descriptor.h"

@@ -27,7 +27,8 @@ void add_storage_flags(CLI::App& app, StorageFlags& flags, const DaemonOptions& 
                  "When records reach the disk: batch (write per batch), interval (plus "
                  "fdatasync every --flush-interval), sync (fdatasync per batch)")
       ->capture_default_str();
-  app.add_option("--flush-interval", flags.flush_interval_ms, "fdatasync period in ms for --flush interval")
+  app.add_option("--flush-interval", flags.flush_interval_ms,
+                 "fdatasync period in ms for --flush interval")
       ->capture_default_str()
       ->check(CLI::Range(1, 3'600'000));
   app.add_option("--max-segment-age", flags.max_segment_age,
@@ -36,10 +37,12 @@ void add_storage_flags(CLI::App& app, StorageFlags& flags, const DaemonOptions& 
   app.add_option("--retain-size", flags.retain_mib,
                  "Retention floor: rotate-oldest always leaves at least this many MiB of trail")
       ->capture_default_str();
-  app.add_option("--retain-age", flags.retain_age,
-                 "Retention floor: rotate-oldest never removes segments younger than this (e.g. 90d)");
+  app.add_option(
+      "--retain-age", flags.retain_age,
+      "Retention floor: rotate-oldest never removes segments younger than this (e.g. 90d)");
   app.add_option("--space-left", flags.space_left_mib,
-                 "Warn (space_left action) when the trail file system has less than this many MiB free; 0: off")
+                 "Warn (space_left action) when the trail file system has less than this many MiB "
+                 "free; 0: off")
       ->capture_default_str();
   app.add_option("--space-left-action", flags.space_left_action,
                  "syslog, or exec:COMMAND (run by /bin/sh); always recorded in the trail")

@@ -3,10 +3,9 @@
 // kept apart from main.cc so that each concern's flags live in one place.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "common/result.h"
 #include "daemon/daemon.h"

@@ -8,6 +8,12 @@
 namespace c2audit {
 namespace {
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
 struct MacDeleter {
   void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
 };
@@ -28,9 +34,8 @@ Result<ChainMac> ChainMac::create(const HostKey& key) {
   if (!impl->mac) return fail("OpenSSL: HMAC not available");
   impl->keyed.reset(EVP_MAC_CTX_new(impl->mac.get()));
   char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                         OSSL_PARAM_construct_end()};
   if (!impl->keyed ||
       EVP_MAC_init(impl->keyed.get(), key.secret.data(), key.secret.size(), params) != 1) {
     return fail("OpenSSL: cannot key HMAC-SHA256");
@@ -49,7 +54,8 @@ Digest ChainMac::next(const Digest& previous, ChainDomain domain, std::span<cons
   auto tag = static_cast<uint8_t>(domain);
   Digest out{};
   size_t out_len = 0;
-  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(ctx, previous.data(), previous.size()) != 1 ||
+  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx, previous.data(), previous.size()) != 1 ||
       EVP_MAC_update(ctx, &tag, 1) != 1 || EVP_MAC_update(ctx, body.data(), body.size()) != 1 ||
       EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1) {
     // Only allocation failure gets here; an all-zero tag never verifies.
@@ -67,14 +73,10 @@ std::string digest_hex(const Digest& digest) {
 bool parse_digest_hex(const std::string& text, Digest& out) {
   if (text.size() != 2 * out.size()) return false;
   for (size_t i = 0; i < out.size(); ++i) {
-    unsigned value = 0;
-    for (char c : text.substr(2 * i, 2)) {
-      value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
-      else return false;
-    }
-    out[i] = static_cast<uint8_t>(value);
+    int hi = hex_digit(text[2 * i]);
+    int lo = hex_digit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
   return true;
 }

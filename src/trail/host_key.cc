@@ -85,9 +85,12 @@ Result<void> create_key_file(const std::filesystem::path& path) {
 }
 
 bool is_inside(const std::filesystem::path& path, const std::filesystem::path& dir) {
-  auto p = std::filesystem::weakly_canonical(path).lexically_normal();
-  auto d = std::filesystem::weakly_canonical(dir).lexically_normal();
-  auto rel = p.lexically_relative(d);
+  std::error_code ec;  // a path that cannot be resolved is compared as written
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) p = std::filesystem::absolute(path, ec);
+  auto d = std::filesystem::weakly_canonical(dir, ec);
+  if (ec) d = std::filesystem::absolute(dir, ec);
+  auto rel = p.lexically_normal().lexically_relative(d.lexically_normal());
   return !rel.empty() && *rel.begin() != "..";
 }
 
@@ -101,7 +104,9 @@ Result<HostKey> load_host_key(const std::filesystem::path& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   struct stat st {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path, "cannot read"));
-  if (!S_ISREG(st.st_mode)) return fail(fmt::format("key file {}: not a regular file", path.native()));
+  if (!S_ISREG(st.st_mode)) {
+    return fail(fmt::format("key file {}: not a regular file", path.native()));
+  }
   if (st.st_mode & kGroupOtherBits) {
     return fail(fmt::format("key file {}: readable by group or others (mode {:o}); must be 0400",
                             path.native(), st.st_mode & 07777));

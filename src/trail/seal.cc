@@ -53,16 +53,18 @@ std::string seal_body(const Seal& seal) {
 
 Digest compute_mac(ChainMac& mac, const Seal& seal) {
   std::string body = seal_body(seal);
-  return mac.next(seal.chain_head, ChainDomain::seal,
-                  std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()),
-                                           body.size()));
+  return mac.next(
+      seal.chain_head, ChainDomain::seal,
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
 }
 
 }  // namespace
 
 void authenticate_seal(ChainMac& mac, Seal& seal) { seal.mac = compute_mac(mac, seal); }
 
-bool seal_is_authentic(ChainMac& mac, const Seal& seal) { return compute_mac(mac, seal) == seal.mac; }
+bool seal_is_authentic(ChainMac& mac, const Seal& seal) {
+  return compute_mac(mac, seal) == seal.mac;
+}
 
 std::string encode_seal(const Seal& seal) {
   std::string out = seal_body(seal);

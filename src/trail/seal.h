@@ -31,8 +31,8 @@ struct Seal {
 };
 
 // Size of a seal frame's payload: type byte, magic, fields, MAC.
-inline constexpr size_t kSealPayloadBytes = 1 + sizeof(kSealMagic) + kKeyIdBytes + 3 * 8 +
-                                            3 * 8 + kDigestBytes + kDigestBytes;
+inline constexpr size_t kSealPayloadBytes =
+    1 + sizeof(kSealMagic) + kKeyIdBytes + 3 * 8 + 3 * 8 + kDigestBytes + kDigestBytes;
 
 // Fills seal.mac from the other fields.
 void authenticate_seal(ChainMac& mac, Seal& seal);

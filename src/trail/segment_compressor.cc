@@ -73,8 +73,8 @@ Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw)
   std::vector<uint8_t> bytes;
   if (auto ok = read_file(raw, bytes); !ok) return tl::unexpected(ok.error());
   std::vector<uint8_t> packed(ZSTD_compressBound(bytes.size()));
-  size_t n = ZSTD_compress(packed.data(), packed.size(), bytes.data(), bytes.size(),
-                           kSegmentZstdLevel);
+  size_t n =
+      ZSTD_compress(packed.data(), packed.size(), bytes.data(), bytes.size(), kSegmentZstdLevel);
   if (ZSTD_isError(n)) {
     return fail(fmt::format("{}: zstd: {}", raw.native(), ZSTD_getErrorName(n)));
   }

@@ -20,7 +20,7 @@ inline constexpr uint32_t kSegmentVersion = 2;
 inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
 inline constexpr const char* kCompressedSuffix = ".zst";  // appended to a closed segment's name
-inline constexpr uint32_t kMaxFramePayload = 1u << 20;  // sanity bound on a frame
+inline constexpr uint32_t kMaxFramePayload = 1u << 20;    // sanity bound on a frame
 
 // How a segment's predecessor ended, as its successor's header records it.
 enum class PreviousEnd : uint32_t {
@@ -37,7 +37,7 @@ struct SegmentHeader {
   uint64_t first_seq;    // seq of the first record this segment holds
   int64_t created_ns;    // wall clock when the segment was opened
   PreviousEnd prev_end;
-  uint32_t reserved;      // zero
+  uint32_t reserved;       // zero
   uint64_t prev_last_seq;  // last seq of the predecessor (first_seq - 1 when none)
   Digest prev_digest;      // see PreviousEnd; zero when none
   KeyId key_id;            // the host key this segment's chain uses
@@ -68,7 +68,7 @@ std::optional<uint64_t> parse_segment_file_name(const std::string& name);
 // One segment file of a trail directory.
 struct SegmentFile {
   std::filesystem::path path;
-  uint64_t first_seq = 0;  // from the file name
+  uint64_t first_seq = 0;   // from the file name
   bool compressed = false;  // name ends in .c2a.zst
 };
 

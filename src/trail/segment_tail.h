@@ -27,13 +27,13 @@ std::optional<RecordFrame> split_record_frame(std::span<const uint8_t> payload);
 struct SegmentEnd {
   SegmentHeader header{};
   uint64_t record_count = 0;
-  uint64_t last_seq = 0;      // header.first_seq - 1 when no record
-  int64_t last_time_ns = 0;   // 0 when no record
-  bool has_tag = false;       // a record frame was seen
-  Digest last_tag{};          // of the last record
-  std::optional<Seal> seal;   // present when the segment was closed cleanly
-  size_t durable_end = 0;     // offset just past the last complete frame
-  bool torn = false;          // bytes after durable_end that are not a frame
+  uint64_t last_seq = 0;     // header.first_seq - 1 when no record
+  int64_t last_time_ns = 0;  // 0 when no record
+  bool has_tag = false;      // a record frame was seen
+  Digest last_tag{};         // of the last record
+  std::optional<Seal> seal;  // present when the segment was closed cleanly
+  size_t durable_end = 0;    // offset just past the last complete frame
+  bool torn = false;         // bytes after durable_end that are not a frame
   size_t size = 0;
 };
 

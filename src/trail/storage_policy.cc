@@ -10,6 +10,16 @@ namespace c2audit {
 namespace {
 constexpr const char* kExecPrefix = "exec:";
 constexpr int64_t kSecondNs = 1'000'000'000;
+
+// Nanoseconds per unit of a duration suffix; 0 for an unknown suffix.
+int64_t unit_ns(const std::string& suffix) {
+  if (suffix.empty() || suffix == "s") return kSecondNs;
+  if (suffix == "m") return 60 * kSecondNs;
+  if (suffix == "h") return 3600 * kSecondNs;
+  if (suffix == "d") return 86400 * kSecondNs;
+  return 0;
+}
+
 }  // namespace
 
 Result<FlushPolicy> parse_flush_policy(const std::string& text) {
@@ -23,8 +33,7 @@ Result<DiskFullAction> parse_disk_full_action(const std::string& text) {
   if (text == "rotate-oldest") return DiskFullAction::rotate_oldest;
   if (text == "suspend") return DiskFullAction::suspend;
   if (text == "halt") return DiskFullAction::halt;
-  return fail(
-      fmt::format("disk_full action '{}': expected rotate-oldest, suspend or halt", text));
+  return fail(fmt::format("disk_full action '{}': expected rotate-oldest, suspend or halt", text));
 }
 
 Result<std::string> parse_space_left_action(const std::string& text) {
@@ -38,12 +47,7 @@ Result<int64_t> parse_duration_ns(const std::string& text) {
   char* end = nullptr;
   errno = 0;
   long long value = std::strtoll(text.c_str(), &end, 10);
-  int64_t unit = kSecondNs;
-  std::string suffix = end ? end : "";
-  if (suffix == "m") unit = 60 * kSecondNs;
-  else if (suffix == "h") unit = 3600 * kSecondNs;
-  else if (suffix == "d") unit = 86400 * kSecondNs;
-  else if (!suffix.empty() && suffix != "s") unit = 0;
+  int64_t unit = unit_ns(end ? end : "");
   constexpr int64_t kMaxNs = 100LL * 365 * 86400 * kSecondNs;  // a century
   if (errno || end == text.c_str() || unit == 0 || value <= 0 || value > kMaxNs / unit) {
     return fail(fmt::format("duration '{}': expected a positive number with s, m, h or d", text));
@@ -53,18 +57,24 @@ Result<int64_t> parse_duration_ns(const std::string& text) {
 
 const char* flush_policy_name(FlushPolicy policy) {
   switch (policy) {
-    case FlushPolicy::batch: return "batch";
-    case FlushPolicy::interval: return "interval";
-    case FlushPolicy::sync: return "sync";
+    case FlushPolicy::batch:
+      return "batch";
+    case FlushPolicy::interval:
+      return "interval";
+    case FlushPolicy::sync:
+      return "sync";
   }
   return "?";
 }
 
 const char* disk_full_action_name(DiskFullAction action) {
   switch (action) {
-    case DiskFullAction::rotate_oldest: return "rotate-oldest";
-    case DiskFullAction::suspend: return "suspend";
-    case DiskFullAction::halt: return "halt";
+    case DiskFullAction::rotate_oldest:
+      return "rotate-oldest";
+    case DiskFullAction::suspend:
+      return "suspend";
+    case DiskFullAction::halt:
+      return "halt";
   }
   return "?";
 }

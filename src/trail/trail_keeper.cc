@@ -107,12 +107,12 @@ Result<void> TrailKeeper::State::space_left() {
     ::_exit(127);
   }
   if (pid < 0) {
-    return note(LOG_WARNING, fmt::format("{}; action exec failed: fork: {}", what,
-                                         std::strerror(errno)));
+    return note(LOG_WARNING,
+                fmt::format("{}; action exec failed: fork: {}", what, std::strerror(errno)));
   }
   space_left_child = pid;
-  return note(LOG_WARNING,
-              fmt::format("{}; action exec: ran '{}' (pid {})", what, policy.space_left_command, pid));
+  return note(LOG_WARNING, fmt::format("{}; action exec: ran '{}' (pid {})", what,
+                                       policy.space_left_command, pid));
 }
 
 void TrailKeeper::State::reap_child() {
@@ -136,10 +136,10 @@ Result<void> TrailKeeper::State::suspend(const std::string& why) {
 }
 
 Result<void> TrailKeeper::State::halt() {
-  auto ok = note(LOG_CRIT, fmt::format("disk_full: {} free on {} (reserve {}); action halt: "
-                                       "trail sealed, c2auditd stops",
-                                       mib(free_bytes), dir.native(),
-                                       mib(policy.disk_reserve_bytes)));
+  auto ok =
+      note(LOG_CRIT, fmt::format("disk_full: {} free on {} (reserve {}); action halt: "
+                                 "trail sealed, c2auditd stops",
+                                 mib(free_bytes), dir.native(), mib(policy.disk_reserve_bytes)));
   halted = true;
   if (ok) ok = writer->close();
   return ok;
@@ -157,8 +157,8 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
   if (auto ok = note(LOG_WARNING, format_removal(removal, why)); !ok) return ok;
   clear_append_only(candidate.segment.path);
   if (::unlink(candidate.segment.path.c_str()) != 0) {
-    return fail(fmt::format("{}: unlink: {}", candidate.segment.path.native(),
-                            std::strerror(errno)));
+    return fail(
+        fmt::format("{}: unlink: {}", candidate.segment.path.native(), std::strerror(errno)));
   }
   FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.valid()) ::fsync(dir_fd.get());
@@ -184,9 +184,12 @@ Result<void> TrailKeeper::State::disk_full() {
   if (auto ok = refresh_free(); !ok) return ok;
   if (estimated_free() >= policy.disk_reserve_bytes) return {};
   switch (policy.disk_full) {
-    case DiskFullAction::rotate_oldest: return rotate_oldest();
-    case DiskFullAction::suspend: return suspend("action suspend");
-    case DiskFullAction::halt: return halt();
+    case DiskFullAction::rotate_oldest:
+      return rotate_oldest();
+    case DiskFullAction::suspend:
+      return suspend("action suspend");
+    case DiskFullAction::halt:
+      return halt();
   }
   return {};
 }
@@ -198,13 +201,13 @@ Result<void> TrailKeeper::State::check_space() {
     uint64_t resume_at = std::max(2 * policy.disk_reserve_bytes, policy.space_left_bytes);
     if (free_bytes < resume_at) return {};
     suspended = false;
-    if (auto ok = note(LOG_WARNING,
-                       fmt::format("disk space available again ({} free on {}): recording "
-                                   "resumed; {} records were not kept while suspended from {} "
-                                   "to {}",
-                                   mib(free_bytes), dir.native(), not_kept_now,
-                                   format_rfc3339(suspended_since_ns),
-                                   format_rfc3339(realtime_ns())));
+    if (auto ok =
+            note(LOG_WARNING,
+                 fmt::format("disk space available again ({} free on {}): recording "
+                             "resumed; {} records were not kept while suspended from {} "
+                             "to {}",
+                             mib(free_bytes), dir.native(), not_kept_now,
+                             format_rfc3339(suspended_since_ns), format_rfc3339(realtime_ns())));
         !ok) {
       return ok;
     }
@@ -221,8 +224,8 @@ Result<void> TrailKeeper::State::check_space() {
 // with statvfs before acting, so a burst inside one batch cannot skip
 // space_left on its way to disk_full.
 Result<void> TrailKeeper::State::before_append() {
-  bool left = policy.space_left_bytes && !space_left_fired &&
-              estimated_free() < policy.space_left_bytes;
+  bool left =
+      policy.space_left_bytes && !space_left_fired && estimated_free() < policy.space_left_bytes;
   if (left) {
     if (auto ok = refresh_free(); !ok) return ok;
     if (free_bytes < policy.space_left_bytes) {

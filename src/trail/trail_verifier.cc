@@ -75,9 +75,9 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
   // An authentic seal proves its segment complete; without one, the
   // successor's header says how far the segment reached.
   if (!p.sealed && h.prev_end == PreviousEnd::sealed) {
-    return tamper(p.file, p.durable_end, p.last_seq + 1,
-                  fmt::format("truncated: no seal after seq {}, but {} names its seal", p.last_seq,
-                              file));
+    return tamper(
+        p.file, p.durable_end, p.last_seq + 1,
+        fmt::format("truncated: no seal after seq {}, but {} names its seal", p.last_seq, file));
   }
   if (!p.sealed && h.prev_end == PreviousEnd::crashed && h.prev_last_seq > p.last_seq) {
     return tamper(p.file, p.durable_end, p.last_seq + 1,
@@ -215,8 +215,9 @@ Result<bool> Verifier::segment(const SegmentFile& file) {
     if (header.error().message.starts_with("unsupported segment version")) {
       return tl::unexpected(with_context(file.path.native(), header.error()));
     }
-    return tamper(name, 0, file.first_seq, "bad segment header: " + header.error().message +
-                                               " (renamed, reordered or modified)");
+    return tamper(
+        name, 0, file.first_seq,
+        "bad segment header: " + header.error().message + " (renamed, reordered or modified)");
   }
   if (header->key_id != key_.id) {
     return tamper(name, 0, header->first_seq,
@@ -292,12 +293,12 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
         fmt::format("unsealed tail: intact up to seq {}, then {} (the daemon crashed or was "
                     "killed; restart it to continue the trail)",
                     last->last_seq,
-                    last->torn ? fmt::format("{} bytes of a torn write",
-                                             last->size - last->durable_end)
-                               : "no seal")};
+                    last->torn
+                        ? fmt::format("{} bytes of a torn write", last->size - last->durable_end)
+                        : "no seal")};
   } else if (last && !last->sealed) {
-    report.notes.push_back(fmt::format("{}: open, being written by the running daemon",
-                                       last->file));
+    report.notes.push_back(
+        fmt::format("{}: open, being written by the running daemon", last->file));
   }
   return report;
 }

@@ -88,7 +88,7 @@ struct TrailWriter::State {
   std::filesystem::path active;
   int64_t active_created_ns = 0;
   uint64_t active_size = 0;
-  Seal pending_seal;  // first_seq, count, time range and chain head so far
+  Seal pending_seal;   // first_seq, count, time range and chain head so far
   std::string buffer;  // frames not yet written
   size_t written = 0;  // bytes of buffer already in the file
   bool closed = false;
@@ -226,10 +226,10 @@ Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
     return {};
   }
   prev_end = PreviousEnd::crashed;
-  prev_digest = end->has_tag ? end->last_tag
-                             : mac->next(Digest{}, ChainDomain::header,
-                                         std::span<const uint8_t>(bytes.data(),
-                                                                  end->header.header_size));
+  prev_digest = end->has_tag
+                    ? end->last_tag
+                    : mac->next(Digest{}, ChainDomain::header,
+                                std::span<const uint8_t>(bytes.data(), end->header.header_size));
   resume.crashed = true;
   resume.crashed_segment = newest.path.filename().native();
   if (end->torn) {
@@ -318,8 +318,8 @@ Result<void> TrailWriter::append(AuditRecord& rec) {
   if (payload_size > kMaxFramePayload) {
     s.buffer.resize(start);
     rec.seq = old_seq;
-    return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}",
-                            payload_size, kMaxFramePayload));
+    return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}", payload_size,
+                            kMaxFramePayload));
   }
   auto encoding = bytes_of(std::string_view(s.buffer).substr(encoding_start));
   Digest tag = s.mac->next(s.pending_seal.chain_head, ChainDomain::record, encoding);

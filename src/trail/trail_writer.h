@@ -39,14 +39,14 @@ struct TrailOptions {
 
 // What the writer found when it opened an existing trail.
 struct TrailResume {
-  uint64_t last_seq = 0;          // 0 for an empty trail
-  int64_t last_time_ns = 0;       // time of that record
-  bool crashed = false;           // the newest segment has no seal: the last run did not close it
-  std::string crashed_segment;    // its file name, when crashed
-  bool torn_tail = false;         // ...and it ends in a partial record
-  uint64_t torn_offset = 0;       // where the partial record starts
+  uint64_t last_seq = 0;        // 0 for an empty trail
+  int64_t last_time_ns = 0;     // time of that record
+  bool crashed = false;         // the newest segment has no seal: the last run did not close it
+  std::string crashed_segment;  // its file name, when crashed
+  bool torn_tail = false;       // ...and it ends in a partial record
+  uint64_t torn_offset = 0;     // where the partial record starts
   uint64_t torn_bytes = 0;
-  std::string torn_segment;       // = crashed_segment, when torn_tail
+  std::string torn_segment;  // = crashed_segment, when torn_tail
 };
 
 class TrailWriter {

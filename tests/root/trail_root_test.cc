@@ -2,8 +2,8 @@
 // write storm, and a small file system filled until space_left and each
 // disk_full action fire. After each, `c2audit verify` must be satisfied and
 // the trail must say what happened.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -67,14 +67,14 @@ class SmallFilesystem {
 };
 
 ProcessResult verify(const fs::path& trail) {
-  return run_process({c2audit_path(), "verify", "--trail", trail.native(), "--key-file",
-                      trail.native() + ".key"});
+  return run_process(
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
 }
 
 std::vector<std::string> daemon_messages(const fs::path& trail) {
   std::vector<std::string> out;
-  auto r = run_process({c2audit_path(), "search", "--trail", trail.native(), "--json", "--event",
-                        "daemon"});
+  auto r = run_process(
+      {c2audit_path(), "search", "--trail", trail.native(), "--json", "--event", "daemon"});
   for (const auto& rec : parse_json_lines(r.out)) out.push_back(rec.value("message", ""));
   return out;
 }
@@ -138,9 +138,9 @@ struct DiskRun {
 
 std::vector<std::string> disk_flags(const std::string& action,
                                     std::vector<std::string> extra = {}) {
-  std::vector<std::string> flags = {"--all",         "--segment-size", "1", "--no-compress",
-                                    "--space-left",  "4",    "--disk-reserve", "1",
-                                    "--disk-full-action", action};
+  std::vector<std::string> flags = {
+      "--all", "--segment-size", "1", "--no-compress",      "--space-left",
+      "4",     "--disk-reserve", "1", "--disk-full-action", action};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
@@ -245,11 +245,11 @@ TEST(TrailDiskTest, HaltSealsAndStopsTheDaemon) {
 }
 
 TEST(TrailFlagsTest, BadStorageFlagsAreNamed) {
-  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--flush", "sometimes"},
-           {"--disk-full-action", "panic"},
-           {"--space-left-action", "email"},
-           {"--retain-age", "soon"}}) {
+  for (const auto& [flag, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--flush", "sometimes"},
+                                                        {"--disk-full-action", "panic"},
+                                                        {"--space-left-action", "email"},
+                                                        {"--retain-age", "soon"}}) {
     auto r = run_process({c2auditd_path(), flag, value});
     EXPECT_EQ(r.exit_code, 2) << flag;
     EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
@@ -258,8 +258,8 @@ TEST(TrailFlagsTest, BadStorageFlagsAreNamed) {
   TempDir dir;
   auto key = dir.path() / "key";
   std::ofstream(key) << "not a key";
-  auto r = run_process({c2audit_path(), "verify", "--trail", dir.path().native(), "--key-file",
-                        key.native()});
+  auto r = run_process(
+      {c2audit_path(), "verify", "--trail", dir.path().native(), "--key-file", key.native()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(key.native()), std::string::npos) << r.err;
 }

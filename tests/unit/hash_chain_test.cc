@@ -1,10 +1,11 @@
+#include "trail/hash_chain.h"
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <string>
 
-#include "trail/hash_chain.h"
 #include "trail/host_key.h"
 
 namespace c2audit {

@@ -1,5 +1,7 @@
-#include <gtest/gtest.h>
+#include "trail/storage_policy.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 #include <fstream>
 
 #include "trail/retention.h"
-#include "trail/storage_policy.h"
 #include "trail/trail_keeper.h"
 
 namespace c2audit {

@@ -142,8 +142,8 @@ class VerifyTest : public testing::Test {
   fs::path base_, dir_, key_file_;
 };
 
-void expect_finding(const VerifyReport& r, VerifyStatus status, const fs::path& file,
-                    size_t offset, uint64_t seq, const std::string& what) {
+void expect_finding(const VerifyReport& r, VerifyStatus status, const fs::path& file, size_t offset,
+                    uint64_t seq, const std::string& what) {
   ASSERT_EQ(r.status, status);
   ASSERT_TRUE(r.finding);
   EXPECT_EQ(r.finding->file, file.filename().native());
@@ -257,9 +257,9 @@ TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
   encode_record(forged, payload);
   payload.append(kDigestBytes, 'x');
   std::string frame;
-  encode_frame_header(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()),
-                                               payload.size()),
-                      frame);
+  encode_frame_header(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()),
+      frame);
   frame += payload;
   std::ofstream(last, std::ios::binary | std::ios::app) << frame;
   expect_finding(verify(), VerifyStatus::tampered, last, end, 51, "data after the seal");
@@ -268,8 +268,7 @@ TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
   auto frames = frames_of(last);
   size_t seal_at = frames.at(frames.size() - 2).offset;
   std::vector<uint8_t> bytes = file_bytes(last);
-  bytes.erase(bytes.begin() + static_cast<long>(seal_at),
-              bytes.begin() + static_cast<long>(end));
+  bytes.erase(bytes.begin() + static_cast<long>(seal_at), bytes.begin() + static_cast<long>(end));
   write_bytes(last, bytes);
   expect_finding(verify(), VerifyStatus::tampered, last, seal_at, 51,
                  "authentication tag mismatch");
@@ -349,17 +348,17 @@ TEST_F(VerifyTest, RemovalAnnouncedInTheTrailExplainsAMissingHead) {
   fs::path first = files.at(0);
   auto frames = frames_of(first);
   std::vector<uint8_t> bytes = file_bytes(first);
-  auto seal = decode_seal(std::span<const uint8_t>(bytes).subspan(frames.back().offset +
-                                                                 sizeof(FrameHeader)));
+  auto seal = decode_seal(
+      std::span<const uint8_t>(bytes).subspan(frames.back().offset + sizeof(FrameHeader)));
   ASSERT_TRUE(seal);
   {
     auto writer = TrailWriter::open(options());
     AuditRecord note = make_record(0);
     note.kind = RecordKind::daemon;
     note.event = "daemon";
-    note.message = format_removal({first.filename().native(), seal->first_seq, seal->last_seq,
-                                   seal->mac},
-                                  "disk_full rotate-oldest");
+    note.message =
+        format_removal({first.filename().native(), seal->first_seq, seal->last_seq, seal->mac},
+                       "disk_full rotate-oldest");
     ASSERT_TRUE(writer->append(note));
   }
   fs::remove(first);
@@ -369,8 +368,8 @@ TEST_F(VerifyTest, RemovalAnnouncedInTheTrailExplainsAMissingHead) {
   EXPECT_NE(r.notes.back().find("removed"), std::string::npos);
 
   fs::remove(files.at(1));  // not announced
-  expect_finding(verify(), VerifyStatus::tampered, files.at(2), 0, frames_of(files.at(2))[0].seq - 1,
-                 "missing segment");
+  expect_finding(verify(), VerifyStatus::tampered, files.at(2), 0,
+                 frames_of(files.at(2))[0].seq - 1, "missing segment");
 }
 
 TEST(RemovalNote, RoundTrips) {
