@@ -304,8 +304,16 @@ Result<void> TrailKeeper::flush() {
 }
 
 Result<void> TrailKeeper::close() {
-  if (state_->halted) return {};
-  return state_->writer->close();
+  State& s = *state_;
+  if (s.halted) return {};
+  if (s.suspended) {  // the count must not die with the process
+    auto ok =
+        s.note(LOG_WARNING, fmt::format("stopping while recording is suspended (disk "
+                                        "full): {} records were not kept since {}",
+                                        s.not_kept_now, format_rfc3339(s.suspended_since_ns)));
+    if (!ok) return ok;
+  }
+  return s.writer->close();
 }
 
 bool TrailKeeper::suspended() const { return state_->suspended; }

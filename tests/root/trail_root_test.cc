@@ -101,12 +101,15 @@ void fill(const fs::path& file, size_t mib) {
   for (size_t i = 0; i < mib; ++i) out << chunk;
 }
 
-TEST(TrailCrashTest, KillNineDuringWriteStormThenRestartVerifiesClean) {
+class TrailCrashTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(TrailCrashTest, KillNineDuringWriteStormThenRestartVerifiesClean) {
   C2AUDIT_REQUIRE_ROOT();
   TempDir dir;
   auto trail = dir.path() / "trail";
   {
-    DaemonProcess daemon(trail, dir.path() / "a.sock", {"--all", "--segment-size", "1"});
+    DaemonProcess daemon(trail, dir.path() / "a.sock",
+                         {"--all", "--segment-size", "1", "--flush", GetParam()});
     ASSERT_TRUE(daemon.ready());
     WriteStorm storm(dir.path() / "storm");
     std::this_thread::sleep_for(1500ms);
@@ -127,6 +130,9 @@ TEST(TrailCrashTest, KillNineDuringWriteStormThenRestartVerifiesClean) {
   auto messages = daemon_messages(trail);
   EXPECT_EQ(count_containing(messages, "previous run ended without a clean stop"), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(FlushPolicies, TrailCrashTest,
+                         testing::Values("batch", "interval", "sync"));
 
 struct DiskRun {
   TempDir dir;
@@ -150,7 +156,10 @@ TEST(TrailDiskTest, SuspendCountsWhatIsNotKeptAndResumes) {
   DiskRun run;
   ASSERT_TRUE(run.small.mounted());
   fill(run.filler, 6);
-  DaemonProcess daemon(run.trail, run.dir.path() / "c.sock", disk_flags("suspend"));
+  auto warned = run.dir.path() / "space-left-ran";
+  DaemonProcess daemon(
+      run.trail, run.dir.path() / "c.sock",
+      disk_flags("suspend", {"--space-left-action", "exec:touch " + warned.native()}));
   ASSERT_TRUE(daemon.ready());
   {
     WriteStorm storm(run.dir.path() / "storm");
@@ -162,6 +171,8 @@ TEST(TrailDiskTest, SuspendCountsWhatIsNotKeptAndResumes) {
   ASSERT_EQ(daemon.stop(), 0);
   auto messages = daemon_messages(run.trail);
   EXPECT_GE(count_containing(messages, "space_left:"), 1u);
+  EXPECT_GE(count_containing(messages, "action exec: ran 'touch"), 1u);
+  EXPECT_TRUE(fs::exists(warned));
   EXPECT_EQ(count_containing(messages, "disk_full:"), 1u);
   std::string resumed;
   for (const auto& m : messages) {
@@ -221,6 +232,8 @@ TEST(TrailDiskTest, RotateOldestNeverCrossesTheRetentionFloor) {
   auto messages = daemon_messages(run.trail);
   EXPECT_EQ(count_containing(messages, "removed segment-"), 0u);
   EXPECT_EQ(count_containing(messages, "past the retention floor"), 1u);
+  // Stopped while still suspended: the count is recorded on the way out.
+  EXPECT_EQ(count_containing(messages, "stopping while recording is suspended"), 1u);
   auto v = verify(run.trail);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }

@@ -164,6 +164,26 @@ TEST_F(VerifyTest, IntactTrailIsClean) {
   EXPECT_EQ(r.last_seq, 300u);
 }
 
+TEST_F(VerifyTest, RotationByAgeSealsEachSegment) {
+  TrailOptions o = options();
+  o.segment_bytes = 1ull << 30;
+  o.max_segment_age_ns = 1;  // every append finds the active segment too old
+  {
+    auto writer = TrailWriter::open(o);
+    ASSERT_TRUE(writer);
+    for (int i = 1; i <= 5; ++i) {
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer->append(rec));
+    }
+    ASSERT_TRUE(writer->rotate());
+    EXPECT_TRUE(writer->close());
+  }
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean);
+  EXPECT_EQ(r.segments, 5u);
+  EXPECT_EQ(r.records, 5u);
+}
+
 TEST_F(VerifyTest, CompressedSegmentsVerifyAndReadTransparently) {
   write_run(1, 200, true);
   write_run(201, 220, true);  // compresses the previous run's last segment
