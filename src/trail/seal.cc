@@ -44,6 +44,7 @@ std::string seal_body(const Seal& seal) {
   put_u64(out, seal.first_seq);
   put_u64(out, seal.last_seq);
   put_u64(out, seal.record_count);
+  put_u64(out, seal.final_seal ? 1 : 0);
   put_u64(out, static_cast<uint64_t>(seal.first_time_ns));
   put_u64(out, static_cast<uint64_t>(seal.last_time_ns));
   put_u64(out, static_cast<uint64_t>(seal.sealed_ns));
@@ -83,6 +84,7 @@ std::optional<Seal> decode_seal(std::span<const uint8_t> payload) {
   seal.first_seq = get_u64(payload, offset);
   seal.last_seq = get_u64(payload, offset);
   seal.record_count = get_u64(payload, offset);
+  seal.final_seal = get_u64(payload, offset) != 0;
   seal.first_time_ns = static_cast<int64_t>(get_u64(payload, offset));
   seal.last_time_ns = static_cast<int64_t>(get_u64(payload, offset));
   seal.sealed_ns = static_cast<int64_t>(get_u64(payload, offset));

@@ -24,6 +24,10 @@ struct Seal {
   uint64_t first_seq = 0;  // of the segment (from its header)
   uint64_t last_seq = 0;   // first_seq - 1 when the segment holds no record
   uint64_t record_count = 0;
+  // A clean stop's seal ends the trail for now; a rotation's seal promises a
+  // next segment. A rotation seal with nothing after it means the daemon died
+  // between sealing one segment and starting the next: a crash, not a stop.
+  bool final_seal = false;
   int64_t first_time_ns = 0, last_time_ns = 0;  // of its records; 0 when none
   int64_t sealed_ns = 0;
   Digest chain_head{};  // tag of the last record (or of the header when none)
@@ -32,7 +36,7 @@ struct Seal {
 
 // Size of a seal frame's payload: type byte, magic, fields, MAC.
 inline constexpr size_t kSealPayloadBytes =
-    1 + sizeof(kSealMagic) + kKeyIdBytes + 3 * 8 + 3 * 8 + kDigestBytes + kDigestBytes;
+    1 + sizeof(kSealMagic) + kKeyIdBytes + 4 * 8 + 3 * 8 + kDigestBytes + kDigestBytes;
 
 // Fills seal.mac from the other fields.
 void authenticate_seal(ChainMac& mac, Seal& seal);

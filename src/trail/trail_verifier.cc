@@ -24,7 +24,8 @@ struct Ending {
   uint64_t last_seq = 0;
   uint64_t records = 0;
   bool sealed = false;
-  Digest digest{};  // seal MAC, or tag of the last durable frame
+  bool final_seal = false;  // sealed by a clean stop, not a rotation
+  Digest digest{};          // seal MAC, or tag of the last durable frame
   bool torn = false;
   size_t durable_end = 0;
   size_t size = 0;
@@ -84,8 +85,8 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
                   fmt::format("truncated: ends at seq {}, but {} says it reached seq {}",
                               p.last_seq, file, h.prev_last_seq));
   }
-  // A crashed segment with no record gave its name's seq up (trail_writer.cc).
-  uint64_t expected = p.last_seq + 1 + (!p.sealed && p.records == 0 ? 1 : 0);
+  // A segment with no record gave its name's seq up (trail_writer.cc).
+  uint64_t expected = p.last_seq + 1 + (p.records == 0 ? 1 : 0);
   if (h.first_seq > expected) {
     return tamper(file, 0, p.last_seq + 1,
                   fmt::format("missing segment: seq {}-{} between {} and {} are not in the trail",
@@ -165,6 +166,7 @@ bool Verifier::seal(std::span<const uint8_t> payload, size_t offset, const std::
                               ending.last_seq, ending.records));
   }
   ending.sealed = true;
+  ending.final_seal = s->final_seal;
   ending.digest = s->mac;
   return true;
 }
@@ -286,7 +288,14 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
   }
   if (!verifier.check_head()) return report;
   const auto& last = verifier.previous();
-  if (last && !last->sealed && !options.writer_active) {
+  if (last && last->sealed && !last->final_seal && !options.writer_active) {
+    report.status = VerifyStatus::crashed_tail;
+    report.finding = VerifyFinding{
+        last->file, last->size, last->last_seq,
+        fmt::format("sealed for rotation after seq {}, but no next segment follows (the daemon "
+                    "crashed between segments; restart it to continue the trail)",
+                    last->last_seq)};
+  } else if (last && !last->sealed && !options.writer_active) {
     report.status = VerifyStatus::crashed_tail;
     report.finding = VerifyFinding{
         last->file, last->durable_end, last->last_seq,
@@ -296,7 +305,7 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
                     last->torn
                         ? fmt::format("{} bytes of a torn write", last->size - last->durable_end)
                         : "no seal")};
-  } else if (last && !last->sealed) {
+  } else if (last && !last->final_seal) {
     report.notes.push_back(
         fmt::format("{}: open, being written by the running daemon", last->file));
   }

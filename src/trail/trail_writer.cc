@@ -92,6 +92,7 @@ struct TrailWriter::State {
   std::string buffer;  // frames not yet written
   size_t written = 0;  // bytes of buffer already in the file
   bool closed = false;
+  bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
   std::vector<std::string> notes;
 
   ~State();
@@ -99,14 +100,14 @@ struct TrailWriter::State {
   Result<void> start_segment(uint64_t first_seq);
   Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp,
                                              const std::string& header);
-  Result<void> seal_active();
+  Result<void> seal_active(bool final_seal);
   Result<void> resume_after(const SegmentFile& newest);
   void compress_closed_segments();
   bool needs_rotation(int64_t now_ns) const;
 };
 
 TrailWriter::State::~State() {
-  if (!closed && segment_fd.valid()) (void)seal_active();
+  if (!closed && segment_fd.valid()) (void)seal_active(true);
 }
 
 // Opens a temporary file holding only the header, synced to disk.
@@ -166,10 +167,12 @@ Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
 }
 
 // Writes the seal after every buffered frame, syncs, and closes the segment.
-Result<void> TrailWriter::State::seal_active() {
+Result<void> TrailWriter::State::seal_active(bool final_seal) {
   if (auto ok = flush(); !ok) return ok;
   Seal& seal = pending_seal;
   seal.sealed_ns = realtime_ns();
+  seal.final_seal = final_seal;
+  last_seal_final = final_seal;
   authenticate_seal(*mac, seal);
   std::string payload = encode_seal(seal);
   std::string frame;
@@ -223,6 +226,8 @@ Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
   if (end->seal) {
     prev_end = PreviousEnd::sealed;
     prev_digest = end->seal->mac;
+    resume.crashed = !end->seal->final_seal;  // died right after a rotation
+    if (resume.crashed) resume.crashed_segment = newest.path.filename().native();
     return {};
   }
   prev_end = PreviousEnd::crashed;
@@ -282,8 +287,8 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
   }
   if (!segments->empty()) {
     if (auto ok = state->resume_after(segments->back()); !ok) return tl::unexpected(ok.error());
-    // A crashed segment that holds no complete record bears the name the
-    // next segment would get: continue after it.
+    // A segment that holds no record (crashed, or an empty final one) bears
+    // the name the next segment would get: continue after it.
     if (segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
   }
   state->active = options.dir / segment_file_name(state->last_seq + 1);
@@ -303,7 +308,7 @@ Result<void> TrailWriter::append(AuditRecord& rec) {
   if (s.closed) return fail("trail: append after close");
   if (s.last_seq == std::numeric_limits<uint64_t>::max()) return fail("trail: seq exhausted");
   if (s.needs_rotation(realtime_ns())) {
-    if (auto ok = s.seal_active(); !ok) return ok;
+    if (auto ok = s.seal_active(false); !ok) return ok;
   }
   if (!s.segment_fd.valid()) {
     if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
@@ -349,15 +354,19 @@ Result<void> TrailWriter::sync() {
 
 Result<void> TrailWriter::rotate() {
   if (!state_->segment_fd.valid()) return {};
-  return state_->seal_active();
+  return state_->seal_active(false);
 }
 
 Result<void> TrailWriter::close() {
   State& s = *state_;
   if (s.closed) return {};
   s.closed = true;
-  if (!s.segment_fd.valid()) return {};
-  return s.seal_active();
+  if (s.segment_fd.valid()) return s.seal_active(true);
+  if (s.last_seal_final) return {};
+  // The last seal promised a next segment: keep the promise with an empty
+  // one, so that the trail does not end the way a crash after rotation does.
+  if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
+  return s.seal_active(true);
 }
 
 size_t TrailWriter::buffered_bytes() const { return state_->buffer.size() - state_->written; }

@@ -179,9 +179,30 @@ TEST_F(VerifyTest, RotationByAgeSealsEachSegment) {
     EXPECT_TRUE(writer->close());
   }
   VerifyReport r = verify();
-  EXPECT_EQ(r.status, VerifyStatus::clean);
-  EXPECT_EQ(r.segments, 5u);
+  EXPECT_EQ(r.status, VerifyStatus::clean) << (r.finding ? r.finding->what : "");
+  EXPECT_EQ(r.segments, 6u);  // five sealed for rotation, and an empty final one
   EXPECT_EQ(r.records, 5u);
+  write_run(6, 7);  // the next run continues after the empty segment
+  EXPECT_EQ(verify().status, VerifyStatus::clean);
+}
+
+TEST_F(VerifyTest, LastSealMadeForRotationIsACrashBetweenSegments) {
+  write_run(1, 200);
+  auto files = segments();
+  fs::remove(files.back());  // as if the daemon died right after sealing the one before
+  fs::path last = files.at(files.size() - 2);
+  auto frames = frames_of(last);
+  expect_finding(verify(), VerifyStatus::crashed_tail, last, fs::file_size(last),
+                 frames.at(frames.size() - 2).seq, "sealed for rotation");
+  {
+    auto writer = TrailWriter::open(options());
+    ASSERT_TRUE(writer);
+    EXPECT_TRUE(writer->resume().crashed);
+    EXPECT_EQ(writer->resume().crashed_segment, last.filename().native());
+    AuditRecord rec = make_record(500);
+    ASSERT_TRUE(writer->append(rec));
+  }
+  EXPECT_EQ(verify().status, VerifyStatus::clean);
 }
 
 TEST_F(VerifyTest, CompressedSegmentsVerifyAndReadTransparently) {
