@@ -12,4 +12,5 @@ scripts/install-deps.sh
 scripts/build.sh
 echo "c2auditd: query it from another shell with: build/src/cli/c2audit status" >&2
 echo "c2auditd: read the trail with:            build/src/cli/c2audit search --since -10m" >&2
+echo "c2auditd: check its integrity with:      build/src/cli/c2audit verify" >&2
 exec build/src/daemon/c2auditd "$@"

@@ -9,5 +9,6 @@ namespace c2audit::cli {
 void add_search_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_objectives_command(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);
 
 }  // namespace c2audit::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   c2audit::cli::add_search_command(app, exit_code);
   c2audit::cli::add_status_command(app, exit_code);
   c2audit::cli::add_objectives_command(app, exit_code);
+  c2audit::cli::add_verify_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

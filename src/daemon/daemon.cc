@@ -23,6 +23,7 @@
 #include "sensor/loss_monitor.h"
 #include "sensor/ring_consumer.h"
 #include "sensor/sensor.h"
+#include "trail/trail_keeper.h"
 
 namespace c2audit {
 namespace {
@@ -55,7 +56,7 @@ AuditRecord self_record(RecordKind kind, std::string message) {
 struct Daemon::Parts {
   DaemonOptions options;
   std::optional<TrailLock> lock;
-  std::optional<TrailWriter> writer;
+  std::optional<TrailKeeper> writer;
   std::optional<PolicyStore> policies;
   std::optional<Sensor> sensor;
   std::optional<RingConsumer> ring;
@@ -201,7 +202,9 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   auto lock = TrailLock::acquire(options.trail.dir);
   if (!lock) return tl::unexpected(lock.error());
   p->lock.emplace(std::move(*lock));
-  auto writer = TrailWriter::open(options.trail);
+  auto writer = TrailKeeper::open(options.trail, options.storage, [](std::string message) {
+    return self_record(RecordKind::daemon, std::move(message));
+  });
   if (!writer) return tl::unexpected(with_context("opening trail", writer.error()));
   p->writer.emplace(std::move(*writer));
 
@@ -240,6 +243,10 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
                                            resume.torn_segment)
                                                         : ""));
   p->append(start);
+  if (auto gap = describe_restart_gap(resume, realtime_ns()); !gap.empty()) {
+    auto gap_record = self_record(RecordKind::daemon, std::move(gap));
+    p->append(gap_record);
+  }
   auto config = self_record(RecordKind::config,
                             fmt::format("policy loaded: {} ({} objectives)",
                                         initial.description(), initial.objectives().size()));
@@ -288,7 +295,7 @@ Result<void> Daemon::run(DaemonSignals& signals) {
   p.append(bye);
   if (p.options.live_status) std::fputc('\n', stderr);
   if (p.write_error) return tl::unexpected(*p.write_error);
-  return p.writer->sync();
+  return p.writer->close();
 }
 
 }  // namespace c2audit

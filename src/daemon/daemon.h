@@ -9,12 +9,14 @@
 
 #include "common/result.h"
 #include "control/control_protocol.h"
+#include "trail/storage_policy.h"
 #include "trail/trail_writer.h"
 
 namespace c2audit {
 
 struct DaemonOptions {
   TrailOptions trail;
+  StoragePolicy storage;                         // flush policy, space_left, disk_full
   bool audit_all = false;                        // --all: every covered syscall
   std::filesystem::path objectives_dir = "/etc/c2audit/objectives.d";
   bool objectives_dir_given = false;             // --objectives: the directory must exist

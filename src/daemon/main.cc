@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "daemon/daemon.h"
+#include "daemon/storage_flags.h"
 
 namespace {
 
@@ -67,7 +68,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 12));
   app.add_flag("--quiet", quiet, "No live status line on stderr");
+  c2audit::StorageFlags storage;
+  c2audit::add_storage_flags(app, storage, options);
   CLI11_PARSE(app, argc, argv);
+  if (auto ok = c2audit::apply_storage_flags(storage, options); !ok) {
+    std::fprintf(stderr, "c2auditd: %s\n", ok.error().message.c_str());
+    return 2;
+  }
 
   if (ring_mib & (ring_mib - 1)) {
     std::fprintf(stderr, "c2auditd: --ring-size %lu is not a power of two\n",

@@ -15,7 +15,7 @@ Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
   std::error_code ec;
   if (!std::filesystem::exists(trail_dir, ec)) {
     std::filesystem::create_directories(trail_dir, ec);
-    if (ec || ::chmod(trail_dir.c_str(), 0700) != 0) {
+    if (ec || ::chmod(trail_dir.c_str(), 0750) != 0) {
       return fail(fmt::format("{}: cannot create trail directory: {}", trail_dir.native(),
                               ec ? ec.message() : std::strerror(errno)));
     }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/file_descriptor.h"
+#include "trail/segment_compressor.h"
 
 namespace c2audit {
 namespace {
@@ -62,6 +63,9 @@ std::string segment_file_name(uint64_t first_seq) {
 }
 
 std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
+  if (name.ends_with(kCompressedSuffix)) {
+    return parse_segment_file_name(name.substr(0, name.size() - std::strlen(kCompressedSuffix)));
+  }
   const std::string prefix = kSegmentPrefix;
   const std::string suffix = kSegmentSuffix;
   if (name.size() != prefix.size() + kSegmentSeqDigits + suffix.size() ||
@@ -89,41 +93,67 @@ Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir)
     if (!it->is_regular_file(ec)) {
       return fail(fmt::format("{}: not a regular file", it->path().native()));
     }
-    segments.push_back(SegmentFile{it->path(), *first_seq});
+    bool compressed = it->path().native().ends_with(kCompressedSuffix);
+    segments.push_back(SegmentFile{it->path(), *first_seq, compressed});
   }
   if (ec) return fail(fmt::format("{}: {}", dir.native(), ec.message()));
-  std::sort(segments.begin(), segments.end(),
-            [](const SegmentFile& a, const SegmentFile& b) { return a.first_seq < b.first_seq; });
+  // Raw before compressed for one seq, so that the duplicate can be dropped.
+  std::sort(segments.begin(), segments.end(), [](const SegmentFile& a, const SegmentFile& b) {
+    return a.first_seq != b.first_seq ? a.first_seq < b.first_seq : a.compressed < b.compressed;
+  });
+  segments.erase(std::unique(segments.begin(), segments.end(),
+                             [](const SegmentFile& a, const SegmentFile& b) {
+                               return a.first_seq == b.first_seq;
+                             }),
+                 segments.end());
   return segments;
 }
 
-std::string encode_segment_header(uint64_t first_seq, int64_t created_ns) {
+std::string encode_segment_header(const SegmentHeader& header) {
   std::string out(kSegmentMagic, sizeof(kSegmentMagic));
   append_u32(out, kSegmentVersion);
   append_u32(out, sizeof(SegmentHeader));
-  append_u64(out, first_seq);
-  append_u64(out, static_cast<uint64_t>(created_ns));
+  append_u64(out, header.first_seq);
+  append_u64(out, static_cast<uint64_t>(header.created_ns));
+  append_u32(out, static_cast<uint32_t>(header.prev_end));
+  append_u32(out, 0);
+  append_u64(out, header.prev_last_seq);
+  out.append(reinterpret_cast<const char*>(header.prev_digest.data()), header.prev_digest.size());
+  out.append(reinterpret_cast<const char*>(header.key_id.data()), header.key_id.size());
   return out;
 }
 
 Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint64_t file_size,
                                             uint64_t expected_first_seq) {
+  constexpr size_t kVersionEnd = offsetof(SegmentHeader, header_size);
+  SegmentHeader h{};
+  if (bytes.size() >= kVersionEnd) {
+    std::memcpy(h.magic, bytes.data(), sizeof(h.magic));
+    if (std::memcmp(h.magic, kSegmentMagic, sizeof(kSegmentMagic)) != 0) {
+      return fail("not a c2audit trail segment (bad magic)");
+    }
+    h.version = load_le<uint32_t>(bytes, offsetof(SegmentHeader, version));
+    if (h.version != kSegmentVersion) {
+      return fail(fmt::format("unsupported segment version {} (this c2audit reads version {})",
+                              h.version, kSegmentVersion));
+    }
+  }
   if (bytes.size() < sizeof(SegmentHeader)) {
     return fail(
         fmt::format("bad segment header: file is {} bytes, shorter than a header", bytes.size()));
   }
-  SegmentHeader h{};
-  std::memcpy(h.magic, bytes.data(), sizeof(h.magic));
-  h.version = load_le<uint32_t>(bytes, offsetof(SegmentHeader, version));
   h.header_size = load_le<uint32_t>(bytes, offsetof(SegmentHeader, header_size));
   h.first_seq = load_le<uint64_t>(bytes, offsetof(SegmentHeader, first_seq));
   h.created_ns =
       static_cast<int64_t>(load_le<uint64_t>(bytes, offsetof(SegmentHeader, created_ns)));
-  if (std::memcmp(h.magic, kSegmentMagic, sizeof(kSegmentMagic)) != 0) {
-    return fail("not a c2audit trail segment (bad magic)");
-  }
-  if (h.version == 0 || h.version > kSegmentVersion) {
-    return fail(fmt::format("unsupported segment version {}", h.version));
+  h.prev_end =
+      static_cast<PreviousEnd>(load_le<uint32_t>(bytes, offsetof(SegmentHeader, prev_end)));
+  h.prev_last_seq = load_le<uint64_t>(bytes, offsetof(SegmentHeader, prev_last_seq));
+  std::memcpy(h.prev_digest.data(), bytes.data() + offsetof(SegmentHeader, prev_digest),
+              h.prev_digest.size());
+  std::memcpy(h.key_id.data(), bytes.data() + offsetof(SegmentHeader, key_id), h.key_id.size());
+  if (h.prev_end > PreviousEnd::crashed) {
+    return fail(fmt::format("bad previous-segment kind {}", static_cast<uint32_t>(h.prev_end)));
   }
   if (h.header_size < sizeof(SegmentHeader) || h.header_size > kMaxSegmentHeaderSize ||
       h.header_size > file_size) {
@@ -137,6 +167,16 @@ Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint
 }
 
 Result<SegmentHeader> read_segment_header(const SegmentFile& segment) {
+  if (segment.compressed) {
+    std::vector<uint8_t> prefix;
+    if (auto ok = read_compressed_prefix(segment.path, kMaxSegmentHeaderSize, prefix); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    // header_size is checked against what was decompressed, not the file size.
+    auto header = decode_segment_header(prefix, prefix.size(), segment.first_seq);
+    if (!header) return tl::unexpected(with_context(segment.path.native(), header.error()));
+    return header;
+  }
   FileDescriptor fd(::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(segment.path));
@@ -152,7 +192,9 @@ Result<SegmentHeader> read_segment_header(const SegmentFile& segment) {
   return header;
 }
 
-Result<void> read_segment_bytes(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>& out) {
+  if (segment.compressed) return read_compressed_file(segment.path, out);
+  const std::filesystem::path& path = segment.path;
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path));

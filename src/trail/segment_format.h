@@ -10,14 +10,24 @@
 #include <vector>
 
 #include "common/result.h"
+#include "trail/hash_chain.h"
 
 namespace c2audit {
 
 inline constexpr char kSegmentMagic[8] = {'C', '2', 'A', 'T', 'R', 'A', 'I', 'L'};
-inline constexpr uint32_t kSegmentVersion = 1;
+// Version 2: keyed hash chain, seals, and headers that name the previous seal.
+inline constexpr uint32_t kSegmentVersion = 2;
 inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
-inline constexpr uint32_t kMaxFramePayload = 1u << 20;  // sanity bound on a frame
+inline constexpr const char* kCompressedSuffix = ".zst";  // appended to a closed segment's name
+inline constexpr uint32_t kMaxFramePayload = 1u << 20;    // sanity bound on a frame
+
+// How a segment's predecessor ended, as its successor's header records it.
+enum class PreviousEnd : uint32_t {
+  none = 0,     // the first segment of the trail
+  sealed = 1,   // prev_digest is the predecessor's seal MAC
+  crashed = 2,  // no seal (crash): prev_digest is the tag of its last durable frame
+};
 
 // Fixed-size segment header, little-endian on disk.
 struct SegmentHeader {
@@ -26,15 +36,23 @@ struct SegmentHeader {
   uint32_t header_size;  // sizeof(SegmentHeader), so later versions can grow it
   uint64_t first_seq;    // seq of the first record this segment holds
   int64_t created_ns;    // wall clock when the segment was opened
+  PreviousEnd prev_end;
+  uint32_t reserved;       // zero
+  uint64_t prev_last_seq;  // last seq of the predecessor (first_seq - 1 when none)
+  Digest prev_digest;      // see PreviousEnd; zero when none
+  KeyId key_id;            // the host key this segment's chain uses
 };
-static_assert(sizeof(SegmentHeader) == 32);
+static_assert(sizeof(SegmentHeader) == 88);
 
-// Frame prefix before each encoded record.
+// Frame prefix before each payload. The payload's first byte is its type.
 struct FrameHeader {
   uint32_t length;  // payload bytes
   uint32_t crc32;   // zlib crc32 of the payload
 };
 static_assert(sizeof(FrameHeader) == 8);
+
+// Frame payloads: 'R' + encode_record() + chain tag, or 'S' + seal (seal.h).
+enum class FrameType : uint8_t { record = 'R', seal = 'S' };
 
 inline constexpr size_t kSegmentSeqDigits = 20;  // enough for any uint64_t
 // Largest header_size a reader accepts; later versions may grow the header.
@@ -50,16 +68,20 @@ std::optional<uint64_t> parse_segment_file_name(const std::string& name);
 // One segment file of a trail directory.
 struct SegmentFile {
   std::filesystem::path path;
-  uint64_t first_seq = 0;  // from the file name
+  uint64_t first_seq = 0;   // from the file name
+  bool compressed = false;  // name ends in .c2a.zst
 };
 
-// Segment files of `dir`, sorted by first seq. Files whose names do not match
-// the segment pattern are ignored (e.g. the daemon's .lock); a matching name
-// that is not a regular file is an error. Fails if `dir` cannot be listed.
+// Segment files of `dir`, sorted by first seq, raw (.c2a) or compressed
+// (.c2a.zst). Files whose names do not match the segment pattern are ignored
+// (e.g. the daemon's .lock); a matching name that is not a regular file is an
+// error. When both forms of one segment exist (a crash while compressing),
+// the raw one is listed. Fails if `dir` cannot be listed.
 Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
 
-// The on-disk bytes of a segment header (little-endian).
-std::string encode_segment_header(uint64_t first_seq, int64_t created_ns);
+// The on-disk bytes of a segment header (little-endian); magic, version and
+// header_size are filled in.
+std::string encode_segment_header(const SegmentHeader& header);
 
 // Parses and validates the header at the start of `bytes` (the file's
 // beginning, at least sizeof(SegmentHeader) bytes for success): magic, version,
@@ -69,12 +91,13 @@ std::string encode_segment_header(uint64_t first_seq, int64_t created_ns);
 Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint64_t file_size,
                                             uint64_t expected_first_seq);
 
-// Reads and validates the header of one segment file; errors are "<path>: ...".
+// Reads and validates the header of one segment file (raw or compressed);
+// errors are "<path>: ...".
 Result<SegmentHeader> read_segment_header(const SegmentFile& segment);
 
-// Reads the whole file at `path` into `out` (reusing its capacity). Errors are
-// "<path>: <strerror>".
-Result<void> read_segment_bytes(const std::filesystem::path& path, std::vector<uint8_t>& out);
+// Reads the whole segment into `out` (reusing its capacity), decompressing a
+// .zst file. Errors are "<path>: <what>".
+Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>& out);
 
 // Appends a frame header for `payload` to `out`.
 void encode_frame_header(std::span<const uint8_t> payload, std::string& out);

@@ -8,6 +8,7 @@
 
 #include "record/record_codec.h"
 #include "trail/segment_format.h"
+#include "trail/segment_tail.h"
 
 namespace c2audit {
 namespace {
@@ -26,10 +27,14 @@ Error at(const std::filesystem::path& file, size_t offset, const std::string& wh
   return Error{fmt::format("{}: offset {}: {}", file.native(), offset, what)};
 }
 
-// Decodes one complete frame and hands it to the visitor.
+// Decodes one complete record frame and hands it to the visitor; seals are
+// skipped (checking them is `c2audit verify`'s job, which needs the key).
 Result<void> visit_frame(Pass& pass, const std::filesystem::path& file, size_t offset,
                          std::span<const uint8_t> payload) {
-  auto rec = decode_record(payload);
+  if (!payload.empty() && payload[0] == static_cast<uint8_t>(FrameType::seal)) return {};
+  auto frame = split_record_frame(payload);
+  if (!frame) return tl::unexpected(at(file, offset, "unknown frame type"));
+  auto rec = decode_record(frame->encoding);
   if (!rec) return tl::unexpected(at(file, offset, rec.error().message));
   if (rec->seq <= pass.last_seq) {
     return tl::unexpected(
@@ -41,7 +46,7 @@ Result<void> visit_frame(Pass& pass, const std::filesystem::path& file, size_t o
 }
 
 Result<void> read_segment(Pass& pass, const SegmentFile& segment) {
-  if (auto ok = read_segment_bytes(segment.path, pass.bytes); !ok) return ok;
+  if (auto ok = read_segment_bytes(segment, pass.bytes); !ok) return ok;
   auto header = decode_segment_header(pass.bytes, pass.bytes.size(), segment.first_seq);
   if (!header) return tl::unexpected(with_context(segment.path.native(), header.error()));
   size_t offset = header->header_size;
@@ -91,7 +96,10 @@ Result<void> TrailReader::for_each(const std::function<bool(const AuditRecord&)>
   Pass pass{visit, warnings_, {}, 0, false};
   for (const auto& path : segments_) {
     auto first_seq = parse_segment_file_name(path.filename().native());
-    if (auto ok = read_segment(pass, SegmentFile{path, first_seq.value_or(0)}); !ok) return ok;
+    bool compressed = path.native().ends_with(kCompressedSuffix);
+    if (auto ok = read_segment(pass, SegmentFile{path, first_seq.value_or(0), compressed}); !ok) {
+      return ok;
+    }
     if (pass.stopped) break;
   }
   return {};

@@ -10,41 +10,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "common/clock.h"
 #include "common/file_descriptor.h"
 #include "record/record_codec.h"
+#include "trail/append_only.h"
+#include "trail/hash_chain.h"
+#include "trail/seal.h"
+#include "trail/segment_compressor.h"
 #include "trail/segment_format.h"
+#include "trail/segment_tail.h"
 
 namespace c2audit {
 namespace {
 
-constexpr mode_t kDirMode = 0700;
-constexpr mode_t kFileMode = 0600;
+constexpr mode_t kDirMode = 0750;
+constexpr mode_t kActiveMode = 0600;
+constexpr mode_t kClosedMode = 0640;
 constexpr const char* kTempPrefix = ".";
 constexpr const char* kTempSuffix = ".tmp";
 
-// One encoded frame waiting in the write buffer.
-struct PendingFrame {
-  size_t end;    // offset just past the frame in the buffer
-  uint64_t seq;  // seq of its record
-};
-
-// What the newest segment ends with.
-struct SegmentTail {
-  bool has_record = false;
-  uint64_t last_seq = 0;
-  int64_t last_time_ns = 0;
-  bool torn = false;
-  uint64_t size = 0;
-};
-
 std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
+}
+
+std::span<const uint8_t> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 // Writes all of `data`, retrying partial writes and EINTR; `done` counts the
@@ -60,48 +55,19 @@ Result<void> write_all(int fd, std::string_view data, size_t& done,
   return {};
 }
 
-// Creates `dir` with mode 0700 if it does not exist; an existing directory
-// keeps its mode.
+// Creates `dir` (0750) if it does not exist; an existing directory is
+// brought to 0750 too.
 Result<void> ensure_directory(const std::filesystem::path& dir) {
-  if (::mkdir(dir.c_str(), kDirMode) == 0) {
-    if (::chmod(dir.c_str(), kDirMode) != 0) return fail(errno_message(dir, "chmod"));
-    return {};
+  if (::mkdir(dir.c_str(), kDirMode) != 0 && errno != EEXIST) {
+    return fail(errno_message(dir, "cannot create trail directory"));
   }
-  if (errno != EEXIST) return fail(errno_message(dir, "cannot create trail directory"));
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) return fail(errno_message(dir, "stat"));
   if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
-  return {};
-}
-
-// Reads the newest segment in full: every frame must be intact and decodable,
-// except a torn final frame.
-Result<SegmentTail> scan_newest(const SegmentFile& segment) {
-  std::vector<uint8_t> bytes;
-  if (auto ok = read_segment_bytes(segment.path, bytes); !ok) return tl::unexpected(ok.error());
-  auto header = decode_segment_header(bytes, bytes.size(), segment.first_seq);
-  if (!header) return tl::unexpected(with_context(segment.path.native(), header.error()));
-  SegmentTail tail;
-  tail.size = bytes.size();
-  for (size_t offset = header->header_size;;) {
-    FrameScan frame = scan_frame(bytes, offset);
-    if (frame.status == FrameStatus::end) return tail;
-    if (frame.status == FrameStatus::torn) {
-      tail.torn = true;
-      return tail;
-    }
-    std::string problem = frame.problem;
-    if (frame.status == FrameStatus::complete) {
-      auto rec = decode_record(frame.payload);
-      if (rec) {
-        tail = SegmentTail{true, rec->seq, rec->time_ns, false, bytes.size()};
-        offset = frame.next_offset;
-        continue;
-      }
-      problem = rec.error().message;
-    }
-    return fail(fmt::format("{}: offset {}: {}", segment.path.native(), offset, problem));
+  if ((st.st_mode & 07777) != kDirMode && ::chmod(dir.c_str(), kDirMode) != 0) {
+    return fail(errno_message(dir, "chmod"));
   }
+  return {};
 }
 
 }  // namespace
@@ -109,38 +75,51 @@ Result<SegmentTail> scan_newest(const SegmentFile& segment) {
 struct TrailWriter::State {
   TrailOptions options;
   TrailResume resume;
+  HostKey key;
+  std::optional<ChainMac> mac;
   uint64_t last_seq = 0;
-  FileDescriptor dir_fd;         // for fsync after a segment is linked in
-  FileDescriptor segment_fd;     // active segment, once one is open
-  std::filesystem::path active;  // its path, or the one the next segment gets
+  FileDescriptor dir_fd;  // for fsync after a segment is linked in
+  // How the predecessor of the next segment ended (its header names it).
+  PreviousEnd prev_end = PreviousEnd::none;
+  uint64_t prev_last_seq = 0;
+  Digest prev_digest{};
+  // The active segment, while segment_fd is valid.
+  FileDescriptor segment_fd;
+  std::filesystem::path active;
+  int64_t active_created_ns = 0;
   uint64_t active_size = 0;
+  Seal pending_seal;   // first_seq, count, time range and chain head so far
   std::string buffer;  // frames not yet written
   size_t written = 0;  // bytes of buffer already in the file
-  std::vector<PendingFrame> frames;
+  bool closed = false;
+  bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
+  std::vector<std::string> notes;
 
   ~State();
   Result<void> flush();
   Result<void> start_segment(uint64_t first_seq);
-  Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp, uint64_t first_seq);
-  Result<void> reuse_segment(const SegmentFile& segment, uint64_t size);
-  Result<void> resume_after(const std::vector<SegmentFile>& segments);
-  Result<void> write_until(size_t end);
-  size_t chunk_end(size_t first_frame) const;
+  Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp,
+                                             const std::string& header);
+  Result<void> seal_active(bool final_seal);
+  Result<void> resume_after(const SegmentFile& newest);
+  void compress_closed_segments();
+  bool needs_rotation(int64_t now_ns) const;
 };
 
-TrailWriter::State::~State() { (void)flush(); }
+TrailWriter::State::~State() {
+  if (!closed && segment_fd.valid()) (void)seal_active(true);
+}
 
 // Opens a temporary file holding only the header, synced to disk.
 Result<FileDescriptor> TrailWriter::State::create_temp_segment(const std::filesystem::path& temp,
-                                                               uint64_t first_seq) {
+                                                               const std::string& header) {
   ::unlink(temp.c_str());  // left over from a crash during rotation
   FileDescriptor fd(
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, kFileMode));
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, kActiveMode));
   if (!fd.valid()) return fail(errno_message(temp, "create"));
-  std::string header = encode_segment_header(first_seq, realtime_ns());
   size_t done = 0;
-  Result<void> ok = ::fchmod(fd.get(), kFileMode) == 0 ? write_all(fd.get(), header, done, temp)
-                                                       : fail(errno_message(temp, "fchmod"));
+  Result<void> ok = ::fchmod(fd.get(), kActiveMode) == 0 ? write_all(fd.get(), header, done, temp)
+                                                         : fail(errno_message(temp, "fchmod"));
   if (ok && ::fdatasync(fd.get()) != 0) ok = fail(errno_message(temp, "fdatasync"));
   if (!ok) {
     ::unlink(temp.c_str());
@@ -149,16 +128,21 @@ Result<FileDescriptor> TrailWriter::State::create_temp_segment(const std::filesy
   return fd;
 }
 
-// Makes a new segment whose first record will be `first_seq` the active one.
-// The previous segment is synced first so that a later sync() covers it too.
+// Makes a new segment whose first record will be `first_seq` the active one;
+// its header names how the previous segment ended.
 Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
-  if (segment_fd.valid() && ::fdatasync(segment_fd.get()) != 0) {
-    return fail(errno_message(active, "fdatasync"));
-  }
+  SegmentHeader h{};
+  h.first_seq = first_seq;
+  h.created_ns = realtime_ns();
+  h.prev_end = prev_end;
+  h.prev_last_seq = prev_last_seq;
+  h.prev_digest = prev_digest;
+  h.key_id = key.id;
+  std::string header = encode_segment_header(h);
   std::string name = segment_file_name(first_seq);
   std::filesystem::path path = options.dir / name;
   std::filesystem::path temp = options.dir / (kTempPrefix + name + kTempSuffix);
-  auto fd = create_temp_segment(temp, first_seq);
+  auto fd = create_temp_segment(temp, header);
   if (!fd) return tl::unexpected(fd.error());
   int linked = ::link(temp.c_str(), path.c_str());
   int link_errno = errno;
@@ -168,87 +152,117 @@ Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
     return fail(errno_message(path, "cannot create segment"));
   }
   if (::fsync(dir_fd.get()) != 0) return fail(errno_message(options.dir, "fsync"));
+  set_append_only(fd->get(), true);
   segment_fd = std::move(*fd);
   active = path;
-  active_size = sizeof(SegmentHeader);
+  active_created_ns = h.created_ns;
+  active_size = header.size();
+  pending_seal = Seal{};
+  pending_seal.key_id = key.id;
+  pending_seal.first_seq = first_seq;
+  pending_seal.last_seq = first_seq - 1;
+  pending_seal.chain_head = mac->next(Digest{}, ChainDomain::header, bytes_of(header));
+  if (options.compress_closed) compress_closed_segments();
   return {};
 }
 
-// Continues appending to an intact newest segment.
-Result<void> TrailWriter::State::reuse_segment(const SegmentFile& segment, uint64_t size) {
-  FileDescriptor fd(::open(segment.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-  if (!fd.valid()) return fail(errno_message(segment.path, "open"));
-  if (::fchmod(fd.get(), kFileMode) != 0) return fail(errno_message(segment.path, "fchmod"));
-  segment_fd = std::move(fd);
-  active = segment.path;
-  active_size = size;
+// Writes the seal after every buffered frame, syncs, and closes the segment.
+Result<void> TrailWriter::State::seal_active(bool final_seal) {
+  if (auto ok = flush(); !ok) return ok;
+  Seal& seal = pending_seal;
+  seal.sealed_ns = realtime_ns();
+  seal.final_seal = final_seal;
+  last_seal_final = final_seal;
+  authenticate_seal(*mac, seal);
+  std::string payload = encode_seal(seal);
+  std::string frame;
+  encode_frame_header(bytes_of(payload), frame);
+  frame += payload;
+  size_t done = 0;
+  if (auto ok = write_all(segment_fd.get(), frame, done, active); !ok) return ok;
+  if (::fdatasync(segment_fd.get()) != 0) return fail(errno_message(active, "fdatasync"));
+  set_append_only(segment_fd.get(), false);
+  ::fchmod(segment_fd.get(), kClosedMode);
+  segment_fd.reset();
+  prev_end = PreviousEnd::sealed;
+  prev_last_seq = seal.last_seq;
+  prev_digest = seal.mac;
   return {};
 }
 
-// Finds where the existing trail ends and picks the segment to continue in:
-// the newest one if it is intact, else (torn tail) a new one, created on the
-// first flush.
-Result<void> TrailWriter::State::resume_after(const std::vector<SegmentFile>& segments) {
-  const SegmentFile& newest = segments.back();
-  auto tail = scan_newest(newest);
-  if (!tail) return tl::unexpected(tail.error());
-  if (tail->has_record) {
-    last_seq = tail->last_seq;
-    resume.last_time_ns = tail->last_time_ns;
-  } else {
-    // A segment with no complete record yet: its name says what came before.
-    last_seq = std::max<uint64_t>(newest.first_seq, 1) - 1;
-    if (segments.size() > 1) {
-      auto previous = scan_newest(segments[segments.size() - 2]);
-      if (!previous) return tl::unexpected(previous.error());
-      resume.last_time_ns = previous->last_time_ns;
+// Compresses every raw segment but the active one: after a rotation, and
+// after a restart (the crashed segment, or a crash during compression).
+void TrailWriter::State::compress_closed_segments() {
+  auto segments = list_segments(options.dir);
+  if (!segments) {
+    notes.push_back(segments.error().message);
+    return;
+  }
+  for (const auto& segment : *segments) {
+    if (segment.compressed || segment.path == active) continue;
+    clear_append_only(segment.path);
+    ::chmod(segment.path.c_str(), kClosedMode);
+    if (auto packed = compress_segment(segment.path); !packed) {
+      notes.push_back(fmt::format("closed segment left uncompressed: {}", packed.error().message));
     }
   }
+}
+
+// Reads how the newest segment ended, to link the next segment to it.
+Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
+  std::vector<uint8_t> bytes;
+  if (auto ok = read_segment_bytes(newest, bytes); !ok) return ok;
+  auto end = find_segment_end(bytes, newest.first_seq);
+  if (!end) return tl::unexpected(with_context(newest.path.native(), end.error()));
+  if (end->header.key_id != key.id) {
+    return fail(fmt::format("{}: segment uses host key {}, but {} holds key {}",
+                            newest.path.native(), key_id_hex(end->header.key_id),
+                            options.key_file.native(), key_id_hex(key.id)));
+  }
+  last_seq = end->last_seq;
   resume.last_seq = last_seq;
-  if (!tail->torn) return reuse_segment(newest, tail->size);
-  resume.torn_tail = true;
-  resume.torn_segment = newest.path.filename().native();
-  // A torn segment without any complete record holds the name the next segment
-  // would get; its first seq was lost in the crash, so continue after it.
-  if (newest.first_seq == last_seq + 1) last_seq = newest.first_seq;
+  resume.last_time_ns = end->last_time_ns;
+  prev_last_seq = end->last_seq;
+  if (end->seal) {
+    prev_end = PreviousEnd::sealed;
+    prev_digest = end->seal->mac;
+    resume.crashed = !end->seal->final_seal;  // died right after a rotation
+    if (resume.crashed) resume.crashed_segment = newest.path.filename().native();
+    return {};
+  }
+  prev_end = PreviousEnd::crashed;
+  prev_digest = end->has_tag
+                    ? end->last_tag
+                    : mac->next(Digest{}, ChainDomain::header,
+                                std::span<const uint8_t>(bytes.data(), end->header.header_size));
+  resume.crashed = true;
+  resume.crashed_segment = newest.path.filename().native();
+  if (end->torn) {
+    resume.torn_tail = true;
+    resume.torn_segment = resume.crashed_segment;
+    resume.torn_offset = end->durable_end;
+    resume.torn_bytes = end->size - end->durable_end;
+  }
+  // A record lost in the crash may have held the next seq; never reuse it
+  // where a segment already carries that number in its name.
   return {};
 }
 
-// Where a write starting at frame `first_frame` should stop: after as many
-// whole frames as keep the segment below segment_bytes (at least one).
-size_t TrailWriter::State::chunk_end(size_t first_frame) const {
-  size_t end = frames[first_frame].end;
-  uint64_t size = active_size + (end - written);
-  for (size_t k = first_frame + 1; k < frames.size() && size < options.segment_bytes; ++k) {
-    size += frames[k].end - end;
-    end = frames[k].end;
-  }
-  return end;
-}
-
-Result<void> TrailWriter::State::write_until(size_t end) {
-  size_t done = 0;
-  std::string_view chunk(buffer.data() + written, end - written);
-  auto ok = write_all(segment_fd.get(), chunk, done, active);
-  written += done;
-  active_size += done;
-  return ok;
+bool TrailWriter::State::needs_rotation(int64_t now_ns) const {
+  if (!segment_fd.valid()) return false;
+  if (active_size + buffer.size() - written >= options.segment_bytes) return true;
+  return options.max_segment_age_ns > 0 && now_ns - active_created_ns >= options.max_segment_age_ns;
 }
 
 Result<void> TrailWriter::State::flush() {
-  while (written < buffer.size()) {
-    auto next = std::upper_bound(frames.begin(), frames.end(), written,
-                                 [](size_t pos, const PendingFrame& f) { return pos < f.end; });
-    size_t index = static_cast<size_t>(next - frames.begin());
-    size_t frame_start = index == 0 ? 0 : frames[index - 1].end;
-    bool at_boundary = written == frame_start;  // never rotate inside a frame
-    if (at_boundary && (!segment_fd.valid() || active_size >= options.segment_bytes)) {
-      if (auto ok = start_segment(frames[index].seq); !ok) return ok;
-    }
-    if (auto ok = write_until(chunk_end(index)); !ok) return ok;
-  }
+  if (written == buffer.size()) return {};
+  size_t done = 0;
+  std::string_view chunk(buffer.data() + written, buffer.size() - written);
+  auto ok = write_all(segment_fd.get(), chunk, done, active);
+  written += done;
+  active_size += done;
+  if (!ok) return ok;
   buffer.clear();
-  frames.clear();
   written = 0;
   return {};
 }
@@ -258,6 +272,12 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
   if (auto ok = ensure_directory(options.dir); !ok) return tl::unexpected(ok.error());
   auto state = std::make_unique<State>();
   state->options = options;
+  auto key = load_or_create_host_key(options.key_file, options.dir);
+  if (!key) return tl::unexpected(key.error());
+  state->key = *key;
+  auto mac = ChainMac::create(state->key);
+  if (!mac) return tl::unexpected(mac.error());
+  state->mac.emplace(std::move(*mac));
   state->dir_fd.reset(::open(options.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!state->dir_fd.valid()) return fail(errno_message(options.dir, "open"));
   auto segments = list_segments(options.dir);
@@ -266,42 +286,59 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
     if (auto header = read_segment_header(segment); !header) return tl::unexpected(header.error());
   }
   if (!segments->empty()) {
-    if (auto ok = state->resume_after(*segments); !ok) return tl::unexpected(ok.error());
+    if (auto ok = state->resume_after(segments->back()); !ok) return tl::unexpected(ok.error());
+    // A segment that holds no record (crashed, or an empty final one) bears
+    // the name the next segment would get: continue after it.
+    if (segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
   }
-  if (!state->segment_fd.valid()) {
-    state->active = options.dir / segment_file_name(state->last_seq + 1);
-  }
+  state->active = options.dir / segment_file_name(state->last_seq + 1);
   return TrailWriter(std::move(state));
 }
 
 TrailWriter::TrailWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
 TrailWriter::TrailWriter(TrailWriter&&) noexcept = default;
 TrailWriter& TrailWriter::operator=(TrailWriter&&) noexcept = default;
-TrailWriter::~TrailWriter() = default;  // State's destructor flushes
+TrailWriter::~TrailWriter() = default;  // State's destructor seals
 
 const TrailResume& TrailWriter::resume() const { return state_->resume; }
+const KeyId& TrailWriter::key_id() const { return state_->key.id; }
 
 Result<void> TrailWriter::append(AuditRecord& rec) {
   State& s = *state_;
+  if (s.closed) return fail("trail: append after close");
   if (s.last_seq == std::numeric_limits<uint64_t>::max()) return fail("trail: seq exhausted");
+  if (s.needs_rotation(realtime_ns())) {
+    if (auto ok = s.seal_active(false); !ok) return ok;
+  }
+  if (!s.segment_fd.valid()) {
+    if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
+  }
   uint64_t old_seq = std::exchange(rec.seq, s.last_seq + 1);
   size_t start = s.buffer.size();
   s.buffer.append(sizeof(FrameHeader), '\0');
+  s.buffer.push_back(static_cast<char>(FrameType::record));
+  size_t encoding_start = s.buffer.size();
   encode_record(rec, s.buffer);
-  auto payload = std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(s.buffer.data()) + start + sizeof(FrameHeader),
-      s.buffer.size() - start - sizeof(FrameHeader));
-  if (payload.size() > kMaxFramePayload) {
+  size_t payload_size = s.buffer.size() - start - sizeof(FrameHeader) + kDigestBytes;
+  if (payload_size > kMaxFramePayload) {
     s.buffer.resize(start);
     rec.seq = old_seq;
-    return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}",
-                            payload.size(), kMaxFramePayload));
+    return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}", payload_size,
+                            kMaxFramePayload));
   }
+  auto encoding = bytes_of(std::string_view(s.buffer).substr(encoding_start));
+  Digest tag = s.mac->next(s.pending_seal.chain_head, ChainDomain::record, encoding);
+  s.buffer.append(reinterpret_cast<const char*>(tag.data()), tag.size());
+  auto payload = bytes_of(std::string_view(s.buffer).substr(start + sizeof(FrameHeader)));
   std::string header;
   encode_frame_header(payload, header);
   s.buffer.replace(start, header.size(), header);
   s.last_seq = rec.seq;
-  s.frames.push_back(PendingFrame{s.buffer.size(), rec.seq});
+  Seal& seal = s.pending_seal;
+  seal.chain_head = tag;
+  seal.last_seq = rec.seq;
+  if (seal.record_count++ == 0) seal.first_time_ns = rec.time_ns;
+  seal.last_time_ns = rec.time_ns;
   return {};
 }
 
@@ -315,8 +352,33 @@ Result<void> TrailWriter::sync() {
   return {};
 }
 
+Result<void> TrailWriter::rotate() {
+  if (!state_->segment_fd.valid()) return {};
+  return state_->seal_active(false);
+}
+
+Result<void> TrailWriter::close() {
+  State& s = *state_;
+  if (s.closed) return {};
+  s.closed = true;
+  if (s.segment_fd.valid()) return s.seal_active(true);
+  if (s.last_seal_final) return {};
+  // The last seal promised a next segment: keep the promise with an empty
+  // one, so that the trail does not end the way a crash after rotation does.
+  if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
+  return s.seal_active(true);
+}
+
+size_t TrailWriter::buffered_bytes() const { return state_->buffer.size() - state_->written; }
+
+std::vector<std::string> TrailWriter::take_notes() { return std::exchange(state_->notes, {}); }
+
 uint64_t TrailWriter::last_seq() const { return state_->last_seq; }
 
 std::filesystem::path TrailWriter::active_segment() const { return state_->active; }
+
+int64_t TrailWriter::active_created_ns() const {
+  return state_->segment_fd.valid() ? state_->active_created_ns : 0;
+}
 
 }  // namespace c2audit

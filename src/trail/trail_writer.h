@@ -1,15 +1,18 @@
 // TrailWriter: appends records to the segment files of one trail directory.
 //
-// A trail directory holds segments named segment-<first seq, 20 digits>.c2a.
-// Each segment starts with a versioned header; each record is framed as
-// [u32 payload length][u32 crc32 of payload][payload = encode_record()].
-// Files are created 0600 and the directory 0700, owned by the caller (root).
+// A trail directory holds segments named segment-<first seq, 20 digits>.c2a
+// (.c2a.zst once closed and compressed). Each segment starts with a versioned
+// header naming how its predecessor ended; each record is framed as
+// [u32 length][u32 crc32][payload = 'R' + encode_record() + chain tag], and a
+// closed segment ends with a seal frame (seal.h). Tags and seals use the host
+// key (hash_chain.h). The directory is 0750, the active segment 0600 and
+// append-only where the file system supports it, closed segments 0640.
 //
-// On open, the writer finds the last valid record of the newest segment and
-// continues its sequence; if that segment ends in a torn record (a crash
-// mid-write), it is left untouched and a new segment is started, so nothing
-// already on disk is ever overwritten. Rotation starts a new segment once the
-// current one reaches `segment_bytes`.
+// Every writer starts a new segment (on its first append), so nothing a
+// previous run left on disk is ever rewritten: after a clean close the new
+// header names the old seal; after a crash it names the last durable
+// record's tag, and resume() describes the gap. Rotation seals the active
+// segment once it reaches `segment_bytes` or `max_segment_age_ns`.
 //
 // Not thread-safe: one owner appends and flushes.
 #pragma once
@@ -18,23 +21,32 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "record/audit_record.h"
+#include "trail/host_key.h"
 
 namespace c2audit {
 
 struct TrailOptions {
   std::filesystem::path dir = "/var/log/c2audit";
   uint64_t segment_bytes = 64ull << 20;  // rotate past this size
+  std::filesystem::path key_file = kDefaultKeyFile;
+  int64_t max_segment_age_ns = 0;  // rotate segments older than this; 0: size only
+  bool compress_closed = true;     // zstd closed segments
 };
 
 // What the writer found when it opened an existing trail.
 struct TrailResume {
-  uint64_t last_seq = 0;          // 0 for an empty trail
-  int64_t last_time_ns = 0;       // time of that record
-  bool torn_tail = false;         // newest segment ended in a partial record
-  std::string torn_segment;       // its file name, when torn_tail
+  uint64_t last_seq = 0;        // 0 for an empty trail
+  int64_t last_time_ns = 0;     // time of that record
+  bool crashed = false;         // the newest segment has no seal: the last run did not close it
+  std::string crashed_segment;  // its file name, when crashed
+  bool torn_tail = false;       // ...and it ends in a partial record
+  uint64_t torn_offset = 0;     // where the partial record starts
+  uint64_t torn_bytes = 0;
+  std::string torn_segment;  // = crashed_segment, when torn_tail
 };
 
 class TrailWriter {
@@ -43,21 +55,39 @@ class TrailWriter {
 
   TrailWriter(TrailWriter&&) noexcept;
   TrailWriter& operator=(TrailWriter&&) noexcept;
-  ~TrailWriter();  // flushes what is buffered
+  ~TrailWriter();  // close(): flushes and seals
 
   const TrailResume& resume() const;
+  const KeyId& key_id() const;
 
-  // Assigns rec.seq (last + 1) and buffers the encoded frame.
+  // Assigns rec.seq (last + 1) and buffers the frame; rotates first when the
+  // active segment is full or too old.
   Result<void> append(AuditRecord& rec);
 
-  // Writes buffered frames to the file (rotating as needed).
+  // Writes buffered frames to the active segment.
   Result<void> flush();
 
   // flush() and then fdatasync() the active segment.
   Result<void> sync();
 
+  // Seals the active segment now (if it holds records); the next append
+  // starts a new one. Used for age-based rotation while idle.
+  Result<void> rotate();
+
+  // flush, seal, sync: a clean end. Later appends fail.
+  Result<void> close();
+
+  // Bytes appended but not yet written.
+  size_t buffered_bytes() const;
+
+  // Notes about closed segments that could not be compressed (left raw);
+  // taken by the caller, which records them.
+  std::vector<std::string> take_notes();
+
   uint64_t last_seq() const;
   std::filesystem::path active_segment() const;
+  // Creation time (wall clock) of the active segment, 0 when none is open.
+  int64_t active_created_ns() const;
 
  private:
   struct State;

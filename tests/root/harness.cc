@@ -104,8 +104,10 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& trail,
                              const std::filesystem::path& socket,
                              std::vector<std::string> extra_args) {
   stderr_path_ = trail.native() + ".stderr";
+  // The host key lives beside the trail (never inside it), not in /etc.
   std::vector<std::string> argv = {c2auditd_path(), "--trail", trail.native(),
-                                   "--control-socket", socket.native(), "--quiet"};
+                                   "--control-socket", socket.native(), "--quiet",
+                                   "--key-file", trail.native() + ".key"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(argv, "/dev/null", stderr_path_);
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/trail_reader.h"
 #include "trail/trail_writer.h"
@@ -69,17 +70,24 @@ ReadBack read_all(const fs::path& dir) {
   return out;
 }
 
-// Offsets of the frames of one segment file, found by walking it.
+// Offsets of the record frames of one (raw) segment file, found by walking it.
 std::vector<size_t> frame_offsets(const fs::path& segment) {
   std::vector<uint8_t> bytes = file_bytes(segment);
   std::vector<size_t> offsets;
   for (size_t offset = sizeof(SegmentHeader);;) {
     FrameScan frame = scan_frame(bytes, offset);
     if (frame.status != FrameStatus::complete) break;
-    offsets.push_back(offset);
+    if (frame.payload[0] == static_cast<uint8_t>(FrameType::record)) offsets.push_back(offset);
     offset = frame.next_offset;
   }
   return offsets;
+}
+
+// Offset of the seal frame of a closed (raw) segment: what a crash before
+// sealing would leave the file's size at.
+size_t seal_offset(const fs::path& segment) {
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  return bytes.size() - sizeof(FrameHeader) - kSealPayloadBytes;
 }
 
 class TrailTest : public testing::Test {
@@ -92,8 +100,18 @@ class TrailTest : public testing::Test {
   }
   void TearDown() override { fs::remove_all(base_); }
 
+  // Closed segments stay raw here so tests can look at their bytes.
+  TrailOptions options(uint64_t segment_bytes = TrailOptions{}.segment_bytes) {
+    TrailOptions o;
+    o.dir = dir_;
+    o.segment_bytes = segment_bytes;
+    o.key_file = base_ / "key" / "host.key";
+    o.compress_closed = false;
+    return o;
+  }
+
   TrailWriter open_writer(uint64_t segment_bytes = TrailOptions{}.segment_bytes) {
-    auto writer = TrailWriter::open(TrailOptions{dir_, segment_bytes});
+    auto writer = TrailWriter::open(options(segment_bytes));
     EXPECT_TRUE(writer) << writer.error().message;
     return std::move(*writer);
   }
@@ -167,21 +185,21 @@ TEST_F(TrailTest, SeqContinuesAcrossReopen) {
     TrailWriter writer = open_writer();
     write_range(writer, 1, 10);
   }
-  fs::path first_segment;
   {
     TrailWriter writer = open_writer();
     EXPECT_EQ(writer.resume().last_seq, 10u);
     EXPECT_EQ(writer.resume().last_time_ns, kBaseTime + 10);
     EXPECT_FALSE(writer.resume().torn_tail);
+    EXPECT_FALSE(writer.resume().crashed);
     EXPECT_EQ(writer.last_seq(), 10u);
-    first_segment = writer.active_segment();
     write_range(writer, 11, 15);
-    EXPECT_EQ(writer.active_segment(), first_segment);  // intact segment is continued
+    // A sealed segment is never reopened: each run starts its own.
+    EXPECT_EQ(writer.active_segment().filename(), segment_file_name(11));
   }
   ReadBack back = read_all(dir_);
   ASSERT_EQ(back.records.size(), 15u);
   expect_sequence(back.records, 1);
-  EXPECT_EQ(segments(), std::vector<fs::path>{first_segment});
+  EXPECT_EQ(segments().size(), 2u);
 }
 
 TEST_F(TrailTest, RotatesIntoSeveralSegmentsInOrder) {
@@ -200,7 +218,7 @@ TEST_F(TrailTest, RotatesIntoSeveralSegmentsInOrder) {
     ASSERT_TRUE(first);
     EXPECT_EQ(*first, expected_first) << file;
     expected_first += frame_offsets(file).size();
-    EXPECT_LT(fs::file_size(file), kSmallSegment + 200) << "rotation is at record boundaries";
+    EXPECT_LT(fs::file_size(file), kSmallSegment + 400) << "rotation is at record boundaries";
   }
   ReadBack back = read_all(dir_);
   ASSERT_EQ(back.records.size(), static_cast<size_t>(kRecords));
@@ -254,9 +272,11 @@ TEST_F(TrailTest, TornFrameHeaderAndBadFinalCrcAreTornToo) {
   }
   fs::path segment = segments().at(0);
   std::vector<uint8_t> bytes = file_bytes(segment);
-  bytes.back() ^= 0xff;  // crc mismatch on the final frame
+  bytes.resize(seal_offset(segment));  // a crash before the seal
+  bytes.back() ^= 0xff;                // crc mismatch on the final frame
   write_bytes(segment, bytes);
   TrailWriter writer = open_writer();
+  EXPECT_TRUE(writer.resume().crashed);
   EXPECT_TRUE(writer.resume().torn_tail);
   EXPECT_EQ(writer.resume().last_seq, 2u);
 }
@@ -302,7 +322,7 @@ TEST_F(TrailTest, FlippedByteInMiddleRecordIsAnErrorNamingFileAndOffset) {
       << done.error().message;
   EXPECT_NE(done.error().message.find("crc"), std::string::npos);
 
-  auto writer = TrailWriter::open(TrailOptions{dir_});
+  auto writer = TrailWriter::open(options());
   ASSERT_FALSE(writer);
   EXPECT_NE(writer.error().message.find(segment.native()), std::string::npos);
 }
@@ -312,10 +332,12 @@ TEST_F(TrailTest, ModesAreRootOnlyWhateverTheUmask) {
   {
     TrailWriter writer = open_writer();
     write_range(writer, 1, 1);
+    EXPECT_EQ(permissions(writer.active_segment()), 0600u);  // open: root only
   }
   ::umask(old_umask);
-  EXPECT_EQ(permissions(dir_), 0700u);
-  EXPECT_EQ(permissions(segments().at(0)), 0600u);
+  EXPECT_EQ(permissions(dir_), 0750u);
+  EXPECT_EQ(permissions(segments().at(0)), 0640u);  // sealed: the audit group may read
+  EXPECT_EQ(permissions(base_ / "key" / "host.key"), 0400u);
 }
 
 TEST_F(TrailTest, ReaderFailsOnMissingDirOrFile) {
@@ -348,7 +370,7 @@ TEST_F(TrailTest, SegmentWithBadHeaderIsNamed) {
   auto reader = TrailReader::open(dir_);
   ASSERT_FALSE(reader);
   EXPECT_NE(reader.error().message.find(bogus.native()), std::string::npos);
-  auto writer = TrailWriter::open(TrailOptions{dir_});
+  auto writer = TrailWriter::open(options());
   ASSERT_FALSE(writer);
   EXPECT_NE(writer.error().message.find(bogus.native()), std::string::npos);
   EXPECT_NE(writer.error().message.find("magic"), std::string::npos);

@@ -1,0 +1,143 @@
+#include "trail/segment_compressor.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "common/file_descriptor.h"
+
+namespace c2audit {
+namespace {
+
+constexpr mode_t kFileMode = 0640;  // closed segments: root, and the audit group may read
+constexpr size_t kPrefixInputChunk = 4096;
+
+struct DctxDeleter {
+  void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
+};
+
+std::string errno_message(const std::filesystem::path& path, const char* what) {
+  return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
+}
+
+Result<void> read_file(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path, "read"));
+  out.resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno_message(path, "read"));
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);
+  return {};
+}
+
+Result<void> write_synced(const std::filesystem::path& path, const std::vector<uint8_t>& data) {
+  ::unlink(path.c_str());  // a temporary left by a crash
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode));
+  if (!fd.valid()) return fail(errno_message(path, "create"));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno_message(path, "write"));
+    done += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd.get(), kFileMode) != 0 || ::fdatasync(fd.get()) != 0) {
+    return fail(errno_message(path, "sync"));
+  }
+  return {};
+}
+
+Result<void> sync_dir(const std::filesystem::path& dir) {
+  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) return fail(errno_message(dir, "fsync"));
+  return {};
+}
+
+}  // namespace
+
+Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw) {
+  std::vector<uint8_t> bytes;
+  if (auto ok = read_file(raw, bytes); !ok) return tl::unexpected(ok.error());
+  std::vector<uint8_t> packed(ZSTD_compressBound(bytes.size()));
+  size_t n =
+      ZSTD_compress(packed.data(), packed.size(), bytes.data(), bytes.size(), kSegmentZstdLevel);
+  if (ZSTD_isError(n)) {
+    return fail(fmt::format("{}: zstd: {}", raw.native(), ZSTD_getErrorName(n)));
+  }
+  packed.resize(n);
+  std::filesystem::path final_path = raw.native() + ".zst";
+  std::filesystem::path temp = raw.parent_path() / ("." + final_path.filename().native() + ".tmp");
+  auto written = write_synced(temp, packed);
+  int linked = written ? ::link(temp.c_str(), final_path.c_str()) : -1;
+  int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (!written) return tl::unexpected(written.error());
+  if (linked != 0 && link_errno != EEXIST) {
+    errno = link_errno;
+    return fail(errno_message(final_path, "link"));
+  }
+  if (auto ok = sync_dir(raw.parent_path()); !ok) return tl::unexpected(ok.error());
+  // Both copies are durable now; only then does the raw one go.
+  if (::unlink(raw.c_str()) != 0) return fail(errno_message(raw, "unlink"));
+  if (auto ok = sync_dir(raw.parent_path()); !ok) return tl::unexpected(ok.error());
+  return final_path;
+}
+
+Result<void> read_compressed_file(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+  std::vector<uint8_t> packed;
+  if (auto ok = read_file(path, packed); !ok) return ok;
+  unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return fail(fmt::format("{}: not a complete zstd-compressed segment", path.native()));
+  }
+  out.resize(static_cast<size_t>(size));
+  size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
+  if (ZSTD_isError(n)) {
+    return fail(fmt::format("{}: zstd: {}", path.native(), ZSTD_getErrorName(n)));
+  }
+  out.resize(n);
+  return {};
+}
+
+Result<void> read_compressed_prefix(const std::filesystem::path& path, size_t limit,
+                                    std::vector<uint8_t>& out) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fail(errno_message(path, "read"));
+  std::unique_ptr<ZSTD_DCtx, DctxDeleter> ctx(ZSTD_createDCtx());
+  if (!ctx) return fail(fmt::format("{}: zstd: out of memory", path.native()));
+  out.resize(limit);
+  ZSTD_outBuffer output{out.data(), out.size(), 0};
+  std::vector<uint8_t> chunk(kPrefixInputChunk);
+  while (output.pos < output.size) {
+    ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno_message(path, "read"));
+    if (n == 0) break;
+    ZSTD_inBuffer input{chunk.data(), static_cast<size_t>(n), 0};
+    while (input.pos < input.size && output.pos < output.size) {
+      size_t r = ZSTD_decompressStream(ctx.get(), &output, &input);
+      if (ZSTD_isError(r)) {
+        return fail(fmt::format("{}: zstd: {}", path.native(), ZSTD_getErrorName(r)));
+      }
+      if (r == 0) break;  // end of the frame
+    }
+  }
+  out.resize(output.pos);
+  return {};
+}
+
+}  // namespace c2audit

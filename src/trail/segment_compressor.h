@@ -1,0 +1,29 @@
+// zstd compression of closed segments. A sealed segment never changes again,
+// so it is compressed whole (one zstd frame that records its content size)
+// and readers decompress it in memory: offsets they report are offsets in
+// the uncompressed segment, the same as before compression.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+#include "common/result.h"
+
+namespace c2audit {
+
+inline constexpr int kSegmentZstdLevel = 3;  // zstd's default: fast, ~4-6x on records
+
+// Replaces `raw` (a closed segment) by `raw` + ".zst": compressed into a
+// temporary file, synced, linked in, directory synced, then `raw` removed.
+// A crash at any point leaves at least one complete copy. Returns the new path.
+Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw);
+
+// Decompresses a whole .zst segment into `out`.
+Result<void> read_compressed_file(const std::filesystem::path& path, std::vector<uint8_t>& out);
+
+// Decompresses at most `limit` leading bytes (enough for a header).
+Result<void> read_compressed_prefix(const std::filesystem::path& path, size_t limit,
+                                    std::vector<uint8_t>& out);
+
+}  // namespace c2audit

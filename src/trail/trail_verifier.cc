@@ -1,0 +1,315 @@
+#include "trail/trail_verifier.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "record/record_codec.h"
+#include "trail/hash_chain.h"
+#include "trail/removal_note.h"
+#include "trail/seal.h"
+#include "trail/segment_format.h"
+#include "trail/segment_tail.h"
+
+namespace c2audit {
+namespace {
+
+// How a verified segment ended, for checking its successor's header.
+struct Ending {
+  std::string file;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  uint64_t records = 0;
+  bool sealed = false;
+  bool final_seal = false;  // sealed by a clean stop, not a rotation
+  Digest digest{};          // seal MAC, or tag of the last durable frame
+  bool torn = false;
+  size_t durable_end = 0;
+  size_t size = 0;
+  int64_t first_ns = 0, last_ns = 0;  // times of its first and last record
+};
+
+class Verifier {
+ public:
+  Verifier(const HostKey& key, ChainMac mac, VerifyReport& report)
+      : key_(key), mac_(std::move(mac)), report_(report) {}
+
+  // Verifies one segment; false when it found tampering (report filled).
+  Result<bool> segment(const SegmentFile& file);
+  bool check_head();
+  const std::optional<Ending>& previous() const { return previous_; }
+
+ private:
+  bool tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what);
+  bool check_link(const SegmentHeader& h, const std::string& file);
+  bool frames(std::span<const uint8_t> bytes, const SegmentHeader& h, const std::string& file,
+              Ending& ending);
+  bool record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
+              Ending& ending, Digest& chain);
+  bool seal(std::span<const uint8_t> payload, size_t offset, const std::string& file,
+            Ending& ending, const Digest& chain);
+  void note_removal(const AuditRecord& rec);
+
+  const HostKey& key_;
+  ChainMac mac_;
+  VerifyReport& report_;
+  std::optional<Ending> previous_;
+  std::optional<SegmentHeader> first_header_;
+  std::string first_file_;
+  std::map<uint64_t, Digest> removals_;  // last seq of a removed segment -> its seal
+  std::vector<uint8_t> bytes_;
+};
+
+bool Verifier::tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what) {
+  report_.status = VerifyStatus::tampered;
+  report_.finding = VerifyFinding{file, offset, seq, std::move(what)};
+  return false;
+}
+
+// The header must name exactly how the previous segment on disk ended.
+bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
+  if (!previous_) return true;  // the head is checked once the whole trail is read
+  const Ending& p = *previous_;
+  // An authentic seal proves its segment complete; without one, the
+  // successor's header says how far the segment reached.
+  if (!p.sealed && h.prev_end == PreviousEnd::sealed) {
+    return tamper(
+        p.file, p.durable_end, p.last_seq + 1,
+        fmt::format("truncated: no seal after seq {}, but {} names its seal", p.last_seq, file));
+  }
+  if (!p.sealed && h.prev_end == PreviousEnd::crashed && h.prev_last_seq > p.last_seq) {
+    return tamper(p.file, p.durable_end, p.last_seq + 1,
+                  fmt::format("truncated: ends at seq {}, but {} says it reached seq {}",
+                              p.last_seq, file, h.prev_last_seq));
+  }
+  // A segment with no record gave its name's seq up (trail_writer.cc).
+  uint64_t expected = p.last_seq + 1 + (p.records == 0 ? 1 : 0);
+  if (h.first_seq > expected) {
+    return tamper(file, 0, p.last_seq + 1,
+                  fmt::format("missing segment: seq {}-{} between {} and {} are not in the trail",
+                              p.last_seq + 1, h.first_seq - 1, p.file, file));
+  }
+  if (h.first_seq != expected || h.prev_last_seq != p.last_seq) {
+    return tamper(file, 0, h.first_seq,
+                  fmt::format("reordered: starts at seq {} after a predecessor ending at seq {}, "
+                              "but follows {} (seq {}-{})",
+                              h.first_seq, h.prev_last_seq, p.file, p.first_seq, p.last_seq));
+  }
+  bool kind_ok = h.prev_end == (p.sealed ? PreviousEnd::sealed : PreviousEnd::crashed);
+  if (!kind_ok || h.prev_digest != p.digest) {
+    return tamper(file, 0, h.first_seq,
+                  fmt::format("header does not name {}'s {} (segment replaced or header modified)",
+                              p.file, p.sealed ? "seal" : "last record"));
+  }
+  if (!p.sealed) {
+    report_.notes.push_back(fmt::format(
+        "{}: not sealed (the daemon crashed) after seq {}{}; {} continues the trail", p.file,
+        p.last_seq, p.torn ? fmt::format(", torn write at offset {}", p.durable_end) : "", file));
+  }
+  return true;
+}
+
+void Verifier::note_removal(const AuditRecord& rec) {
+  if (rec.kind != RecordKind::daemon) return;
+  if (auto note = parse_removal(rec.message)) removals_[note->last_seq] = note->seal;
+}
+
+bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
+                      Ending& ending, Digest& chain) {
+  uint64_t expected = ending.last_seq + 1;
+  auto frame = split_record_frame(payload);
+  if (!frame) return tamper(file, offset, expected, "unknown frame type (forged or modified)");
+  auto rec = decode_record(frame->encoding);
+  if (!rec) {
+    return tamper(file, offset, expected,
+                  "record modified: " + rec.error().message + " (crc was recomputed)");
+  }
+  if (rec->seq != expected) {
+    return tamper(file, offset, rec->seq,
+                  fmt::format("seq {} where seq {} was expected (records removed, inserted or "
+                              "reordered)",
+                              rec->seq, expected));
+  }
+  Digest tag = mac_.next(chain, ChainDomain::record, frame->encoding);
+  if (tag != frame->tag) {
+    return tamper(file, offset, rec->seq,
+                  ending.records == 0
+                      ? "authentication tag mismatch: record or segment header modified or forged"
+                      : "authentication tag mismatch: record modified or forged");
+  }
+  chain = tag;
+  ending.last_seq = rec->seq;
+  if (ending.records++ == 0) ending.first_ns = rec->time_ns;
+  ending.last_ns = rec->time_ns;
+  note_removal(*rec);
+  return true;
+}
+
+bool Verifier::seal(std::span<const uint8_t> payload, size_t offset, const std::string& file,
+                    Ending& ending, const Digest& chain) {
+  auto s = decode_seal(payload);
+  if (!s) return tamper(file, offset, 0, "bad seal: malformed");
+  if (!seal_is_authentic(mac_, *s)) {
+    return tamper(file, offset, 0, "bad seal: MAC does not match (seal modified or forged)");
+  }
+  if (s->chain_head != chain || s->last_seq != ending.last_seq ||
+      s->record_count != ending.records || s->first_seq != ending.first_seq ||
+      (ending.records &&
+       (s->first_time_ns != ending.first_ns || s->last_time_ns != ending.last_ns))) {
+    return tamper(file, offset, 0,
+                  fmt::format("bad seal: seals seq {}-{} ({} records) but the segment holds seq "
+                              "{}-{} ({} records)",
+                              s->first_seq, s->last_seq, s->record_count, ending.first_seq,
+                              ending.last_seq, ending.records));
+  }
+  ending.sealed = true;
+  ending.final_seal = s->final_seal;
+  ending.digest = s->mac;
+  return true;
+}
+
+bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
+                      const std::string& file, Ending& ending) {
+  Digest chain = mac_.next(Digest{}, ChainDomain::header, bytes.first(h.header_size));
+  ending.size = bytes.size();
+  for (size_t offset = h.header_size;;) {
+    if (!ending.sealed) {
+      ending.durable_end = offset;
+      ending.digest = chain;
+    }
+    FrameScan frame = scan_frame(bytes, offset);
+    if (frame.status == FrameStatus::end) return true;
+    if (ending.sealed) {
+      return tamper(file, offset, ending.last_seq + 1, "data after the seal (appended)");
+    }
+    auto payload = bytes.subspan(std::min(bytes.size(), offset + sizeof(FrameHeader)));
+    if (frame.status == FrameStatus::torn) {
+      // A whole seal frame with a bad crc is no torn write.
+      if (payload.size() == kSealPayloadBytes && looks_like_seal(payload)) {
+        return tamper(file, offset, 0, "bad seal: modified (crc mismatch)");
+      }
+      ending.torn = true;
+      return true;
+    }
+    if (frame.status == FrameStatus::corrupt) {
+      bool is_seal = looks_like_seal(payload);
+      return tamper(file, offset, is_seal ? 0 : ending.last_seq + 1,
+                    fmt::format("{} modified: {}", is_seal ? "seal" : "record", frame.problem));
+    }
+    bool ok = looks_like_seal(frame.payload) ? seal(frame.payload, offset, file, ending, chain)
+                                             : record(frame.payload, offset, file, ending, chain);
+    if (!ok) return false;
+    offset = frame.next_offset;
+  }
+}
+
+Result<bool> Verifier::segment(const SegmentFile& file) {
+  std::string name = file.path.filename().native();
+  if (auto ok = read_segment_bytes(file, bytes_); !ok) {
+    if (!file.compressed) return tl::unexpected(ok.error());
+    return tamper(name, 0, 0, "compressed segment cannot be decompressed: " + ok.error().message);
+  }
+  auto header = decode_segment_header(bytes_, bytes_.size(), file.first_seq);
+  if (!header) {
+    if (header.error().message.starts_with("unsupported segment version")) {
+      return tl::unexpected(with_context(file.path.native(), header.error()));
+    }
+    return tamper(
+        name, 0, file.first_seq,
+        "bad segment header: " + header.error().message + " (renamed, reordered or modified)");
+  }
+  if (header->key_id != key_.id) {
+    return tamper(name, 0, header->first_seq,
+                  fmt::format("segment uses host key {}, not the verifying key {} (forged, or "
+                              "wrong --key-file)",
+                              key_id_hex(header->key_id), key_id_hex(key_.id)));
+  }
+  if (!check_link(*header, name)) return false;
+  if (!first_header_) {
+    first_header_ = *header;
+    first_file_ = name;
+  }
+  Ending ending{name, header->first_seq, header->first_seq - 1};
+  if (!frames(bytes_, *header, name, ending)) return false;
+  ++report_.segments;
+  report_.compressed_segments += file.compressed;
+  report_.records += ending.records;
+  if (ending.records && !report_.first_seq) report_.first_seq = header->first_seq;
+  if (ending.records) report_.last_seq = ending.last_seq;
+  previous_ = ending;
+  return true;
+}
+
+// The oldest segment present must be the trail's first, or follow a segment
+// whose removal an authenticated record announced.
+bool Verifier::check_head() {
+  if (!first_header_) return true;
+  const SegmentHeader& h = *first_header_;
+  if (h.prev_end == PreviousEnd::none) {
+    if (h.first_seq == 1) return true;
+    return tamper(first_file_, 0, h.first_seq,
+                  fmt::format("header names no predecessor but starts at seq {}", h.first_seq));
+  }
+  auto removal = removals_.find(h.prev_last_seq);
+  if (removal != removals_.end() && removal->second == h.prev_digest) {
+    report_.notes.push_back(fmt::format(
+        "seq 1-{} were removed by retention (recorded in the trail); the trail starts at {}",
+        h.prev_last_seq, first_file_));
+    return true;
+  }
+  return tamper(first_file_, 0, h.prev_last_seq,
+                fmt::format("missing segment: seq up to {} precede {} but are not in the trail, "
+                            "and no record says they were removed",
+                            h.prev_last_seq, first_file_));
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
+                                  const VerifyOptions& options) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
+  auto segments = list_segments(dir);
+  if (!segments) return tl::unexpected(segments.error());
+  auto mac = ChainMac::create(key);
+  if (!mac) return tl::unexpected(mac.error());
+  VerifyReport report;
+  Verifier verifier(key, std::move(*mac), report);
+  for (const auto& segment : *segments) {
+    auto ok = verifier.segment(segment);
+    if (!ok) return tl::unexpected(ok.error());
+    if (!*ok) return report;
+  }
+  if (!verifier.check_head()) return report;
+  const auto& last = verifier.previous();
+  if (last && last->sealed && !last->final_seal && !options.writer_active) {
+    report.status = VerifyStatus::crashed_tail;
+    report.finding = VerifyFinding{
+        last->file, last->size, last->last_seq,
+        fmt::format("sealed for rotation after seq {}, but no next segment follows (the daemon "
+                    "crashed between segments; restart it to continue the trail)",
+                    last->last_seq)};
+  } else if (last && !last->sealed && !options.writer_active) {
+    report.status = VerifyStatus::crashed_tail;
+    report.finding = VerifyFinding{
+        last->file, last->durable_end, last->last_seq,
+        fmt::format("unsealed tail: intact up to seq {}, then {} (the daemon crashed or was "
+                    "killed; restart it to continue the trail)",
+                    last->last_seq,
+                    last->torn
+                        ? fmt::format("{} bytes of a torn write", last->size - last->durable_end)
+                        : "no seal")};
+  } else if (last && !last->final_seal) {
+    report.notes.push_back(
+        fmt::format("{}: open, being written by the running daemon", last->file));
+  }
+  return report;
+}
+
+}  // namespace c2audit

@@ -1,0 +1,282 @@
+// The protected trail under real conditions: kill -9 in the middle of a
+// write storm, and a small file system filled until space_left and each
+// disk_full action fire. After each, `c2audit verify` must be satisfied and
+// the trail must say what happened.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "harness.h"
+
+namespace c2audit::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kWaitLimit = 60s;
+
+// A child that opens one file as fast as it can: thousands of records a second.
+class WriteStorm {
+ public:
+  explicit WriteStorm(const fs::path& file) {
+    std::ofstream(file) << "x";
+    pid_ = fork();
+    if (pid_ == 0) {
+      for (;;) {
+        int fd = ::open(file.c_str(), O_RDONLY);
+        if (fd >= 0) ::close(fd);
+      }
+    }
+  }
+  ~WriteStorm() { stop(); }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// A tmpfs of `size` mounted on `dir` for the test's lifetime.
+class SmallFilesystem {
+ public:
+  SmallFilesystem(const fs::path& dir, const std::string& size) : dir_(dir) {
+    fs::create_directories(dir);
+    std::string options = "size=" + size + ",mode=0700";
+    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
+  }
+  ~SmallFilesystem() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+ProcessResult verify(const fs::path& trail) {
+  return run_process(
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
+}
+
+std::vector<std::string> daemon_messages(const fs::path& trail) {
+  std::vector<std::string> out;
+  auto r = run_process(
+      {c2audit_path(), "search", "--trail", trail.native(), "--json", "--event", "daemon"});
+  for (const auto& rec : parse_json_lines(r.out)) out.push_back(rec.value("message", ""));
+  return out;
+}
+
+size_t count_containing(const std::vector<std::string>& messages, const std::string& text) {
+  size_t n = 0;
+  for (const auto& m : messages) n += m.find(text) != std::string::npos;
+  return n;
+}
+
+// Polls the trail until a daemon record contains `text`.
+bool wait_for_message(const fs::path& trail, const std::string& text) {
+  auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (count_containing(daemon_messages(trail), text)) return true;
+    std::this_thread::sleep_for(200ms);
+  }
+  return false;
+}
+
+void fill(const fs::path& file, size_t mib) {
+  std::ofstream out(file, std::ios::binary);
+  std::string chunk(1 << 20, 'f');
+  for (size_t i = 0; i < mib; ++i) out << chunk;
+}
+
+class TrailCrashTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(TrailCrashTest, KillNineDuringWriteStormThenRestartVerifiesClean) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  {
+    DaemonProcess daemon(trail, dir.path() / "a.sock",
+                         {"--all", "--segment-size", "1", "--flush", GetParam()});
+    ASSERT_TRUE(daemon.ready());
+    WriteStorm storm(dir.path() / "storm");
+    std::this_thread::sleep_for(1500ms);
+    daemon.kill_hard();
+  }
+  auto crashed = verify(trail);
+  EXPECT_EQ(crashed.exit_code, 4) << crashed.out << crashed.err;
+  EXPECT_NE(crashed.out.find("crashed tail"), std::string::npos) << crashed.out;
+  {
+    DaemonProcess daemon(trail, dir.path() / "b.sock");
+    ASSERT_TRUE(daemon.ready());
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  auto clean = verify(trail);
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("clean:"), std::string::npos) << clean.out;
+  auto messages = daemon_messages(trail);
+  EXPECT_EQ(count_containing(messages, "previous run ended without a clean stop"), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(FlushPolicies, TrailCrashTest,
+                         testing::Values("batch", "interval", "sync"));
+
+struct DiskRun {
+  TempDir dir;
+  fs::path mount_point = dir.path() / "fs";
+  SmallFilesystem small{mount_point, "12m"};
+  fs::path trail = mount_point / "trail";
+  fs::path filler = mount_point / "filler";
+};
+
+std::vector<std::string> disk_flags(const std::string& action,
+                                    std::vector<std::string> extra = {}) {
+  std::vector<std::string> flags = {
+      "--all", "--segment-size", "1", "--no-compress",      "--space-left",
+      "4",     "--disk-reserve", "1", "--disk-full-action", action};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return flags;
+}
+
+TEST(TrailDiskTest, SuspendCountsWhatIsNotKeptAndResumes) {
+  C2AUDIT_REQUIRE_ROOT();
+  DiskRun run;
+  ASSERT_TRUE(run.small.mounted());
+  fill(run.filler, 6);
+  auto warned = run.dir.path() / "space-left-ran";
+  DaemonProcess daemon(
+      run.trail, run.dir.path() / "c.sock",
+      disk_flags("suspend", {"--space-left-action", "exec:touch " + warned.native()}));
+  ASSERT_TRUE(daemon.ready());
+  {
+    WriteStorm storm(run.dir.path() / "storm");
+    ASSERT_TRUE(wait_for_message(run.trail, "recording suspended"));
+    std::this_thread::sleep_for(500ms);  // events arrive while suspended
+    fs::remove(run.filler);
+    ASSERT_TRUE(wait_for_message(run.trail, "recording resumed"));
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+  auto messages = daemon_messages(run.trail);
+  EXPECT_GE(count_containing(messages, "space_left:"), 1u);
+  EXPECT_GE(count_containing(messages, "action exec: ran 'touch"), 1u);
+  // The action runs in the background (the daemon never waits for it).
+  for (int i = 0; i < 100 && !fs::exists(warned); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(fs::exists(warned));
+  EXPECT_EQ(count_containing(messages, "disk_full:"), 1u);
+  std::string resumed;
+  for (const auto& m : messages) {
+    if (m.find("recording resumed") != std::string::npos) resumed = m;
+  }
+  unsigned long not_kept = 0;
+  auto at = resumed.find("; ");
+  ASSERT_NE(at, std::string::npos) << resumed;
+  ASSERT_EQ(std::sscanf(resumed.c_str() + at, "; %lu records were not kept", &not_kept), 1)
+      << resumed;
+  EXPECT_GT(not_kept, 0u) << resumed;
+  auto v = verify(run.trail);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
+TEST(TrailDiskTest, RotateOldestRemovesOnlyWithARecordAndVerifyAgrees) {
+  C2AUDIT_REQUIRE_ROOT();
+  DiskRun run;
+  ASSERT_TRUE(run.small.mounted());
+  fill(run.filler, 4);
+  DaemonProcess daemon(run.trail, run.dir.path() / "c.sock", disk_flags("rotate-oldest"));
+  ASSERT_TRUE(daemon.ready());
+  {
+    WriteStorm storm(run.dir.path() / "storm");
+    ASSERT_TRUE(wait_for_message(run.trail, "disk_full rotate-oldest"));
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+  // (The space_left record may itself have been in a removed segment.)
+  auto messages = daemon_messages(run.trail);
+  size_t removals = 0;
+  for (const auto& m : messages) {
+    if (!m.starts_with("removed segment-")) continue;
+    ++removals;
+    std::string file = m.substr(std::string("removed ").size(), m.find(' ', 8) - 8);
+    EXPECT_FALSE(fs::exists(run.trail / file)) << file;
+  }
+  EXPECT_GE(removals, 1u);
+  EXPECT_EQ(count_containing(messages, "recording suspended"), 0u);
+  auto v = verify(run.trail);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("removed by retention"), std::string::npos) << v.out;
+}
+
+TEST(TrailDiskTest, RotateOldestNeverCrossesTheRetentionFloor) {
+  C2AUDIT_REQUIRE_ROOT();
+  DiskRun run;
+  ASSERT_TRUE(run.small.mounted());
+  fill(run.filler, 6);
+  DaemonProcess daemon(run.trail, run.dir.path() / "c.sock",
+                       disk_flags("rotate-oldest", {"--retain-age", "1d"}));
+  ASSERT_TRUE(daemon.ready());
+  {
+    WriteStorm storm(run.dir.path() / "storm");
+    ASSERT_TRUE(wait_for_message(run.trail, "recording suspended"));
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+  auto messages = daemon_messages(run.trail);
+  EXPECT_EQ(count_containing(messages, "removed segment-"), 0u);
+  EXPECT_EQ(count_containing(messages, "past the retention floor"), 1u);
+  // Stopped while still suspended: the count is recorded on the way out.
+  EXPECT_EQ(count_containing(messages, "stopping while recording is suspended"), 1u);
+  auto v = verify(run.trail);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
+TEST(TrailDiskTest, HaltSealsAndStopsTheDaemon) {
+  C2AUDIT_REQUIRE_ROOT();
+  DiskRun run;
+  ASSERT_TRUE(run.small.mounted());
+  fill(run.filler, 6);
+  DaemonProcess daemon(run.trail, run.dir.path() / "c.sock", disk_flags("halt"));
+  ASSERT_TRUE(daemon.ready());
+  {
+    WriteStorm storm(run.dir.path() / "storm");
+    ASSERT_TRUE(wait_for_message(run.trail, "action halt"));
+  }
+  EXPECT_EQ(daemon.stop(), 1);  // it stopped itself; this collects its status
+  std::ifstream err(daemon.stderr_path());
+  std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("disk_full action halt"), std::string::npos) << text;
+  auto v = verify(run.trail);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;  // sealed on the way out
+}
+
+TEST(TrailFlagsTest, BadStorageFlagsAreNamed) {
+  for (const auto& [flag, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--flush", "sometimes"},
+                                                        {"--disk-full-action", "panic"},
+                                                        {"--space-left-action", "email"},
+                                                        {"--retain-age", "soon"}}) {
+    auto r = run_process({c2auditd_path(), flag, value});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(value), std::string::npos) << r.err;
+  }
+  TempDir dir;
+  auto key = dir.path() / "key";
+  std::ofstream(key) << "not a key";
+  auto r = run_process(
+      {c2audit_path(), "verify", "--trail", dir.path().native(), "--key-file", key.native()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(key.native()), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace c2audit::test

@@ -1,0 +1,450 @@
+// c2audit verify, on trails written by the real writer and then tampered
+// with byte by byte: every case must be named, with file, offset and seq.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "record/record_codec.h"
+#include "trail/host_key.h"
+#include "trail/removal_note.h"
+#include "trail/seal.h"
+#include "trail/segment_format.h"
+#include "trail/segment_tail.h"
+#include "trail/trail_reader.h"
+#include "trail/trail_verifier.h"
+#include "trail/trail_writer.h"
+
+namespace c2audit {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
+constexpr uint64_t kSmallSegment = 2048;
+
+std::vector<uint8_t> file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+AuditRecord make_record(int i) {
+  AuditRecord rec;
+  rec.time_ns = kBaseTime + i;
+  rec.event = "openat";
+  rec.event_class = "file.read";
+  rec.pid = static_cast<uint32_t>(1000 + i);
+  rec.path = "/etc/file-" + std::to_string(i);
+  return rec;
+}
+
+struct Frame {
+  size_t offset;
+  size_t size;  // header + payload
+  bool seal;
+  uint64_t seq;  // for records
+};
+
+std::vector<Frame> frames_of(const fs::path& segment) {
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  std::vector<Frame> out;
+  for (size_t offset = sizeof(SegmentHeader);;) {
+    FrameScan frame = scan_frame(bytes, offset);
+    if (frame.status != FrameStatus::complete) break;
+    bool seal = frame.payload[0] == static_cast<uint8_t>(FrameType::seal);
+    uint64_t seq = seal ? 0 : decode_record(split_record_frame(frame.payload)->encoding)->seq;
+    out.push_back(Frame{offset, frame.next_offset - offset, seal, seq});
+    offset = frame.next_offset;
+  }
+  return out;
+}
+
+// Rewrites the crc of the frame at `offset` so that only the chain can tell.
+void fix_crc(const fs::path& segment, size_t offset) {
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  uint32_t length;
+  std::memcpy(&length, bytes.data() + offset, sizeof(length));
+  std::string header;
+  encode_frame_header(std::span<const uint8_t>(bytes.data() + offset + sizeof(FrameHeader), length),
+                      header);
+  std::memcpy(bytes.data() + offset, header.data(), header.size());
+  write_bytes(segment, bytes);
+}
+
+void flip(const fs::path& file, size_t offset) {
+  std::vector<uint8_t> bytes = file_bytes(file);
+  bytes.at(offset) ^= 0x20;
+  write_bytes(file, bytes);
+}
+
+class VerifyTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::path(testing::TempDir()) / "c2audit-verify-XXXXXX").native();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    base_ = pattern;
+    dir_ = base_ / "trail";
+    key_file_ = base_ / "keys" / "host.key";
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  TrailOptions options(bool compress = false) {
+    TrailOptions o;
+    o.dir = dir_;
+    o.segment_bytes = kSmallSegment;
+    o.key_file = key_file_;
+    o.compress_closed = compress;
+    return o;
+  }
+
+  // Writes records first..last through one writer run (closed: sealed).
+  void write_run(int first, int last, bool compress = false) {
+    auto writer = TrailWriter::open(options(compress));
+    ASSERT_TRUE(writer) << writer.error().message;
+    for (int i = first; i <= last; ++i) {
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer->append(rec));
+    }
+    ASSERT_TRUE(writer->close());
+  }
+
+  VerifyReport verify() {
+    auto key = load_host_key(key_file_);
+    EXPECT_TRUE(key) << key.error().message;
+    auto report = verify_trail(dir_, *key);
+    EXPECT_TRUE(report) << report.error().message;
+    return report ? *report : VerifyReport{};
+  }
+
+  std::vector<fs::path> segments() {
+    std::vector<fs::path> out;
+    auto listed = list_segments(dir_);
+    EXPECT_TRUE(listed);
+    if (listed) {
+      for (const auto& s : *listed) out.push_back(s.path);
+    }
+    return out;
+  }
+
+  fs::path base_, dir_, key_file_;
+};
+
+void expect_finding(const VerifyReport& r, VerifyStatus status, const fs::path& file, size_t offset,
+                    uint64_t seq, const std::string& what) {
+  ASSERT_EQ(r.status, status);
+  ASSERT_TRUE(r.finding);
+  EXPECT_EQ(r.finding->file, file.filename().native());
+  EXPECT_EQ(r.finding->offset, offset);
+  EXPECT_EQ(r.finding->seq, seq);
+  EXPECT_NE(r.finding->what.find(what), std::string::npos) << r.finding->what;
+}
+
+TEST_F(VerifyTest, IntactTrailIsClean) {
+  write_run(1, 200);
+  write_run(201, 300);
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean);
+  EXPECT_FALSE(r.finding);
+  EXPECT_GT(r.segments, 5u);
+  EXPECT_EQ(r.records, 300u);
+  EXPECT_EQ(r.first_seq, 1u);
+  EXPECT_EQ(r.last_seq, 300u);
+}
+
+TEST_F(VerifyTest, RotationByAgeSealsEachSegment) {
+  TrailOptions o = options();
+  o.segment_bytes = 1ull << 30;
+  o.max_segment_age_ns = 1;  // every append finds the active segment too old
+  {
+    auto writer = TrailWriter::open(o);
+    ASSERT_TRUE(writer);
+    for (int i = 1; i <= 5; ++i) {
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer->append(rec));
+    }
+    ASSERT_TRUE(writer->rotate());
+    EXPECT_TRUE(writer->close());
+  }
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean) << (r.finding ? r.finding->what : "");
+  EXPECT_EQ(r.segments, 6u);  // five sealed for rotation, and an empty final one
+  EXPECT_EQ(r.records, 5u);
+  write_run(6, 7);  // the next run continues after the empty segment
+  EXPECT_EQ(verify().status, VerifyStatus::clean);
+}
+
+TEST_F(VerifyTest, LastSealMadeForRotationIsACrashBetweenSegments) {
+  write_run(1, 200);
+  auto files = segments();
+  fs::remove(files.back());  // as if the daemon died right after sealing the one before
+  fs::path last = files.at(files.size() - 2);
+  auto frames = frames_of(last);
+  expect_finding(verify(), VerifyStatus::crashed_tail, last, fs::file_size(last),
+                 frames.at(frames.size() - 2).seq, "sealed for rotation");
+  {
+    auto writer = TrailWriter::open(options());
+    ASSERT_TRUE(writer);
+    EXPECT_TRUE(writer->resume().crashed);
+    EXPECT_EQ(writer->resume().crashed_segment, last.filename().native());
+    AuditRecord rec = make_record(500);
+    ASSERT_TRUE(writer->append(rec));
+  }
+  EXPECT_EQ(verify().status, VerifyStatus::clean);
+}
+
+TEST_F(VerifyTest, CompressedSegmentsVerifyAndReadTransparently) {
+  write_run(1, 200, true);
+  write_run(201, 220, true);  // compresses the previous run's last segment
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean);
+  EXPECT_EQ(r.records, 220u);
+  EXPECT_EQ(r.compressed_segments, r.segments - 1);  // all but the newest
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader) << reader.error().message;
+  uint64_t seen = 0;
+  ASSERT_TRUE(reader->for_each([&](const AuditRecord& rec) { return rec.seq == ++seen; }));
+  EXPECT_EQ(seen, 220u);
+  fs::path victim = segments().at(1);
+  ASSERT_EQ(victim.extension(), ".zst");
+  flip(victim, fs::file_size(victim) / 2);
+  VerifyReport bad = verify();
+  EXPECT_EQ(bad.status, VerifyStatus::tampered);
+  EXPECT_EQ(bad.finding->file, victim.filename().native());
+}
+
+TEST_F(VerifyTest, FlippedByteInRecordIsNamed) {
+  write_run(1, 200);
+  fs::path segment = segments().at(2);
+  Frame target = frames_of(segment).at(3);
+  flip(segment, target.offset + target.size - 40);
+  expect_finding(verify(), VerifyStatus::tampered, segment, target.offset, target.seq,
+                 "record modified");
+}
+
+TEST_F(VerifyTest, ModifiedRecordWithRecomputedCrcFailsItsTag) {
+  write_run(1, 200);
+  fs::path segment = segments().at(2);
+  Frame target = frames_of(segment).at(3);
+  flip(segment, target.offset + target.size - 40);
+  fix_crc(segment, target.offset);
+  expect_finding(verify(), VerifyStatus::tampered, segment, target.offset, target.seq,
+                 "authentication tag mismatch");
+}
+
+TEST_F(VerifyTest, FlippedByteInSealIsNamed) {
+  write_run(1, 200);
+  fs::path segment = segments().at(1);
+  Frame seal = frames_of(segment).back();
+  ASSERT_TRUE(seal.seal);
+  flip(segment, seal.offset + 30);
+  expect_finding(verify(), VerifyStatus::tampered, segment, seal.offset, 0, "seal");
+
+  fix_crc(segment, seal.offset);  // a forger who fixes the crc still lacks the key
+  expect_finding(verify(), VerifyStatus::tampered, segment, seal.offset, 0, "bad seal");
+}
+
+TEST_F(VerifyTest, TruncatedMiddleSegmentIsNamed) {
+  write_run(1, 200);
+  fs::path segment = segments().at(1);
+  auto frames = frames_of(segment);
+  Frame cut = frames.at(frames.size() / 2);
+  ASSERT_EQ(::truncate(segment.c_str(), static_cast<off_t>(cut.offset)), 0);
+  expect_finding(verify(), VerifyStatus::tampered, segment, cut.offset, cut.seq, "truncated");
+}
+
+TEST_F(VerifyTest, DeletedMiddleSegmentIsNamed) {
+  write_run(1, 200);
+  auto files = segments();
+  auto deleted = frames_of(files.at(2));
+  fs::remove(files.at(2));
+  expect_finding(verify(), VerifyStatus::tampered, files.at(3), 0, deleted.front().seq,
+                 fmt::format("missing segment: seq {}-{}", deleted.front().seq,
+                             deleted.at(deleted.size() - 2).seq));
+}
+
+TEST_F(VerifyTest, SwappedSegmentsAreNamed) {
+  write_run(1, 200);
+  auto files = segments();
+  fs::path tmp = dir_ / "swap";
+  fs::rename(files.at(1), tmp);
+  fs::rename(files.at(2), files.at(1));
+  fs::rename(tmp, files.at(2));
+  VerifyReport r = verify();
+  ASSERT_EQ(r.status, VerifyStatus::tampered);
+  EXPECT_EQ(r.finding->file, files.at(1).filename().native());
+  EXPECT_NE(r.finding->what.find("reordered"), std::string::npos) << r.finding->what;
+}
+
+TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
+  write_run(1, 50);
+  fs::path last = segments().back();
+  size_t end = fs::file_size(last);
+  AuditRecord forged = make_record(51);
+  forged.seq = 51;
+  std::string payload(1, static_cast<char>(FrameType::record));
+  encode_record(forged, payload);
+  payload.append(kDigestBytes, 'x');
+  std::string frame;
+  encode_frame_header(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()),
+      frame);
+  frame += payload;
+  std::ofstream(last, std::ios::binary | std::ios::app) << frame;
+  expect_finding(verify(), VerifyStatus::tampered, last, end, 51, "data after the seal");
+
+  // Into an unsealed (crashed) tail instead: the tag gives it away.
+  auto frames = frames_of(last);
+  size_t seal_at = frames.at(frames.size() - 2).offset;
+  std::vector<uint8_t> bytes = file_bytes(last);
+  bytes.erase(bytes.begin() + static_cast<long>(seal_at), bytes.begin() + static_cast<long>(end));
+  write_bytes(last, bytes);
+  expect_finding(verify(), VerifyStatus::tampered, last, seal_at, 51,
+                 "authentication tag mismatch");
+}
+
+TEST_F(VerifyTest, CrashBeforeSealIsACrashedTailNotTampering) {
+  write_run(1, 30);
+  fs::path last = segments().back();
+  auto frames = frames_of(last);
+  Frame seal = frames.back();
+  Frame last_record = frames.at(frames.size() - 2);
+  ASSERT_EQ(::truncate(last.c_str(), static_cast<off_t>(seal.offset)), 0);
+  expect_finding(verify(), VerifyStatus::crashed_tail, last, seal.offset, last_record.seq,
+                 "unsealed tail");
+
+  // A write torn mid-record: still a crash, durable up to the record before.
+  ASSERT_EQ(::truncate(last.c_str(), static_cast<off_t>(last_record.offset + 10)), 0);
+  expect_finding(verify(), VerifyStatus::crashed_tail, last, last_record.offset,
+                 last_record.seq - 1, "torn write");
+
+  // The restart links to the last durable record; the trail is clean again.
+  {
+    auto writer = TrailWriter::open(options());
+    ASSERT_TRUE(writer);
+    EXPECT_TRUE(writer->resume().crashed);
+    EXPECT_TRUE(writer->resume().torn_tail);
+    EXPECT_EQ(writer->resume().torn_offset, last_record.offset);
+    EXPECT_EQ(writer->resume().last_seq, last_record.seq - 1);
+    AuditRecord rec = make_record(99);
+    ASSERT_TRUE(writer->append(rec));
+    EXPECT_EQ(rec.seq, last_record.seq);
+  }
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean) << (r.finding ? r.finding->what : "");
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("crashed"), std::string::npos) << r.notes[0];
+
+  // ... unless someone shortens the crashed segment afterwards.
+  ASSERT_EQ(::truncate(last.c_str(), static_cast<off_t>(frames.at(2).offset)), 0);
+  expect_finding(verify(), VerifyStatus::tampered, last, frames.at(2).offset, frames.at(2).seq,
+                 "truncated");
+}
+
+TEST_F(VerifyTest, OtherKeyIsNamed) {
+  write_run(1, 10);
+  fs::remove(key_file_);
+  ASSERT_TRUE(load_or_create_host_key(key_file_, dir_));  // a different key
+  VerifyReport r = verify();
+  ASSERT_EQ(r.status, VerifyStatus::tampered);
+  EXPECT_NE(r.finding->what.find("host key"), std::string::npos);
+  auto writer = TrailWriter::open(options());
+  ASSERT_FALSE(writer);
+  EXPECT_NE(writer.error().message.find(key_file_.native()), std::string::npos);
+}
+
+TEST_F(VerifyTest, UnknownVersionIsAnErrorNamingTheFile) {
+  write_run(1, 10);
+  fs::path segment = segments().at(0);
+  std::vector<uint8_t> bytes = file_bytes(segment);
+  bytes[offsetof(SegmentHeader, version)] = 9;
+  write_bytes(segment, bytes);
+  auto key = load_host_key(key_file_);
+  auto report = verify_trail(dir_, *key);
+  ASSERT_FALSE(report);
+  EXPECT_NE(report.error().message.find(segment.native()), std::string::npos);
+  EXPECT_NE(report.error().message.find("unsupported segment version 9"), std::string::npos);
+  auto reader = TrailReader::open(dir_);
+  ASSERT_FALSE(reader);
+  EXPECT_NE(reader.error().message.find(segment.native() + ": unsupported segment version 9"),
+            std::string::npos)
+      << reader.error().message;
+}
+
+TEST_F(VerifyTest, RemovalAnnouncedInTheTrailExplainsAMissingHead) {
+  write_run(1, 100);
+  auto files = segments();
+  fs::path first = files.at(0);
+  auto frames = frames_of(first);
+  std::vector<uint8_t> bytes = file_bytes(first);
+  auto seal = decode_seal(
+      std::span<const uint8_t>(bytes).subspan(frames.back().offset + sizeof(FrameHeader)));
+  ASSERT_TRUE(seal);
+  {
+    auto writer = TrailWriter::open(options());
+    AuditRecord note = make_record(0);
+    note.kind = RecordKind::daemon;
+    note.event = "daemon";
+    note.message =
+        format_removal({first.filename().native(), seal->first_seq, seal->last_seq, seal->mac},
+                       "disk_full rotate-oldest");
+    ASSERT_TRUE(writer->append(note));
+  }
+  fs::remove(first);
+  VerifyReport r = verify();
+  EXPECT_EQ(r.status, VerifyStatus::clean) << (r.finding ? r.finding->what : "");
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_NE(r.notes.back().find("removed"), std::string::npos);
+
+  fs::remove(files.at(1));  // not announced
+  expect_finding(verify(), VerifyStatus::tampered, files.at(2), 0,
+                 frames_of(files.at(2))[0].seq - 1, "missing segment");
+}
+
+TEST(RemovalNote, RoundTrips) {
+  RemovalNote note{"segment-00000000000000000001.c2a", 1, 500, {}};
+  note.seal[3] = 0xab;
+  auto parsed = parse_removal(format_removal(note, "disk_full rotate-oldest"));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->file, note.file);
+  EXPECT_EQ(parsed->last_seq, 500u);
+  EXPECT_EQ(parsed->seal, note.seal);
+  EXPECT_FALSE(parse_removal("c2auditd 12 started"));
+}
+
+TEST(HostKeyTest, RefusesKeysOthersCanReadAndKeysInsideTheTrail) {
+  std::string pattern = (fs::path(testing::TempDir()) / "c2audit-key-XXXXXX").native();
+  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+  fs::path base = pattern;
+  auto inside = load_or_create_host_key(base / "trail" / "k", base / "trail");
+  ASSERT_FALSE(inside);
+  EXPECT_NE(inside.error().message.find("outside the trail"), std::string::npos);
+  auto key = load_or_create_host_key(base / "k", base / "trail");
+  ASSERT_TRUE(key) << key.error().message;
+  auto again = load_host_key(base / "k");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->secret, key->secret);
+  fs::permissions(base / "k", fs::perms::group_read, fs::perm_options::add);
+  auto exposed = load_host_key(base / "k");
+  ASSERT_FALSE(exposed);
+  EXPECT_NE(exposed.error().message.find("readable by group or others"), std::string::npos);
+  auto missing = load_host_key(base / "none");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find((base / "none").native()), std::string::npos);
+  fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace c2audit
