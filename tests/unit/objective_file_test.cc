@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/syscall_table.h"
+#include "scratch_files.h"
 #include "policy/default_objectives.h"
 #include "policy/objective_set.h"
 
@@ -277,14 +278,10 @@ namespace {
 
 class ObjectiveDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "c2audit-obj-XXXXXX").native();
-    dir_ = mkdtemp(pattern.data());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
-  std::filesystem::path dir_;
+  testing_files::ScratchDir scratch_{"c2audit-obj"};
+  std::filesystem::path dir_ = scratch_.path();
 };
 
 TEST_F(ObjectiveDir, FilesLoadInNameOrder) {

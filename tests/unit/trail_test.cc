@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scratch_files.h"
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/trail_reader.h"
@@ -23,16 +24,8 @@ constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
 constexpr uint64_t kSmallSegment = 1024;  // forces many rotations
 constexpr mode_t kPermissionBits = 07777;
 
-std::vector<uint8_t> file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-}
+using testing_files::file_bytes;
+using testing_files::write_bytes;
 
 mode_t permissions(const fs::path& path) {
   struct stat st {};
@@ -93,12 +86,10 @@ size_t seal_offset(const fs::path& segment) {
 class TrailTest : public testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "c2audit-trail-XXXXXX").native();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    base_ = pattern;
+    ASSERT_FALSE(scratch_.path().empty());
+    base_ = scratch_.path();
     dir_ = base_ / "trail";
   }
-  void TearDown() override { fs::remove_all(base_); }
 
   // Closed segments stay raw here so tests can look at their bytes.
   TrailOptions options(uint64_t segment_bytes = TrailOptions{}.segment_bytes) {
@@ -133,6 +124,7 @@ class TrailTest : public testing::Test {
     return reader ? reader->segments() : std::vector<fs::path>{};
   }
 
+  testing_files::ScratchDir scratch_{"c2audit-trail"};
   fs::path base_;
   fs::path dir_;
 };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "record/record_codec.h"
+#include "scratch_files.h"
 #include "trail/host_key.h"
 #include "trail/removal_note.h"
 #include "trail/seal.h"
@@ -30,16 +31,8 @@ namespace fs = std::filesystem;
 constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
 constexpr uint64_t kSmallSegment = 2048;
 
-std::vector<uint8_t> file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-}
+using testing_files::file_bytes;
+using testing_files::write_bytes;
 
 AuditRecord make_record(int i) {
   AuditRecord rec;
@@ -93,13 +86,11 @@ void flip(const fs::path& file, size_t offset) {
 class VerifyTest : public testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::path(testing::TempDir()) / "c2audit-verify-XXXXXX").native();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    base_ = pattern;
+    ASSERT_FALSE(scratch_.path().empty());
+    base_ = scratch_.path();
     dir_ = base_ / "trail";
     key_file_ = base_ / "keys" / "host.key";
   }
-  void TearDown() override { fs::remove_all(base_); }
 
   TrailOptions options(bool compress = false) {
     TrailOptions o;
@@ -139,6 +130,7 @@ class VerifyTest : public testing::Test {
     return out;
   }
 
+  testing_files::ScratchDir scratch_{"c2audit-verify"};
   fs::path base_, dir_, key_file_;
 };
 
@@ -425,9 +417,8 @@ TEST(RemovalNote, RoundTrips) {
 }
 
 TEST(HostKeyTest, RefusesKeysOthersCanReadAndKeysInsideTheTrail) {
-  std::string pattern = (fs::path(testing::TempDir()) / "c2audit-key-XXXXXX").native();
-  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-  fs::path base = pattern;
+  testing_files::ScratchDir scratch("c2audit-key");
+  fs::path base = scratch.path();
   auto inside = load_or_create_host_key(base / "trail" / "k", base / "trail");
   ASSERT_FALSE(inside);
   EXPECT_NE(inside.error().message.find("outside the trail"), std::string::npos);
