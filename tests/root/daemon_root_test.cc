@@ -131,10 +131,13 @@ TEST(BadInputTest, WithoutRootTheDaemonSaysSo) {
   TempDir dir;
   pid_t pid = fork();
   if (pid == 0) {
-    if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(99);
+    // Opened while still root: the build tree may sit where nobody cannot go.
+    int binary = ::open(c2auditd_path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (binary < 0 || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(99);
     int null = ::open("/dev/null", O_WRONLY);
     dup2(null, STDERR_FILENO);
-    execl(c2auditd_path().c_str(), "c2auditd", "--trail", "/tmp/c2audit-never", nullptr);
+    const char* argv[] = {"c2auditd", "--trail", "/tmp/c2audit-never", nullptr};
+    fexecve(binary, const_cast<char* const*>(argv), environ);
     _exit(98);
   }
   int status = 0;
