@@ -28,6 +28,10 @@ void print_human(const nlohmann::json& s) {
   std::printf("filtered   %lu in the kernel (policy generation %u)\n",
               s.value("events_filtered_in_kernel", 0ul), s.value("policy_generation", 0u));
   std::printf("lost       %lu\n", s.value("lost", 0ul));
+  if (s.value("recording_suspended", false) || s.value("not_kept", 0ul)) {
+    std::printf("not kept   %lu (disk full%s)\n", s.value("not_kept", 0ul),
+                s.value("recording_suspended", false) ? ": recording suspended now" : "");
+  }
   std::printf("ring       %.1f%% full (%lu of %lu bytes)\n", s.value("ring_fill_percent", 0.0),
               s.value("ring_fill_bytes", 0ul), s.value("ring_bytes", 0ul));
 }

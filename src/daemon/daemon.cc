@@ -101,8 +101,9 @@ void Daemon::Parts::on_raw_record(std::span<const uint8_t> raw) {
   enricher.enrich(scratch);
   scratch.objective = objective->name;
   scratch.criticality = objective->criticality;
+  uint64_t not_kept_before = writer->not_kept();
   append(scratch);
-  ++stats.recorded;
+  if (writer->not_kept() == not_kept_before) ++stats.recorded;  // else: suspended, counted there
 }
 
 // Each CPU whose loss counter grew becomes one `lost` record.
@@ -130,6 +131,8 @@ void Daemon::Parts::record_losses() {
 void Daemon::Parts::snapshot() {
   stats.ring_fill = ring->pending_bytes();
   stats.filtered = sensor->filtered_count();
+  stats.not_kept = writer->not_kept();
+  stats.suspended = writer->suspended();
   identity.policy_generation = policies->generation();
   identity.last_seq = writer->last_seq();
   identity.active_segment = writer->active_segment().filename().native();

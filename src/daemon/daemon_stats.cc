@@ -30,6 +30,8 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"events_not_selected", s.not_selected},
       {"events_filtered_in_kernel", s.filtered},
       {"lost", s.lost},
+      {"not_kept", s.not_kept},
+      {"recording_suspended", s.suspended},
       {"decode_errors", s.decode_errors},
       {"events_per_s", s.events_per_s},
       {"ring_bytes", s.ring_bytes},
@@ -56,8 +58,9 @@ nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation) {
 }
 
 std::string status_line(const DaemonStats& s, uint64_t last_seq) {
-  return fmt::format("{:.0f} events/s | {} recorded | {} lost | ring {:.1f}% full | seq {}",
-                     s.events_per_s, s.recorded, s.lost, fill_percent(s), last_seq);
+  return fmt::format("{:.0f} events/s | {} recorded | {} lost | ring {:.1f}% full | seq {}{}",
+                     s.events_per_s, s.recorded, s.lost, fill_percent(s), last_seq,
+                     s.suspended ? fmt::format(" | DISK FULL: {} not kept", s.not_kept) : "");
 }
 
 }  // namespace c2audit
