@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what c2audit needs, builds it, and runs c2auditd in the foreground
-# on its embedded default objectives. Extra arguments go to c2auditd
+# on the objectives in /etc/c2audit/objectives.d (without any: the embedded
+# defaults). Extra arguments go to c2auditd
 # (e.g. --all, --trail DIR). Stop with Ctrl-C: buffers are drained first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
