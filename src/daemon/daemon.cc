@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/clock.h"
 #include "control/control_server.h"
@@ -25,9 +27,22 @@ namespace {
 constexpr int kPollTimeoutMs = 100;          // also the loss-check period
 constexpr int64_t kStatusPeriodNs = 1'000'000'000;
 
-std::vector<SelectedSyscall> kernel_selection(const ObjectiveSet& policy) {
+// What the kernel reports: the policy's syscalls, narrowed to `only` when
+// given (every name in it must be a covered syscall).
+Result<std::vector<SelectedSyscall>> kernel_selection(const ObjectiveSet& policy,
+                                                      const std::vector<std::string>& only) {
+  std::vector<uint32_t> narrowed;
+  for (const auto& name : only) {
+    const SyscallInfo* info = find_syscall(name);
+    if (!info) return fail(fmt::format("--syscalls: {} is not a covered syscall", name));
+    narrowed.push_back(info->nr);
+  }
   std::vector<SelectedSyscall> selected;
-  for (uint32_t nr : policy.selected_syscalls()) selected.push_back({nr, find_syscall(nr)->spec});
+  for (uint32_t nr : policy.selected_syscalls()) {
+    if (only.empty() || std::find(narrowed.begin(), narrowed.end(), nr) != narrowed.end()) {
+      selected.push_back({nr, find_syscall(nr)->spec});
+    }
+  }
   return selected;
 }
 
@@ -166,7 +181,9 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
                               options.wakeup_bytes});
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
-  if (auto ok = p->sensor->select(kernel_selection(p->policy)); !ok) return tl::unexpected(ok.error());
+  auto selection = kernel_selection(p->policy, options.only_syscalls);
+  if (!selection) return tl::unexpected(selection.error());
+  if (auto ok = p->sensor->select(*selection); !ok) return tl::unexpected(ok.error());
 
   auto control = ControlServer::listen(options.control_socket);
   if (!control) return tl::unexpected(control.error());
@@ -192,8 +209,12 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
                                                         : ""));
   p->append(start);
   auto config = self_record(RecordKind::config,
-                            fmt::format("policy loaded: {} ({} objectives)",
-                                        p->policy.description(), p->policy.objectives().size()));
+                            fmt::format("policy loaded: {} ({} objectives){}",
+                                        p->policy.description(), p->policy.objectives().size(),
+                                        options.only_syscalls.empty()
+                                            ? ""
+                                            : fmt::format("; kernel reports only {}",
+                                                          fmt::join(options.only_syscalls, ","))));
   p->append(config);
   if (auto ok = p->flush(); !ok) return tl::unexpected(ok.error());
 
