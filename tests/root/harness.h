@@ -67,6 +67,7 @@ class DaemonProcess {
 std::string c2auditd_path();
 std::string c2audit_path();
 std::string workload_path();
+std::string storm_path();
 
 // `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
