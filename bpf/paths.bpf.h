@@ -103,11 +103,13 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
   if (fd < 0) {
     return NULL;
   }
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds)) {
+  /* Direct loads from the task (see fill_identity); only the fd array
+   * slot, at a variable index, needs a probe read. */
+  struct fdtable *fdt = task->files->fdt;
+  if (!fdt || fd >= fdt->max_fds) {
     return NULL;
   }
-  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct file **fds = fdt->fd;
   struct file *file = NULL;
   bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
   return file;
@@ -134,7 +136,7 @@ static __always_inline __u16 emit_base_dir(struct out_record *out, __u32 *pos,
                                            struct task_struct *task,
                                            __s64 dirfd, int *cut) {
   if ((int)dirfd == C2A_AT_FDCWD) {
-    struct path pwd = BPF_CORE_READ(task, fs, pwd);
+    struct path pwd = task->fs->pwd;
     return emit_path(out, pos, buf, &pwd, cut);
   }
   return emit_fd_path(out, pos, buf, task, (int)dirfd, cut);
