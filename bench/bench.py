@@ -7,12 +7,13 @@ import datetime
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import peers, procs, report, workloads  # noqa: E402
+from lib import peers, report, workloads  # noqa: E402
 
 
 class Config:
@@ -31,7 +32,8 @@ class Config:
         return self.build(os.path.join("bench", name))
 
 
-def run_one(cfg, workload, peer, baseline_rate):
+def run_one(cfg, workload, peer):
+    """One run of one workload under one auditor: a raw row (no ratio)."""
     row = {"workload": workload.name, "auditor": peer.name}
     reason = peer.unavailable(workload)
     if reason:
@@ -51,16 +53,53 @@ def run_one(cfg, workload, peer, baseline_rate):
         return row
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    rate = result["ops"] / result["seconds"]
     row.update(status="ok", mode=peer.mode, unit=result["unit"], ops=result["ops"],
-               seconds=round(result["seconds"], 3), ops_per_s=rate,
-               ratio=rate / baseline_rate if baseline_rate else None,
+               seconds=round(result["seconds"], 3), ops_per_s=result["ops"] / result["seconds"],
                performed=result["performed"], recorded=recorded, lost=lost)
-    if result["performed"] is not None and recorded is not None:
-        missing = result["performed"] - recorded
-        row["verdict"] = ("all kept" if missing == 0 and not lost else
-                          f"{missing:,} missing, {lost or 0:,} reported lost")
     return row
+
+
+def add(a, b):
+    return None if a is None or b is None else a + b
+
+
+def merge(runs):
+    """Folds the rounds of one (workload, auditor): the median rate, and the
+    counts and CPU summed over rounds, so that nothing missing can hide."""
+    ok = [r for r in runs if r.get("status") == "ok"]
+    if len(ok) < len(runs):
+        return next(r for r in runs if r.get("status") != "ok")
+    row = dict(ok[0], rounds=len(ok), rates=[round(r["ops_per_s"]) for r in ok])
+    row["ops_per_s"] = statistics.median(r["ops_per_s"] for r in ok)
+    for r in ok[1:]:
+        for key in ("ops", "performed", "recorded", "lost"):
+            row[key] = add(row[key], r[key])
+        cost, more = row["cost"], r.get("cost", {})
+        if "cpu_s" in cost and "cpu_s" in more:
+            cost["cpu_s"] = round(cost["cpu_s"] + more["cpu_s"], 3)
+        for key in ("peak_rss_kib", "rss_anon_kib", "kernel_bytes"):
+            if cost.get(key) is not None and more.get(key) is not None:
+                cost[key] = max(cost[key], more[key])
+    if row["performed"] is not None and row["recorded"] is not None:
+        missing = row["performed"] - row["recorded"]
+        row["verdict"] = ("all kept" if missing == 0 and not row["lost"] else
+                          f"{missing:,} missing, {row['lost'] or 0:,} reported lost")
+    return row
+
+
+def run_workload(cfg, w, chosen, repeat):
+    """Every auditor in turn, `repeat` rounds (interleaved, so that a noisy
+    moment hits all auditors alike); rows with ratios to the baseline."""
+    runs = {peer.name: [] for peer in chosen}
+    for _ in range(repeat):
+        for peer in chosen:
+            runs[peer.name].append(run_one(cfg, w, peer))
+    rows = [merge(runs[peer.name]) for peer in chosen]
+    base = next((r for r in rows if r["auditor"] == "baseline" and r.get("status") == "ok"), None)
+    for r in rows:
+        if base and r.get("status") == "ok":
+            r["ratio"] = r["ops_per_s"] / base["ops_per_s"]
+    return rows
 
 
 def describe(row):
@@ -78,6 +117,8 @@ def main():
                     help="run workloads whose name contains this text (repeatable)")
     ap.add_argument("--auditors", default="baseline,floor,c2auditd,auditd,opensnoop",
                     help="comma-separated peers to run, in order")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds per workload; the median rate is reported (default 1)")
     ap.add_argument("--ring-size", type=int, default=64, help="c2auditd --ring-size MiB")
     ap.add_argument("--out", help="result directory (default bench/results/<UTC timestamp>)")
     args = ap.parse_args()
@@ -93,7 +134,7 @@ def main():
                  "c2auditd": peers.C2auditd(cfg), "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     chosen = [available[n] for n in args.auditors.split(",")]
-    session = {"started": stamp, "quick": cfg.quick,
+    session = {"started": stamp, "quick": cfg.quick, "repeat": args.repeat,
                "machine": f"{os.cpu_count()} cores, kernel {platform.release()}",
                "mode": "c2auditd " + peers.SELECTION_NOTE}
     rows = []
@@ -103,12 +144,7 @@ def main():
                 continue
             print(f"== {w.name}", flush=True)
             w.prepare()
-            baseline_rate = None
-            for peer in chosen:
-                row = run_one(cfg, w, peer, baseline_rate)
-                if peer.name == "baseline" and row.get("status") == "ok":
-                    baseline_rate = row["ops_per_s"]
-                    row["ratio"] = 1.0
+            for row in run_workload(cfg, w, chosen, args.repeat):
                 rows.append(row)
                 print(describe(row), flush=True)
     finally:

@@ -26,6 +26,8 @@ def row_cells(r):
         rss = f"{mib(cost['peak_rss_kib'], False)} ({mib(cost.get('rss_anon_kib', 0), False)})"
     kernel = mib(cost.get("kernel_bytes"), True)
     note = r.get("mode", "")
+    if r.get("rounds", 1) > 1:
+        note += f"; median of {r['rounds']} rounds: {', '.join(f'{x:,}' for x in r['rates'])}"
     if cost.get("kernel_note"):
         note += f"; kernel: {cost['kernel_note']}"
     if r.get("verdict"):
