@@ -135,7 +135,8 @@ def main():
                  "opensnoop": peers.Opensnoop()}
     chosen = [available[n] for n in args.auditors.split(",")]
     session = {"started": stamp, "quick": cfg.quick, "repeat": args.repeat,
-               "machine": f"{os.cpu_count()} cores, kernel {platform.release()}",
+               "machine": f"{os.cpu_count()} cores, kernel {platform.release()}, load average "
+                          f"{os.getloadavg()[0]:.1f} at start",
                "mode": "c2auditd " + peers.SELECTION_NOTE}
     rows = []
     try:

@@ -4,7 +4,7 @@ import os
 import subprocess
 
 COLUMNS = ["workload", "auditor", "ops/s", "vs baseline", "performed", "recorded", "lost",
-           "daemon CPU s", "peak RSS MiB (private)", "kernel buffers MiB", "mode / note"]
+           "verdict", "daemon CPU s", "peak RSS MiB (private)", "kernel buffers MiB"]
 
 
 def mib(kib_or_bytes, unit_bytes):
@@ -19,23 +19,35 @@ def num(v):
 
 def row_cells(r):
     if r.get("status") != "ok":
-        return [r["workload"], r["auditor"]] + ["–"] * 8 + [r.get("status", "")]
+        return [r["workload"], r["auditor"]] + ["–"] * 5 + [r.get("status", "")] + ["–"] * 3
     cost = r.get("cost", {})
     rss = "–"
     if cost.get("peak_rss_kib"):
         rss = f"{mib(cost['peak_rss_kib'], False)} ({mib(cost.get('rss_anon_kib', 0), False)})"
-    kernel = mib(cost.get("kernel_bytes"), True)
-    note = r.get("mode", "")
-    if r.get("rounds", 1) > 1:
-        note += f"; median of {r['rounds']} rounds: {', '.join(f'{x:,}' for x in r['rates'])}"
-    if cost.get("kernel_note"):
-        note += f"; kernel: {cost['kernel_note']}"
-    if r.get("verdict"):
-        note = f"**{r['verdict']}** — {note}"
     return [r["workload"], r["auditor"], f"{r['ops_per_s']:,.0f} {r['unit']}",
             f"{100 * r['ratio']:.0f}%" if r.get("ratio") is not None else "–",
             num(r.get("performed")), num(r.get("recorded")), num(r.get("lost")),
-            f"{cost['cpu_s']:.2f}" if "cpu_s" in cost else "–", rss, kernel, note]
+            f"**{r['verdict']}**" if r.get("verdict") else "–",
+            f"{cost['cpu_s']:.2f}" if "cpu_s" in cost else "–", rss,
+            mib(cost.get("kernel_bytes"), True)]
+
+
+def notes(rows):
+    """How each auditor ran, once per distinct mode, and the rounds' rates."""
+    lines, seen = [], set()
+    for r in rows:
+        if r.get("status") != "ok":
+            continue
+        cost = r.get("cost", {})
+        text = r["mode"] + (f"; kernel buffers: {cost['kernel_note']}" if cost.get("kernel_note") else "")
+        if (r["auditor"], text) not in seen:
+            seen.add((r["auditor"], text))
+            lines.append(f"- **{r['auditor']}**: {text}")
+    for r in rows:
+        if r.get("rounds", 1) > 1:
+            rates = ", ".join(f"{x:,}" for x in r["rates"])
+            lines.append(f"- {r['workload']} / {r['auditor']}: rates of {r['rounds']} rounds {rates}")
+    return lines
 
 
 def markdown(session, rows):
@@ -45,6 +57,9 @@ def markdown(session, rows):
              "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(str(c) for c in row_cells(r)) + " |")
+    lines += ["", "Peak RSS is VmHWM; in brackets the private part (RssAnon). A mapped BPF ring",
+              "buffer counts in VmHWM but is kernel memory, shown under kernel buffers.", "",
+              "## How each auditor ran", ""] + notes(rows)
     return "\n".join(lines) + "\n"
 
 
