@@ -58,13 +58,16 @@ class Auditd:
         # -n: stay in the foreground, so it is our child and stopped by pid.
         self.proc = subprocess.Popen([AUDITD, "-n", "-c", confdir],
                                      stderr=open(os.path.join(tmp, "auditd.stderr"), "w"))
-        if not procs.wait_for(lambda: audit_status().get("pid") == self.proc.pid):
-            procs.stop(self.proc)
-            raise RuntimeError("cannot run: auditd did not register with the kernel")
         self.rule_args = self.rule(workload)
-        procs.run([AUDITCTL, "-b", str(BACKLOG)], check=True)
-        procs.run([AUDITCTL, "-e", "1"], check=True)
-        procs.run([AUDITCTL] + self.rule_args, check=True)
+        try:
+            if not procs.wait_for(lambda: audit_status().get("pid") == self.proc.pid):
+                raise RuntimeError("cannot run: auditd did not register with the kernel")
+            procs.run([AUDITCTL, "-b", str(BACKLOG)], check=True)
+            procs.run([AUDITCTL, "-e", "1"], check=True)
+            procs.run([AUDITCTL] + self.rule_args, check=True)
+        except (RuntimeError, subprocess.CalledProcessError):
+            self.restore()  # leave nothing behind, then report the row as failed
+            raise
         self.mode = f"auditd default config, -b {BACKLOG}, rule: {' '.join(self.rule_args)}"
 
     def stop(self):
@@ -78,7 +81,8 @@ class Auditd:
         return cost
 
     def restore(self):
-        """Deletes our rule, puts enabled/backlog back, stops our auditd."""
+        """Deletes our rule, puts enabled/backlog back, stops our auditd.
+        Each step is harmless when the change it undoes was never made."""
         procs.run([AUDITCTL, "-d"] + self.rule_args[1:])
         procs.run([AUDITCTL, "-e", str(self.before.get("enabled", 0))])
         procs.run([AUDITCTL, "-b", str(self.before.get("backlog_limit", 64))])
