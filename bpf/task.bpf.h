@@ -36,11 +36,11 @@ static __always_inline void cache_exe(struct task_state *state,
   if (state->exe_len) {
     return;
   }
-  struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+  struct file *exe = task->mm->exe_file; /* mm is NULL in kernel threads: loads fault to 0 */
   if (!exe) {
     return; /* kernel thread */
   }
-  struct path path = BPF_CORE_READ(exe, f_path);
+  struct path path = exe->f_path;
   int cut = 0;
   int start = walk_path(buf, path.dentry, path.mnt, &cut);
   __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;
