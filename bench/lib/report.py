@@ -69,7 +69,7 @@ def chart(out_dir, rows):
     auditors = [a for a in dict.fromkeys(r["auditor"] for r in rows) if a != "baseline"]
     data = os.path.join(out_dir, "chart.dat")
     with open(data, "w") as f:
-        f.write("workload " + " ".join(f'"{a}" "{a} kept"' for a in auditors) + "\n")
+        f.write("# workload " + " ".join(f'"{a}" "{a} kept"' for a in auditors) + "\n")
         for w in workloads:
             cells = [f'"{w}"']
             for a in auditors:
@@ -98,7 +98,8 @@ set style fill solid 0.8 border -1
 set datafile missing "NaN"
 set key outside right top noenhanced
 set grid ytics
-set xtics noenhanced
+set xtics noenhanced rotate by -12 left
+set bmargin 5
 set yrange [0:*]
 set title "Throughput while audited, % of baseline (higher is better)"
 plot {plot(rate_cols)}
