@@ -67,6 +67,7 @@ class Floor(Peer):
     def stop(self):
         cost = {"kernel_bytes": bpf_memlock_bytes(self.proc.pid)}
         procs.stop(self.proc)
+        self.proc.stdout.close()
         return cost
 
 
