@@ -15,35 +15,42 @@ struct walk_state {
   int done; /* reached the root */
 };
 
+/* Retypes a kernel pointer for direct (inline, fault-safe) loads. The
+ * verifier turns the call into a plain move, so a cast costs nothing; a load
+ * through the result replaces a bpf_probe_read_kernel helper call. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define C2A_AS(type, ptr) \
+  ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
+
 /* One step up: a mount crossing or one name written. bpf_loop verifies this
  * once, however many steps a path takes. Returns 1 to stop. */
 static long walk_step(__u32 index, void *data) {
   struct walk_state *w = data;
   struct scratch *s = this_cpu_scratch();
-  struct dentry *dentry = w->dentry; /* locals: CO-RE reads start at kernel types */
-  struct mount *mnt = w->mnt;
-  if (!s || !dentry) {
+  if (!s || !w->dentry) {
     return 1;
   }
-  struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+  struct dentry *dentry = C2A_AS(struct dentry, w->dentry);
+  struct mount *mnt = C2A_AS(struct mount, w->mnt);
+  struct dentry *parent = dentry->d_parent;
   if (dentry == w->mnt_root || dentry == parent) {
-    struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+    struct mount *mnt_parent = mnt->mnt_parent;
     if (dentry != w->mnt_root || mnt_parent == mnt || !mnt_parent) {
       w->done = 1; /* the root of the namespace (or of a detached tree) */
       return 1;
     }
-    w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->dentry = mnt->mnt_mountpoint;
     w->mnt = mnt_parent;
-    w->mnt_root = BPF_CORE_READ(mnt_parent, mnt.mnt_root);
+    w->mnt_root = mnt_parent->mnt.mnt_root;
     return 0;
   }
-  struct qstr name = BPF_CORE_READ(dentry, d_name);
-  __u32 len = name.len & (C2A_NAME_MAX - 1);
+  __u32 len = dentry->d_name.len & (C2A_NAME_MAX - 1);
+  const unsigned char *name = dentry->d_name.name;
   if (len + 1 >= (__u32)w->off) {
     return 1; /* longer than we keep */
   }
   w->off -= len;
-  bpf_probe_read_kernel(&s->walk.data[w->off & C2A_WALK_MASK], len, name.name);
+  bpf_probe_read_kernel(&s->walk.data[w->off & C2A_WALK_MASK], len, name);
   w->off -= 1;
   s->walk.data[w->off & C2A_WALK_MASK] = '/';
   w->dentry = parent;
@@ -58,7 +65,7 @@ static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry
   struct walk_state w = {
       .dentry = dentry,
       .mnt = container_of(vfsmnt, struct mount, mnt),
-      .mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+      .mnt_root = C2A_AS(struct vfsmount, vfsmnt)->mnt_root,
       .off = C2A_WALK_END,
   };
   buf->data[C2A_WALK_END] = 0;
@@ -88,8 +95,8 @@ static __always_inline __u16 emit_walked(struct out_record *out, __u32 *pos,
 static __always_inline __u16 emit_path(struct out_record *out, __u32 *pos,
                                        struct walk_buf *buf, struct path *path,
                                        int *cut) {
-  struct dentry *dentry = BPF_CORE_READ(path, dentry);
-  struct vfsmount *mnt = BPF_CORE_READ(path, mnt);
+  struct dentry *dentry = path->dentry; /* path is a copy on our stack */
+  struct vfsmount *mnt = path->mnt;
   if (!dentry || !mnt) {
     *cut = 1;
     return 0;
@@ -103,11 +110,13 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
   if (fd < 0) {
     return NULL;
   }
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds)) {
+  /* Direct loads from the task (see fill_identity); only the fd array
+   * slot, at a variable index, needs a probe read. */
+  struct fdtable *fdt = task->files->fdt;
+  if (!fdt || fd >= fdt->max_fds) {
     return NULL;
   }
-  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct file **fds = fdt->fd;
   struct file *file = NULL;
   bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
   return file;
@@ -123,7 +132,7 @@ static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
     *cut = 1;
     return 0;
   }
-  struct path path = BPF_CORE_READ(file, f_path);
+  struct path path = C2A_AS(struct file, file)->f_path;
   return emit_path(out, pos, buf, &path, cut);
 }
 
@@ -134,7 +143,7 @@ static __always_inline __u16 emit_base_dir(struct out_record *out, __u32 *pos,
                                            struct task_struct *task,
                                            __s64 dirfd, int *cut) {
   if ((int)dirfd == C2A_AT_FDCWD) {
-    struct path pwd = BPF_CORE_READ(task, fs, pwd);
+    struct path pwd = task->fs->pwd;
     return emit_path(out, pos, buf, &pwd, cut);
   }
   return emit_fd_path(out, pos, buf, task, (int)dirfd, cut);

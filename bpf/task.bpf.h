@@ -3,23 +3,26 @@
 
 #include "paths.bpf.h"
 
+/* Direct loads through the BTF-typed task pointer: the verifier turns them
+ * into inline, fault-safe loads, where each BPF_CORE_READ step is a call to
+ * bpf_probe_read_kernel (the largest item in the sensor's profile). */
 static __always_inline void fill_identity(struct c2a_event *ev,
                                           struct task_struct *task) {
-  const struct cred *cred = BPF_CORE_READ(task, cred);
-  ev->uid = BPF_CORE_READ(cred, uid.val);
-  ev->euid = BPF_CORE_READ(cred, euid.val);
-  ev->gid = BPF_CORE_READ(cred, gid.val);
-  ev->egid = BPF_CORE_READ(cred, egid.val);
-  ev->auid = BPF_CORE_READ(task, loginuid.val);
-  ev->ses = BPF_CORE_READ(task, sessionid);
-  ev->pid = BPF_CORE_READ(task, tgid);
-  ev->tid = BPF_CORE_READ(task, pid);
-  ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  const struct cred *cred = task->cred;
+  ev->uid = cred->uid.val;
+  ev->euid = cred->euid.val;
+  ev->gid = cred->gid.val;
+  ev->egid = cred->egid.val;
+  ev->auid = task->loginuid.val;
+  ev->ses = task->sessionid;
+  ev->pid = task->tgid;
+  ev->tid = task->pid;
+  ev->ppid = task->real_parent->tgid;
   ev->cgroup_id = bpf_get_current_cgroup_id();
   ev->cpu = bpf_get_smp_processor_id();
   bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 
-  struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+  struct tty_struct *tty = task->signal->tty;
   ev->tty[0] = 0;
   if (tty) {
     bpf_probe_read_kernel_str(ev->tty, sizeof(ev->tty), &tty->name);
@@ -33,11 +36,11 @@ static __always_inline void cache_exe(struct task_state *state,
   if (state->exe_len) {
     return;
   }
-  struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+  struct file *exe = task->mm->exe_file; /* mm is NULL in kernel threads: loads fault to 0 */
   if (!exe) {
     return; /* kernel thread */
   }
-  struct path path = BPF_CORE_READ(exe, f_path);
+  struct path path = exe->f_path;
   int cut = 0;
   int start = walk_path(buf, path.dentry, path.mnt, &cut);
   __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;

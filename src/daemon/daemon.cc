@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +37,24 @@ uint32_t policy_generation_of(std::span<const uint8_t> raw) {
   constexpr size_t kAt = offsetof(c2a_event, policy_generation);
   if (raw.size() >= kAt + sizeof(generation)) std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
   return generation;
+}
+
+// The kernel filter of a policy, narrowed to the syscalls named in `only`
+// when given (--syscalls; every name must be a covered syscall).
+Result<KernelFilter> kernel_filter_for(const ObjectiveSet& policy,
+                                       const std::vector<std::string>& only) {
+  KernelFilter filter = compile_kernel_filter(policy);
+  if (only.empty()) return filter;
+  std::vector<uint32_t> kept;
+  for (const auto& name : only) {
+    const SyscallInfo* info = find_syscall(name);
+    if (!info) return fail(fmt::format("--syscalls: {} is not a covered syscall", name));
+    kept.push_back(info->nr);
+  }
+  for (uint32_t nr = 0; nr < filter.syscalls.size(); ++nr) {
+    if (std::find(kept.begin(), kept.end(), nr) == kept.end()) filter.syscalls[nr] = {};
+  }
+  return filter;
 }
 
 AuditRecord self_record(RecordKind kind, std::string message) {
@@ -161,7 +180,9 @@ Result<void> Daemon::Parts::flush() {
 
 Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
   uint32_t generation = policies->generation() + 1;
-  if (auto ok = sensor->install_policy(compile_kernel_filter(next), generation); !ok) return ok;
+  auto filter = kernel_filter_for(next, options.only_syscalls);
+  if (!filter) return tl::unexpected(filter.error());
+  if (auto ok = sensor->install_policy(*filter, generation); !ok) return ok;
   policies->adopt(std::move(next));
   identity.mode = policies->current().description();
   return {};
@@ -216,8 +237,9 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
   const ObjectiveSet& initial = p->policies->current();
-  if (auto ok = p->sensor->install_policy(compile_kernel_filter(initial), p->policies->generation());
-      !ok) {
+  auto filter = kernel_filter_for(initial, options.only_syscalls);
+  if (!filter) return tl::unexpected(filter.error());
+  if (auto ok = p->sensor->install_policy(*filter, p->policies->generation()); !ok) {
     return tl::unexpected(ok.error());
   }
 
@@ -251,8 +273,12 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
     p->append(gap_record);
   }
   auto config = self_record(RecordKind::config,
-                            fmt::format("policy loaded: {} ({} objectives)",
-                                        initial.description(), initial.objectives().size()));
+                            fmt::format("policy loaded: {} ({} objectives){}",
+                                        initial.description(), initial.objectives().size(),
+                                        options.only_syscalls.empty()
+                                            ? ""
+                                            : fmt::format("; kernel reports only {}",
+                                                          fmt::join(options.only_syscalls, ","))));
   p->append(config);
   if (auto ok = p->flush(); !ok) return tl::unexpected(ok.error());
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "control/control_protocol.h"
@@ -20,6 +22,10 @@ struct DaemonOptions {
   bool audit_all = false;                        // --all: every covered syscall
   std::filesystem::path objectives_dir = "/etc/c2audit/objectives.d";
   bool objectives_dir_given = false;             // --objectives: the directory must exist
+  // --syscalls: when non-empty, the kernel reports only these syscalls (by
+  // name), whatever the policy may want. For benchmarks and tests that must
+  // know exactly which events compete for the ring buffer.
+  std::vector<std::string> only_syscalls;
   std::filesystem::path control_socket = kDefaultControlSocket;
   uint64_t ring_bytes = 64ull << 20;
   uint64_t wakeup_bytes = 1ull << 20;

@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
       app.add_option("--objectives", objectives,
                      "Directory of objective files (*.toml); without any, the default objectives")
           ->capture_default_str();
+  app.add_option("--syscalls", options.only_syscalls,
+                 "Report only these syscalls (comma-separated names), whatever the policy "
+                 "selects: for benchmarks and tests")
+      ->delimiter(',');
   app.add_option("--control-socket", socket, "Control socket path")->capture_default_str();
   app.add_option("--segment-size", segment_mib, "Rotate trail segments past this many MiB")
       ->capture_default_str()

@@ -116,6 +116,24 @@ void fill_identity(const c2a_event& ev, AuditRecord& rec) {
   rec.tty.assign(ev.tty, strnlen(ev.tty, sizeof(ev.tty)));
 }
 
+// Readies `rec` for the next event without giving back its strings' buffers:
+// the daemon decodes every event into one scratch record, and a fresh record
+// per event would free and allocate each string every time (malloc/free were
+// a fifth of the daemon's profile in an open storm).
+void reset_keeping_capacity(AuditRecord& rec) {
+  AuditRecord fresh;
+  for (auto member : {&AuditRecord::event, &AuditRecord::event_class, &AuditRecord::errno_name,
+                      &AuditRecord::user, &AuditRecord::comm, &AuditRecord::exe, &AuditRecord::tty,
+                      &AuditRecord::path, &AuditRecord::path2, &AuditRecord::addr,
+                      &AuditRecord::objective, &AuditRecord::criticality, &AuditRecord::message}) {
+    (fresh.*member).swap(rec.*member);
+    (fresh.*member).clear();
+  }
+  fresh.argv.swap(rec.argv);
+  fresh.argv.clear();
+  rec = std::move(fresh);  // every other member back to its default
+}
+
 }  // namespace
 
 std::string errno_name(int err) {
@@ -136,7 +154,7 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   auto fields = split_fields(ev, raw);
   if (!fields) return tl::unexpected(fields.error());
 
-  rec = AuditRecord{};
+  reset_keeping_capacity(rec);
   rec.kind = RecordKind::syscall;
   rec.time_ns = clock_.to_wall(ev.enter_ns);
   rec.event = info->name;

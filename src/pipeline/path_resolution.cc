@@ -4,7 +4,31 @@
 
 namespace c2audit {
 
+namespace {
+
+// True when `absolute` is already in normal form: starts with '/', and has no
+// empty, "." or ".." component and no trailing '/' (the root aside). Most
+// paths the kernel hands over are (walked paths always are), and checking is
+// far cheaper than rebuilding.
+bool is_normal(std::string_view absolute) {
+  if (absolute.empty() || absolute.front() != '/') return false;
+  if (absolute.size() == 1) return true;
+  if (absolute.back() == '/') return false;
+  for (size_t i = 0; i < absolute.size(); ++i) {
+    if (absolute[i] != '/') continue;
+    std::string_view next = absolute.substr(i + 1, 3);
+    if (next.starts_with('/') || next == "." || next.starts_with("./") || next == ".." ||
+        next == "../") {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string normalize_path(std::string_view absolute) {
+  if (is_normal(absolute)) return std::string(absolute);
   std::vector<std::string_view> parts;
   size_t i = 0;
   while (i < absolute.size()) {

@@ -147,6 +147,7 @@ std::string c2auditd_path() { return C2AUDITD_PATH; }
 std::string c2audit_path() { return C2AUDIT_PATH; }
 std::string workload_path() { return WORKLOAD_PATH; }
 std::string load_path() { return LOAD_PATH; }
+std::string storm_path() { return STORM_PATH; }
 
 std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;

@@ -87,6 +87,7 @@ std::string c2auditd_path();
 std::string c2audit_path();
 std::string workload_path();
 std::string load_path();  // c2audit-load
+std::string storm_path();
 
 // `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,

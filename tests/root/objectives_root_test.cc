@@ -210,7 +210,8 @@ TEST_F(ObjectivesTest, ReloadUnderLoadLosesAndDuplicatesNothing) {
   std::ofstream(at("load/f")) << "x";
   auto daemon = start_daemon();
   constexpr int kOpens = 60000, kExecs = 300;
-  BackgroundProcess opens({load_path(), "opens", at("load/f"), std::to_string(kOpens)});
+  // 60 batches 30 ms apart: the load outlasts the reloads below (about 1 s).
+  BackgroundProcess opens({load_path(), "opens", at("load/f"), std::to_string(kOpens), "30"});
   BackgroundProcess execs({load_path(), "execs", std::to_string(kExecs)});
   int socket_reloads = 0;
   for (int i = 0; i < 40; ++i) {

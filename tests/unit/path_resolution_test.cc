@@ -13,6 +13,15 @@ TEST(NormalizePath, CollapsesDotsAndSlashes) {
   EXPECT_EQ(normalize_path("/"), "/");
 }
 
+TEST(NormalizePath, KeepsNormalPathsAndNamesThatOnlyLookLikeDots) {
+  EXPECT_EQ(normalize_path("/usr/include/stdio.h"), "/usr/include/stdio.h");
+  EXPECT_EQ(normalize_path("/a/..x/.b/..."), "/a/..x/.b/...");
+  EXPECT_EQ(normalize_path("/a/."), "/a");
+  EXPECT_EQ(normalize_path("/a/.."), "/");
+  EXPECT_EQ(normalize_path("/a/./"), "/a");
+  EXPECT_EQ(normalize_path("//a"), "/a");
+}
+
 TEST(AbsolutePath, JoinsRelativeNamesToTheirBase) {
   EXPECT_EQ(absolute_path("x/../y", "/home/u"), "/home/u/y");
   EXPECT_EQ(absolute_path("./f", "/"), "/f");

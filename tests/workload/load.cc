@@ -1,5 +1,6 @@
 // c2audit-load: steady load for the objective tests, counting what it does.
-//   c2audit-load opens PATH N      N open+close of PATH; prints {"pid","opens"}
+//   c2audit-load opens PATH N [MS] N open+close of PATH, pausing MS ms after each
+//                                  thousand (to last a while); prints {"pid","opens"}
 //   c2audit-load execs N           N fork+exec of /bin/true; prints {"pid","execs"}
 //   c2audit-load as UID CMD ARG..  sets login uid and uid to UID, then runs CMD
 //                                  (a session of that user, whatever ours is)
@@ -15,9 +16,12 @@
 
 namespace {
 
-int opens(const char* path, unsigned long n) {
+constexpr unsigned long kBatch = 1000;
+
+int opens(const char* path, unsigned long n, unsigned long pause_ms) {
   unsigned long done = 0;
   for (unsigned long i = 0; i < n; ++i) {
+    if (pause_ms && i % kBatch == kBatch - 1) ::usleep(pause_ms * 1000);
     int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       std::perror(path);
@@ -67,9 +71,12 @@ int run_as(uid_t uid, char** argv) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "opens" && argc == 4) return opens(argv[2], std::strtoul(argv[3], nullptr, 10));
+  if (mode == "opens" && (argc == 4 || argc == 5)) {
+    unsigned long pause_ms = argc == 5 ? std::strtoul(argv[4], nullptr, 10) : 0;
+    return opens(argv[2], std::strtoul(argv[3], nullptr, 10), pause_ms);
+  }
   if (mode == "execs" && argc == 3) return execs(std::strtoul(argv[2], nullptr, 10));
   if (mode == "as" && argc >= 4) return run_as(std::strtoul(argv[2], nullptr, 10), argv + 3);
-  std::fprintf(stderr, "usage: c2audit-load opens PATH N | execs N | as UID CMD [ARG...]\n");
+  std::fprintf(stderr, "usage: c2audit-load opens PATH N [MS] | execs N | as UID CMD [ARG...]\n");
   return 2;
 }

@@ -1,0 +1,189 @@
+"""The auditors compared, each started fresh for one workload run and stopped
+by pid afterwards. A peer that cannot run says why instead of failing."""
+import json
+import os
+import subprocess
+
+from . import procs
+from .auditd import Auditd  # noqa: F401  (re-exported: one place lists every peer)
+
+
+def bpf_memlock_bytes(pid):
+    """Kernel memory of the BPF maps a process holds open: the memlock of each
+    map fd, from /proc/PID/fdinfo (each map once)."""
+    seen, total = set(), 0
+    fdinfo = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                info = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        map_id = info.get("map_id", "").strip()
+        if map_id and map_id not in seen:
+            seen.add(map_id)
+            total += int(info.get("memlock", "0").strip() or 0)
+    return total
+
+
+class Peer:
+    name = ""
+    mode = ""
+
+    def unavailable(self, workload):
+        """None when the peer can run this workload, else the reason why not."""
+        return None
+
+    def start(self, workload, tmp):
+        pass
+
+    def stop(self):
+        """Stops the auditor; returns its cost (cpu, rss, kernel memory)."""
+        return {}
+
+    def count(self, workload, result):
+        """(recorded, lost) for the run; None where the peer records nothing."""
+        return None, None
+
+
+class Baseline(Peer):
+    name = "baseline"
+    mode = "no auditing"
+
+
+class Floor(Peer):
+    name = "floor"
+    mode = "do-nothing tp_btf sys_enter/sys_exit"
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+
+    def start(self, workload, tmp):
+        self.proc = subprocess.Popen([self.cfg.bin("c2audit-bench-floor")], stdout=subprocess.PIPE,
+                                     text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"floor loader exited with {self.proc.wait()}")
+
+    def stop(self):
+        cost = {"kernel_bytes": bpf_memlock_bytes(self.proc.pid)}
+        procs.stop(self.proc)
+        self.proc.stdout.close()
+        return cost
+
+
+SELECTION_NOTE = "--all --syscalls <the workload's syscalls> (objective files not yet available)"
+
+
+def c2auditd_selection(workload):
+    """How c2auditd is told what to audit. Until objective files exist, --all
+    narrowed to the workload's syscalls; with them this becomes
+    ["--objectives", <dir with the workload's objective>]."""
+    return ["--all", "--syscalls", ",".join(workload.syscalls)]
+
+
+class C2auditd(Peer):
+    name = "c2auditd"
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+
+    def start(self, workload, tmp):
+        self.trail = os.path.join(tmp, "trail")
+        self.socket = os.path.join(tmp, "control.sock")
+        selection = c2auditd_selection(workload)
+        self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
+        self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
+        self.proc = subprocess.Popen(
+            [self.cfg.build("src/daemon/c2auditd"), "--trail", self.trail, "--control-socket",
+             self.socket, "--quiet", "--ring-size", str(self.cfg.ring_mib)] + selection,
+            stderr=self.stderr)
+        ready = procs.wait_for(lambda: self.proc.poll() is not None or procs.run(
+            [self.cfg.c2audit, "status", "--socket", self.socket]).returncode == 0)
+        if not ready or self.proc.poll() is not None:
+            procs.stop(self.proc)
+            raise RuntimeError(f"c2auditd did not start (see {self.stderr.name})")
+
+    def stop(self):
+        cost = procs.usage(self.proc.pid) or {}
+        maps = bpf_memlock_bytes(self.proc.pid)
+        cost["kernel_bytes"] = maps
+        cost["kernel_note"] = f"ring {self.cfg.ring_mib} MiB (--ring-size), maps memlock"
+        code = procs.stop(self.proc)
+        self.stderr.close()
+        if code != 0:
+            raise RuntimeError(f"c2auditd exited with {code} (see {self.stderr.name})")
+        return cost
+
+    def count(self, workload, result):
+        argv = [self.cfg.c2audit, "search", "--trail", self.trail] + workload.c2audit_filter(result)
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) as p:
+            if "--json" in argv:
+                recorded = sum(1 for line in p.stdout if workload.mine(json.loads(line), result))
+            else:
+                recorded = sum(1 for _ in p.stdout)
+        out = procs.run([self.cfg.c2audit, "search", "--trail", self.trail, "--event", "lost",
+                         "--json"], check=True)
+        lost = sum(json.loads(line)["count"] for line in out.stdout.splitlines() if line)
+        return recorded, lost
+
+
+class Opensnoop(Peer):
+    name = "opensnoop"
+    mode = "libbpf-tools opensnoop, all processes, output to a file"
+    binary = "/usr/sbin/opensnoop"
+    tracefs = "/sys/kernel/tracing"
+
+    def unavailable(self, workload):
+        if not workload.opensnoop:
+            return "not applicable: opensnoop traces opens only"
+        if not os.access(self.binary, os.X_OK):
+            return "not installed: Debian package libbpf-tools missing"
+        return None
+
+    def start(self, workload, tmp):
+        # Its tracepoints are looked up in tracefs, which is not always mounted.
+        self.mounted = False
+        if not os.path.exists(os.path.join(self.tracefs, "events")):
+            if procs.run(["mount", "-t", "tracefs", "nodev", self.tracefs]).returncode != 0:
+                raise RuntimeError("cannot run: tracefs cannot be mounted")
+            self.mounted = True
+        self.out_path = os.path.join(tmp, "opensnoop.out")
+        self.out = open(self.out_path, "w")
+        self.err = open(os.path.join(tmp, "opensnoop.err"), "w+")
+        self.proc = subprocess.Popen([self.binary], stdout=self.out, stderr=self.err)
+        ready = procs.wait_for(lambda: self.proc.poll() is not None or os.path.getsize(self.out_path))
+        if not ready or self.proc.poll() is not None:
+            self._unmount()
+            raise RuntimeError("cannot run: opensnoop did not attach (see opensnoop.err)")
+
+    def _unmount(self):
+        if self.mounted:
+            procs.run(["umount", self.tracefs])
+            self.mounted = False
+
+    def stop(self):
+        cost = procs.usage(self.proc.pid) or {}
+        cost["kernel_bytes"] = bpf_memlock_bytes(self.proc.pid)
+        cost["kernel_note"] = "maps memlock (perf buffers not included)"
+        self.proc.send_signal(2)  # SIGINT: opensnoop's own clean exit
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            procs.stop(self.proc)
+        self.out.close()
+        self._unmount()
+        return cost
+
+    def count(self, workload, result):
+        pids = {str(p) for p in result["pids"]}
+        path = getattr(workload, "path", None)
+        recorded = 0
+        with open(self.out_path, errors="replace") as f:
+            for line in f:
+                cols = line.split(None, 4)
+                if len(cols) == 5 and cols[0] in pids and (not path or cols[4].strip() == path):
+                    recorded += 1
+        self.err.seek(0)
+        lost = sum(int(w) for line in self.err for w in line.split()[1:2]
+                   if line.startswith("Lost ") and w.isdigit())
+        return recorded, lost

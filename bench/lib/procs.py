@@ -1,0 +1,64 @@
+"""Process helpers: start, stop by pid, and read a process's cost from /proc."""
+import os
+import signal
+import subprocess
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def run(argv, **kw):
+    """Runs argv to completion; returns CompletedProcess with text output."""
+    return subprocess.run(argv, capture_output=True, text=True, **kw)
+
+
+def cpu_seconds(pid):
+    """utime + stime of a live process (all threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def memory_kib(pid):
+    """Peak RSS (VmHWM) and current private RSS (RssAnon) of a live process.
+
+    A BPF ring buffer mapped by the process counts in RSS as file pages: that
+    is kernel memory, reported separately, so RssAnon is shown beside VmHWM."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "RssAnon"):
+                out[key] = int(value.split()[0])
+    return out.get("VmHWM", 0), out.get("RssAnon", 0)
+
+
+def usage(pid):
+    """CPU seconds and memory of a live process, or None when it is gone."""
+    try:
+        hwm, anon = memory_kib(pid)
+        return {"cpu_s": round(cpu_seconds(pid), 3), "peak_rss_kib": hwm, "rss_anon_kib": anon}
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+
+
+def stop(proc, timeout=60):
+    """SIGTERM one process we started, by its pid, and wait for it."""
+    if proc.poll() is not None:
+        return proc.returncode
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
+def wait_for(predicate, timeout=30, period=0.05):
+    """Polls predicate() until it is true or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(period)
+    return False
