@@ -71,14 +71,18 @@ class Floor(Peer):
         return cost
 
 
-SELECTION_NOTE = "--all --syscalls <the workload's syscalls> (objective files not yet available)"
+SELECTION_NOTE = "--objectives <dir>: one objective, events = <the workload's syscalls>"
 
 
-def c2auditd_selection(workload):
-    """How c2auditd is told what to audit. Until objective files exist, --all
-    narrowed to the workload's syscalls; with them this becomes
-    ["--objectives", <dir with the workload's objective>]."""
-    return ["--all", "--syscalls", ",".join(workload.syscalls)]
+def c2auditd_selection(workload, tmp):
+    """How c2auditd is told what to audit: an objective file selecting the
+    workload's syscalls, as an administrator would write it."""
+    directory = os.path.join(tmp, "objectives")
+    os.makedirs(directory, exist_ok=True)
+    events = ", ".join(f'"{name}"' for name in workload.syscalls)
+    with open(os.path.join(directory, "10-bench.toml"), "w") as f:
+        f.write(f'[[objective]]\nname = "bench"\nevents = [{events}]\n')
+    return ["--objectives", directory]
 
 
 class C2auditd(Peer):
@@ -90,7 +94,7 @@ class C2auditd(Peer):
     def start(self, workload, tmp):
         self.trail = os.path.join(tmp, "trail")
         self.socket = os.path.join(tmp, "control.sock")
-        selection = c2auditd_selection(workload)
+        selection = c2auditd_selection(workload, tmp)
         self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
         self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
         self.proc = subprocess.Popen(

@@ -14,7 +14,7 @@ GREP_TREE = "/usr/include"
 
 class Workload:
     name = ""
-    syscalls = ()          # what c2auditd reports (--syscalls) and auditd's rule names
+    syscalls = ()          # what the c2auditd objective and auditd's rule select
     opensnoop = False      # whether opensnoop sees this workload's events
 
     def __init__(self, cfg):
