@@ -19,6 +19,10 @@ namespace {
 constexpr mode_t kFileMode = 0640;  // closed segments: root, and the audit group may read
 constexpr size_t kPrefixInputChunk = 4096;
 
+struct CctxDeleter {
+  void operator()(ZSTD_CCtx* ctx) const { ZSTD_freeCCtx(ctx); }
+};
+
 struct DctxDeleter {
   void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
 };
@@ -44,19 +48,49 @@ Result<void> read_file(const std::filesystem::path& path, std::vector<uint8_t>& 
   return {};
 }
 
-Result<void> write_synced(const std::filesystem::path& path, const std::vector<uint8_t>& data) {
-  ::unlink(path.c_str());  // a temporary left by a crash
-  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode));
-  if (!fd.valid()) return fail(errno_message(path, "create"));
+Result<void> write_all(int fd, const std::filesystem::path& path, const uint8_t* data,
+                       size_t size) {
   size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+  while (done < size) {
+    ssize_t n = ::write(fd, data + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(errno_message(path, "write"));
     done += static_cast<size_t>(n);
   }
+  return {};
+}
+
+// Streams `raw` through zstd into `out` in chunks, so compressing a segment
+// never holds it in memory (the daemon's RSS would grow by twice its size).
+// The frame records the content size: readers size their buffer from it.
+Result<void> compress_stream(const std::filesystem::path& raw, const std::filesystem::path& out) {
+  FileDescriptor in(::open(raw.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!in.valid() || ::fstat(in.get(), &st) != 0) return fail(errno_message(raw, "read"));
+  ::unlink(out.c_str());  // a temporary left by a crash
+  FileDescriptor fd(::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode));
+  if (!fd.valid()) return fail(errno_message(out, "create"));
+  std::unique_ptr<ZSTD_CCtx, CctxDeleter> ctx(ZSTD_createCCtx());
+  if (!ctx) return fail(fmt::format("{}: zstd: out of memory", raw.native()));
+  ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_compressionLevel, kSegmentZstdLevel);
+  ZSTD_CCtx_setPledgedSrcSize(ctx.get(), static_cast<unsigned long long>(st.st_size));
+  std::vector<uint8_t> chunk(ZSTD_CStreamInSize()), packed(ZSTD_CStreamOutSize());
+  for (bool last = false; !last;) {
+    ssize_t n = ::read(in.get(), chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno_message(raw, "read"));
+    last = n == 0;
+    ZSTD_inBuffer input{chunk.data(), static_cast<size_t>(n), 0};
+    for (bool done = false; !done;) {
+      ZSTD_outBuffer output{packed.data(), packed.size(), 0};
+      size_t left = ZSTD_compressStream2(ctx.get(), &output, &input, last ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(left)) return fail(fmt::format("{}: zstd: {}", raw.native(), ZSTD_getErrorName(left)));
+      if (auto ok = write_all(fd.get(), out, packed.data(), output.pos); !ok) return ok;
+      done = last ? left == 0 : input.pos == input.size;
+    }
+  }
   if (::fchmod(fd.get(), kFileMode) != 0 || ::fdatasync(fd.get()) != 0) {
-    return fail(errno_message(path, "sync"));
+    return fail(errno_message(out, "sync"));
   }
   return {};
 }
@@ -70,18 +104,9 @@ Result<void> sync_dir(const std::filesystem::path& dir) {
 }  // namespace
 
 Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw) {
-  std::vector<uint8_t> bytes;
-  if (auto ok = read_file(raw, bytes); !ok) return tl::unexpected(ok.error());
-  std::vector<uint8_t> packed(ZSTD_compressBound(bytes.size()));
-  size_t n =
-      ZSTD_compress(packed.data(), packed.size(), bytes.data(), bytes.size(), kSegmentZstdLevel);
-  if (ZSTD_isError(n)) {
-    return fail(fmt::format("{}: zstd: {}", raw.native(), ZSTD_getErrorName(n)));
-  }
-  packed.resize(n);
   std::filesystem::path final_path = raw.native() + ".zst";
   std::filesystem::path temp = raw.parent_path() / ("." + final_path.filename().native() + ".tmp");
-  auto written = write_synced(temp, packed);
+  auto written = compress_stream(raw, temp);
   int linked = written ? ::link(temp.c_str(), final_path.c_str()) : -1;
   int link_errno = errno;
   ::unlink(temp.c_str());
