@@ -157,6 +157,8 @@ class Opensnoop(Peer):
         self.proc = subprocess.Popen([self.binary], stdout=self.out, stderr=self.err)
         ready = procs.wait_for(lambda: self.proc.poll() is not None or os.path.getsize(self.out_path))
         if not ready or self.proc.poll() is not None:
+            procs.stop(self.proc)  # one still trying to attach must not outlive the row
+            self.out.close()
             self._unmount()
             raise RuntimeError("cannot run: opensnoop did not attach (see opensnoop.err)")
 
