@@ -90,8 +90,9 @@ Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bo
     return fail(fmt::format("{}: its files hold no [[objective]]; refusing an empty policy",
                             dir.native()));
   }
-  return ObjectiveSet(fmt::format("{} ({} files)", dir.native(), names.size()), std::move(all),
-                      std::move(names));
+  // Named first: the arguments below may be moved from in any order.
+  std::string description = fmt::format("{} ({} files)", dir.native(), names.size());
+  return ObjectiveSet(std::move(description), std::move(all), std::move(names));
 }
 
 const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {

@@ -293,6 +293,7 @@ TEST_F(ObjectiveDir, FilesLoadInNameOrder) {
   ASSERT_EQ(set->objectives().size(), 2u);
   EXPECT_EQ(set->objectives()[0].name, "a");
   EXPECT_EQ(set->files().size(), 2u);
+  EXPECT_EQ(set->description(), dir_.native() + " (2 files)");
 }
 
 TEST_F(ObjectiveDir, NamesAreUniqueAcrossFiles) {
