@@ -174,7 +174,10 @@ TEST(TrailDiskTest, SuspendCountsWhatIsNotKeptAndResumes) {
   // The action runs in the background (the daemon never waits for it).
   for (int i = 0; i < 100 && !fs::exists(warned); ++i) std::this_thread::sleep_for(100ms);
   EXPECT_TRUE(fs::exists(warned));
-  EXPECT_EQ(count_containing(messages, "disk_full:"), 1u);
+  // --all records the whole host: the freed room may fill up again before the
+  // storm ends, so the disk may be full more than once; each time is recorded.
+  EXPECT_GE(count_containing(messages, "disk_full:"), 1u);
+  EXPECT_GE(count_containing(messages, "recording resumed"), 1u);
   std::string resumed;
   for (const auto& m : messages) {
     if (m.find("recording resumed") != std::string::npos) resumed = m;
