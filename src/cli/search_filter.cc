@@ -26,7 +26,7 @@ bool user_matches(std::string_view wanted, const AuditRecord& rec) {
   if (!rec.user.empty() && wanted == rec.user) return true;
   auto id = as_id(wanted);
   if (!id) return false;
-  return *id == (rec.auid != kUnsetId ? rec.auid : rec.uid);
+  return *id == subject_id(rec);
 }
 
 bool class_matches(std::string_view wanted, std::string_view cls) {

@@ -28,7 +28,7 @@ const std::string& Enricher::user_name(uint32_t uid) {
 }
 
 void Enricher::enrich(AuditRecord& rec) {
-  rec.user = user_name(rec.auid != kUnsetId ? rec.auid : rec.uid);
+  rec.user = user_name(subject_id(rec));
 }
 
 }  // namespace c2audit

@@ -1,9 +1,5 @@
 #include "policy/kernel_filter.h"
 
-#include <fcntl.h>
-
-#include <string.h>
-
 #include <algorithm>
 
 #include "common/path_glob.h"
@@ -15,11 +11,6 @@ namespace {
 constexpr size_t kLastBit = C2A_FILTER_OBJECTIVES - 1;
 
 uint64_t bit_of(size_t index) { return uint64_t{1} << std::min(index, kLastBit); }
-
-bool wants_class(const Objective& o, std::string_view cls) {
-  return o.classes.empty() || std::any_of(o.classes.begin(), o.classes.end(),
-                                          [&](const std::string& c) { return class_matches(c, cls); });
-}
 
 bool single_users_only(const std::vector<UserRange>& users) {
   return std::all_of(users.begin(), users.end(), [](const UserRange& u) { return u.first == u.last; });
@@ -117,14 +108,6 @@ void fold_ancestors(std::map<std::string, uint64_t>& prefixes) {
 
 }  // namespace
 
-std::optional<uint32_t> errno_number(const std::string& name) {
-  for (uint32_t e = 1; e <= 4095; ++e) {
-    const char* n = strerrorname_np(static_cast<int>(e));
-    if (n && name == n) return e;
-  }
-  return std::nullopt;
-}
-
 KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
   KernelFilter f;
   f.syscalls.resize(C2A_SYSCALL_SLOTS);
@@ -151,10 +134,8 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
   uint64_t by_errno = !e.success && listed != f.errnos.end() ? listed->second : 0;
   cand &= m.any_errno | by_errno;
   if (f.syscalls[e.nr].spec.flags & C2A_SPEC_OPEN_CLASS) {
-    uint64_t flags = e.open_flags;
-    cand &= (flags & O_CREAT)                            ? m.open_create
-            : ((flags & O_ACCMODE) || (flags & O_TRUNC)) ? m.open_write
-                                                         : m.open_read;
+    std::string_view cls = event_class_of(*find_syscall(e.nr), e.open_flags);
+    cand &= cls == "file.create" ? m.open_create : cls == "file.write" ? m.open_write : m.open_read;
   }
   uint64_t include = 0, exclude = 0;
   auto add_user = [&](uint32_t id) {

@@ -27,9 +27,6 @@ struct KernelFilter {
 
 KernelFilter compile_kernel_filter(const ObjectiveSet& set);
 
-// The number of an errno name ("EACCES" -> 13).
-std::optional<uint32_t> errno_number(const std::string& name);
-
 // What the kernel decides for one event, the same way the BPF code does:
 // whether it reaches user space. `path` is the kernel-resolved object path,
 // when the record has only that one. For tests and `objectives test`.

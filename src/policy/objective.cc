@@ -1,5 +1,7 @@
 #include "policy/objective.h"
 
+#include <string.h>
+
 #include <algorithm>
 
 #include "common/path_glob.h"
@@ -12,10 +14,7 @@ bool any_of(const std::vector<T>& values, Pred pred) {
   return std::any_of(values.begin(), values.end(), pred);
 }
 
-bool class_ok(const Objective& o, const AuditRecord& rec) {
-  return o.classes.empty() ||
-         any_of(o.classes, [&](const std::string& c) { return class_matches(c, rec.event_class); });
-}
+bool class_ok(const Objective& o, const AuditRecord& rec) { return wants_class(o, rec.event_class); }
 
 bool event_ok(const Objective& o, const AuditRecord& rec) {
   return o.events.empty() || any_of(o.events, [&](const std::string& e) { return e == rec.event; });
@@ -64,6 +63,20 @@ bool class_matches(std::string_view pattern, std::string_view event_class) {
     return event_class.starts_with(pattern);
   }
   return pattern == event_class;
+}
+
+bool wants_class(const Objective& o, std::string_view cls) {
+  return o.classes.empty() ||
+         any_of(o.classes, [&](const std::string& c) { return class_matches(c, cls); });
+}
+
+std::optional<uint32_t> errno_number(std::string_view name) {
+  constexpr int kMaxErrno = 4095;
+  for (int e = 1; e <= kMaxErrno; ++e) {
+    const char* n = strerrorname_np(e);
+    if (n && name == n) return static_cast<uint32_t>(e);
+  }
+  return std::nullopt;
 }
 
 std::string first_mismatch(const Objective& o, const AuditRecord& rec) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,13 +51,15 @@ struct Objective {
   SourceLocation where;
 };
 
-// The id objectives match users against: auid, or uid when auid is unset.
-inline uint32_t subject_id(const AuditRecord& rec) {
-  return rec.auid != kUnsetId ? rec.auid : rec.uid;
-}
-
 // Whether a class pattern ("file.read", "admin.*") names `event_class`.
 bool class_matches(std::string_view pattern, std::string_view event_class);
+
+// Whether `o` accepts events of class `cls` (an objective without classes
+// accepts every class).
+bool wants_class(const Objective& o, std::string_view cls);
+
+// The number of an errno name ("EACCES" -> 13); nullopt for no such name.
+std::optional<uint32_t> errno_number(std::string_view name);
 
 // Whether every criterion of `o` holds for `rec`.
 bool objective_matches(const Objective& o, const AuditRecord& rec);

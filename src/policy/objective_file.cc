@@ -25,7 +25,6 @@ constexpr std::string_view kClasses[] = {
 constexpr std::string_view kKeys[] = {"name",     "classes",       "events",   "users",
                                       "exclude_users", "paths",    "exclude_paths", "programs",
                                       "result",   "errors",        "criticality", "action"};
-constexpr uint32_t kMaxErrno = 4095;
 
 // Builds "file:line:column: why" for a node of the parsed document.
 class Locator {
@@ -56,13 +55,7 @@ bool known_class(std::string_view c) {
                      [&](std::string_view k) { return k.starts_with(family); });
 }
 
-bool known_errno(std::string_view name) {
-  for (uint32_t e = 1; e <= kMaxErrno; ++e) {
-    const char* n = strerrorname_np(static_cast<int>(e));
-    if (n && name == n) return true;
-  }
-  return false;
-}
+bool known_errno(std::string_view name) { return errno_number(name).has_value(); }
 
 std::optional<uint32_t> parse_id(std::string_view text) {
   uint32_t id = 0;

@@ -113,11 +113,7 @@ bool may_select(const Objective& o, const SyscallInfo& info) {
   if (!o.events.empty() && std::find(o.events.begin(), o.events.end(), info.name) == o.events.end()) {
     return false;
   }
-  if (o.classes.empty()) return true;
-  auto wants = [&](std::string_view cls) {
-    return std::any_of(o.classes.begin(), o.classes.end(),
-                       [&](const std::string& c) { return class_matches(c, cls); });
-  };
+  auto wants = [&](std::string_view cls) { return wants_class(o, cls); };
   if (info.class_rule == ClassRule::open_flags) {
     return std::any_of(std::begin(kOpenClasses), std::end(kOpenClasses), wants);
   }

@@ -20,6 +20,10 @@ enum class RecordKind : uint8_t {
 // "unset" value of auid/ses, as the kernel reports it ((uint32_t)-1).
 inline constexpr uint32_t kUnsetId = 0xffffffffu;
 
+struct AuditRecord;
+// The user a record is attributed to: auid, or uid when auid is unset.
+uint32_t subject_id(const AuditRecord& rec);
+
 struct AuditRecord {
   RecordKind kind = RecordKind::syscall;
   uint64_t seq = 0;      // assigned by the trail writer, strictly increasing
@@ -65,5 +69,9 @@ struct AuditRecord {
 
   bool operator==(const AuditRecord&) const = default;
 };
+
+inline uint32_t subject_id(const AuditRecord& rec) {
+  return rec.auid != kUnsetId ? rec.auid : rec.uid;
+}
 
 }  // namespace c2audit
