@@ -14,9 +14,9 @@
 // what encode_record() produced.
 #include "record/record_codec.h"
 
-#include <endian.h>
-
 #include <cstring>
+
+#include "common/little_endian.h"
 
 namespace c2audit {
 namespace {
@@ -40,20 +40,9 @@ constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
 
 void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
 
-void put_u16(std::string& out, uint16_t v) {
-  v = htole16(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-
-void put_u32(std::string& out, uint32_t v) {
-  v = htole32(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-
-void put_u64(std::string& out, uint64_t v) {
-  v = htole64(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
+void put_u16(std::string& out, uint16_t v) { append_le(out, v); }
+void put_u32(std::string& out, uint32_t v) { append_le(out, v); }
+void put_u64(std::string& out, uint64_t v) { append_le(out, v); }
 
 void put_i64(std::string& out, int64_t v) { put_u64(out, static_cast<uint64_t>(v)); }
 
@@ -105,17 +94,17 @@ class FieldReader {
   uint16_t u16(const char* field) {
     uint16_t v = 0;
     take(field, &v, sizeof(v));
-    return le16toh(v);
+    return from_le(v);
   }
   uint32_t u32(const char* field) {
     uint32_t v = 0;
     take(field, &v, sizeof(v));
-    return le32toh(v);
+    return from_le(v);
   }
   uint64_t u64(const char* field) {
     uint64_t v = 0;
     take(field, &v, sizeof(v));
-    return le64toh(v);
+    return from_le(v);
   }
   int64_t i64(const char* field) { return static_cast<int64_t>(u64(field)); }
 

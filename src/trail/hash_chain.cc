@@ -1,18 +1,13 @@
 #include "trail/hash_chain.h"
 
-#include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "common/hex.h"
+
 namespace c2audit {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 struct MacDeleter {
   void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
@@ -64,21 +59,8 @@ Digest ChainMac::next(const Digest& previous, ChainDomain domain, std::span<cons
   return out;
 }
 
-std::string digest_hex(const Digest& digest) {
-  std::string out;
-  for (uint8_t b : digest) out += fmt::format("{:02x}", b);
-  return out;
-}
+std::string digest_hex(const Digest& digest) { return to_hex(digest); }
 
-bool parse_digest_hex(const std::string& text, Digest& out) {
-  if (text.size() != 2 * out.size()) return false;
-  for (size_t i = 0; i < out.size(); ++i) {
-    int hi = hex_digit(text[2 * i]);
-    int lo = hex_digit(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return true;
-}
+bool parse_digest_hex(const std::string& text, Digest& out) { return parse_hex(text, out); }
 
 }  // namespace c2audit

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/file_descriptor.h"
+#include "common/hex.h"
 
 namespace c2audit {
 namespace {
@@ -24,18 +25,6 @@ constexpr size_t kMaxKeyFileBytes = 256;
 
 std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("key file {}: {}: {}", path.native(), what, std::strerror(errno));
-}
-
-std::string to_hex(const uint8_t* data, size_t size) {
-  std::string out;
-  for (size_t i = 0; i < size; ++i) out += fmt::format("{:02x}", data[i]);
-  return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 void derive_id(HostKey& key) {
@@ -51,13 +40,8 @@ Result<HostKey> parse_key(const std::filesystem::path& path, const std::string& 
     return fail(fmt::format("key file {}: not a c2audit host key", path.native()));
   }
   HostKey key;
-  for (size_t i = 0; i < kHostKeyBytes; ++i) {
-    int hi = hex_value(text[prefix.size() + 2 * i]);
-    int lo = hex_value(text[prefix.size() + 2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return fail(fmt::format("key file {}: malformed key digits", path.native()));
-    }
-    key.secret[i] = static_cast<uint8_t>(hi << 4 | lo);
+  if (!parse_hex(std::string_view(text).substr(prefix.size(), hex_chars), key.secret)) {
+    return fail(fmt::format("key file {}: malformed key digits", path.native()));
   }
   derive_id(key);
   return key;
@@ -68,7 +52,7 @@ Result<void> create_key_file(const std::filesystem::path& path) {
   if (RAND_bytes(key.secret.data(), static_cast<int>(key.secret.size())) != 1) {
     return fail(fmt::format("key file {}: no randomness for a new key", path.native()));
   }
-  std::string text = kKeyPrefix + to_hex(key.secret.data(), key.secret.size()) + "\n";
+  std::string text = kKeyPrefix + to_hex(key.secret) + "\n";
   // O_EXCL: two daemons racing on first start never overwrite each other.
   FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kKeyMode));
   if (!fd.valid()) return fail(errno_message(path, "create"));
@@ -98,7 +82,7 @@ bool is_inside(const std::filesystem::path& path, const std::filesystem::path& d
 
 HostKey::~HostKey() { OPENSSL_cleanse(secret.data(), secret.size()); }
 
-std::string key_id_hex(const KeyId& id) { return to_hex(id.data(), id.size()); }
+std::string key_id_hex(const KeyId& id) { return to_hex(id); }
 
 Result<HostKey> load_host_key(const std::filesystem::path& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));

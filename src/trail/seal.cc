@@ -1,9 +1,8 @@
 #include "trail/seal.h"
 
-#include <endian.h>
-
 #include <cstring>
 
+#include "common/little_endian.h"
 #include "trail/segment_format.h"
 
 namespace c2audit {
@@ -13,16 +12,12 @@ constexpr size_t kMagicOffset = 1;
 constexpr size_t kFieldsOffset = kMagicOffset + sizeof(kSealMagic);
 constexpr size_t kMacOffset = kSealPayloadBytes - kDigestBytes;
 
-void put_u64(std::string& out, uint64_t v) {
-  v = htole64(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
+void put_u64(std::string& out, uint64_t v) { append_le(out, v); }
 
 uint64_t get_u64(std::span<const uint8_t> bytes, size_t& offset) {
-  uint64_t v;
-  std::memcpy(&v, bytes.data() + offset, sizeof(v));
+  uint64_t v = load_le<uint64_t>(bytes, offset);
   offset += sizeof(v);
-  return le64toh(v);
+  return v;
 }
 
 template <size_t N>

@@ -1,6 +1,5 @@
 #include "trail/segment_format.h"
 
-#include <endian.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,6 +11,7 @@
 #include <cstring>
 
 #include "common/file_descriptor.h"
+#include "common/little_endian.h"
 #include "trail/segment_compressor.h"
 
 namespace c2audit {
@@ -21,23 +21,8 @@ std::string errno_message(const std::filesystem::path& path) {
   return fmt::format("{}: {}", path.native(), std::strerror(errno));
 }
 
-template <typename T>
-T load_le(std::span<const uint8_t> bytes, size_t offset) {
-  T v;
-  std::memcpy(&v, bytes.data() + offset, sizeof(v));
-  if constexpr (sizeof(T) == sizeof(uint32_t)) return le32toh(v);
-  if constexpr (sizeof(T) == sizeof(uint64_t)) return le64toh(v);
-}
-
-void append_u32(std::string& out, uint32_t v) {
-  v = htole32(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-
-void append_u64(std::string& out, uint64_t v) {
-  v = htole64(v);
-  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
+void append_u32(std::string& out, uint32_t v) { append_le(out, v); }
+void append_u64(std::string& out, uint64_t v) { append_le(out, v); }
 
 bool all_zero(std::span<const uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
