@@ -92,6 +92,7 @@ struct Daemon::Parts {
   uint64_t received_at_last_status = 0;
 
   void on_raw_record(std::span<const uint8_t> raw);
+  Result<void> install_in_kernel(const ObjectiveSet& policy, uint32_t generation);
   Result<void> put_in_force(ObjectiveSet next);
   std::string reload(const std::string& who);
   void append(AuditRecord& rec);
@@ -178,11 +179,14 @@ Result<void> Daemon::Parts::flush() {
   return writer->flush();
 }
 
-Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
-  uint32_t generation = policies->generation() + 1;
-  auto filter = kernel_filter_for(next, options.only_syscalls);
+Result<void> Daemon::Parts::install_in_kernel(const ObjectiveSet& policy, uint32_t generation) {
+  auto filter = kernel_filter_for(policy, options.only_syscalls);
   if (!filter) return tl::unexpected(filter.error());
-  if (auto ok = sensor->install_policy(*filter, generation); !ok) return ok;
+  return sensor->install_policy(*filter, generation);
+}
+
+Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
+  if (auto ok = install_in_kernel(next, policies->generation() + 1); !ok) return ok;
   policies->adopt(std::move(next));
   identity.mode = policies->current().description();
   return {};
@@ -237,9 +241,7 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
   const ObjectiveSet& initial = p->policies->current();
-  auto filter = kernel_filter_for(initial, options.only_syscalls);
-  if (!filter) return tl::unexpected(filter.error());
-  if (auto ok = p->sensor->install_policy(*filter, p->policies->generation()); !ok) {
+  if (auto ok = p->install_in_kernel(initial, p->policies->generation()); !ok) {
     return tl::unexpected(ok.error());
   }
 

@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "control/control_protocol.h"
+#include "policy/objective_set.h"
 #include "trail/storage_policy.h"
 #include "trail/trail_writer.h"
 
@@ -20,7 +21,7 @@ struct DaemonOptions {
   TrailOptions trail;
   StoragePolicy storage;                         // flush policy, space_left, disk_full
   bool audit_all = false;                        // --all: every covered syscall
-  std::filesystem::path objectives_dir = "/etc/c2audit/objectives.d";
+  std::filesystem::path objectives_dir = kDefaultObjectivesDir;
   bool objectives_dir_given = false;             // --objectives: the directory must exist
   // --syscalls: when non-empty, the kernel reports only these syscalls (by
   // name), whatever the policy may want. For benchmarks and tests that must

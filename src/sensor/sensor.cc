@@ -56,17 +56,14 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
   return Sensor(std::move(skel), options.ring_bytes);
 }
 
-Result<void> Sensor::clear_slot(uint32_t slot) {
-  int users_fd = bpf_map__fd(skel_->maps.user_masks);
-  for (const auto& key : user_keys_[slot]) bpf_map_delete_elem(users_fd, &key);
-  user_keys_[slot].clear();
-  int prefixes_fd = bpf_map__fd(skel_->maps.path_prefixes);
-  for (const auto& key : prefix_keys_[slot]) bpf_map_delete_elem(prefixes_fd, &key);
-  prefix_keys_[slot].clear();
-  int errnos_fd = bpf_map__fd(skel_->maps.errno_masks);
-  for (const auto& key : errno_keys_[slot]) bpf_map_delete_elem(errnos_fd, &key);
-  errno_keys_[slot].clear();
-  return {};
+void Sensor::clear_slot(uint32_t slot) {
+  auto remove_all = [](const struct bpf_map* map, auto& keys) {
+    for (const auto& key : keys) bpf_map_delete_elem(bpf_map__fd(map), &key);
+    keys.clear();
+  };
+  remove_all(skel_->maps.user_masks, user_keys_[slot]);
+  remove_all(skel_->maps.path_prefixes, prefix_keys_[slot]);
+  remove_all(skel_->maps.errno_masks, errno_keys_[slot]);
 }
 
 Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation) {
@@ -106,7 +103,7 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
 
 Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generation) {
   uint32_t next = 1 - __atomic_load_n(&skel_->bss->active_slot, __ATOMIC_RELAXED);
-  if (auto ok = clear_slot(next); !ok) return ok;
+  clear_slot(next);
   if (auto ok = write_slot(next, filter, generation); !ok) return ok;
   __atomic_store_n(&skel_->bss->active_slot, next, __ATOMIC_RELEASE);
   return {};

@@ -56,7 +56,7 @@ class Sensor {
 
  private:
   Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel, uint64_t ring_bytes);
-  Result<void> clear_slot(uint32_t slot);
+  void clear_slot(uint32_t slot);
   Result<void> write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation);
 
   std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel_;
