@@ -250,7 +250,7 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->control.emplace(std::move(*control));
 
   Parts* raw = p.get();
-  auto ring = RingConsumer::open(p->sensor->ring_fd(),
+  auto ring = RingConsumer::open(p->sensor->ring_fd(), p->sensor->ring_bytes(),
                                  [raw](std::span<const uint8_t> r) { raw->on_raw_record(r); });
   if (!ring) return tl::unexpected(ring.error());
   p->ring.emplace(std::move(*ring));

@@ -1,6 +1,13 @@
-// RingConsumer: drains the sensor's ring buffer and hands each raw record to a
-// callback, in the order the kernel committed them. Owns the libbpf
-// ring_buffer (freed with it). Single-threaded: poll() from one thread.
+// RingConsumer: drains the sensor's BPF ring buffer and hands each raw record
+// to a callback, in the order the kernel committed them. Single-threaded:
+// poll() and drain() from one thread.
+//
+// Not libbpf's ring_buffer, for two reasons measured in bench/ (see
+// docs/benchmark.md): it publishes the consumer position after every record,
+// so the producing CPU misses on that cache line for every event, and it maps
+// the whole ring (twice, for wrap-around), which puts 2x the ring size into
+// the daemon's resident memory. This consumer publishes its position in
+// steps, and maps only a sliding window of the data area.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +17,6 @@
 
 #include "common/result.h"
 
-struct ring_buffer;
-
 namespace c2audit {
 
 class RingConsumer {
@@ -19,13 +24,15 @@ class RingConsumer {
   // Called once per record; the bytes are valid only during the call.
   using Handler = std::function<void(std::span<const uint8_t> record)>;
 
-  static Result<RingConsumer> open(int ring_fd, Handler handler);
+  // `ring_fd` is a BPF_MAP_TYPE_RINGBUF of `ring_bytes` (a power of two).
+  static Result<RingConsumer> open(int ring_fd, uint64_t ring_bytes, Handler handler);
 
   RingConsumer(RingConsumer&&) noexcept;
   RingConsumer& operator=(RingConsumer&&) noexcept;
   ~RingConsumer();
 
-  // Waits up to timeout_ms for data, then consumes everything pending.
+  // Waits up to timeout_ms for the sensor's wakeup (it wakes us only past a
+  // fill threshold), then consumes everything pending, woken or not.
   // Returns the number of records handled.
   Result<int> poll(int timeout_ms);
 
@@ -35,9 +42,7 @@ class RingConsumer {
   // Bytes committed but not yet consumed.
   uint64_t pending_bytes() const;
 
-  int epoll_fd() const;
-
-  struct State;  // defined in the .cc; public so the C callback can reach it
+  struct State;
 
  private:
   explicit RingConsumer(std::unique_ptr<State> state);
