@@ -8,7 +8,7 @@ packages=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
   libcli11-dev libfmt-dev libtomlplusplus-dev libexpected-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev libzstd-dev
+  libssl-dev libzstd-dev libdeflate-dev
   strace
 )
 

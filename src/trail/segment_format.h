@@ -47,7 +47,7 @@ static_assert(sizeof(SegmentHeader) == 88);
 // Frame prefix before each payload. The payload's first byte is its type.
 struct FrameHeader {
   uint32_t length;  // payload bytes
-  uint32_t crc32;   // zlib crc32 of the payload
+  uint32_t crc32;   // CRC-32 (as zlib and gzip) of the payload
 };
 static_assert(sizeof(FrameHeader) == 8);
 
