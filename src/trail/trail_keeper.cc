@@ -22,6 +22,10 @@ namespace c2audit {
 namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
+// Past this much appended, records are written out without waiting for the
+// batch's flush: draining a full ring in one batch must not hold it all in
+// the daemon's memory (RssAnon reached 57 MiB with a 64 MiB ring).
+constexpr size_t kMaxBufferedBytes = 1 * kMiB;
 constexpr const char* kShell = "/bin/sh";
 
 std::string mib(uint64_t bytes) {
@@ -276,6 +280,7 @@ Result<void> TrailKeeper::append(AuditRecord& rec) {
   size_t after = s.writer->buffered_bytes();
   // Rotation empties the buffer; then the record alone is what was added.
   s.appended_since_stat += after > before ? after - before : after;
+  if (after >= kMaxBufferedBytes) return s.writer->flush();
   return {};
 }
 
