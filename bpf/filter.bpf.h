@@ -57,6 +57,9 @@ static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
   if (f->spec.flags & C2A_SPEC_OPEN_CLASS) {
     cand &= open_class_mask(m, open_flags);
   }
+  if (!(cand & m->user_lists)) {
+    return cand; /* no candidate names users: spare the lookups */
+  }
   int no_login = ev->auid == (__u32)-1;
   struct c2a_user_key key = {.slot = slot, .id = no_login ? ev->uid : ev->auid};
   struct c2a_user_masks *u = bpf_map_lookup_elem(&user_masks, &key);

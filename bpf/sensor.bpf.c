@@ -297,7 +297,7 @@ static __always_inline void forget_exec(const struct c2a_syscall_spec *spec) {
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
                                             __u32 slot, __u64 cand) {
   struct c2a_event *ev = &s->out.ev;
-  if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
+  if (!(cand & ~m->any_path) || !ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
     return cand;
   }
   __u32 pos = ev->len[C2A_F_NAME1] + ev->len[C2A_F_DIR1];
@@ -343,7 +343,6 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   ev->status = 0;
   ev->syscall_nr = state->syscall_nr;
   ev->enter_ns = state->enter_ns;
-  ev->exit_ns = bpf_ktime_get_boot_ns();
   ev->ret = ret;
   ev->policy_generation = masks->generation;
   ev->open_flags = open_flags(spec, state->args);

@@ -20,7 +20,7 @@ static __always_inline void fill_identity(struct c2a_event *ev,
   ev->ppid = task->real_parent->tgid;
   ev->cgroup_id = bpf_get_current_cgroup_id();
   ev->cpu = bpf_get_smp_processor_id();
-  bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+  __builtin_memcpy(ev->comm, task->comm, sizeof(ev->comm)); /* the kernel keeps it NUL-ended */
 
   struct tty_struct *tty = task->signal->tty;
   ev->tty[0] = 0;

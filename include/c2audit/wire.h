@@ -106,6 +106,7 @@ struct c2a_policy_masks {
   __u64 any_errno;    /* objectives without an errno list */
   __u64 records;      /* objectives whose action is record */
   __u64 exact_ignore; /* ignore objectives the kernel decides exactly */
+  __u64 user_lists;   /* objectives the kernel checks against a user list */
   __u32 generation;   /* copied into each event: which policy judged it */
   __u32 pad;
 };
@@ -137,8 +138,7 @@ struct c2a_event {
   __u32 size;       /* header + payload bytes */
   __u16 kind;       /* enum c2a_kind */
   __u16 status;     /* enum c2a_status */
-  __u64 enter_ns;   /* CLOCK_BOOTTIME at sys_enter */
-  __u64 exit_ns;    /* CLOCK_BOOTTIME at sys_exit */
+  __u64 enter_ns;   /* CLOCK_BOOTTIME at sys_enter: the event's time */
   __u64 cgroup_id;
   __s64 ret;
   __u64 args[6];    /* raw syscall arguments */
@@ -169,11 +169,11 @@ struct c2a_loss {
 #ifndef __BPF__
 #ifdef __cplusplus
 static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
-static_assert(sizeof(struct c2a_event) == 208, "wire header layout changed");
-static_assert(offsetof(struct c2a_event, len) == 144, "len[] moved");
+static_assert(sizeof(struct c2a_event) == 200, "wire header layout changed");
+static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_syscall_filter) == 16, "filter layout changed");
-static_assert(sizeof(struct c2a_policy_masks) == 88, "masks layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 96, "masks layout changed");
 #endif
 #endif
 

@@ -79,11 +79,13 @@ void add_errnos(KernelFilter& f, const Objective& o, uint64_t bit) {
 void add_users(KernelFilter& f, const Objective& o, uint64_t bit, bool shared_bit) {
   if (kernel_checks_users(o)) {
     for (const auto& u : o.users) f.users[u.first].include |= bit;
+    f.masks.user_lists |= bit;
   } else {
     f.masks.any_user |= bit;
   }
   if (kernel_checks_exclusions(o, shared_bit)) {
     for (const auto& u : o.exclude_users) f.users[u.first].exclude |= bit;
+    f.masks.user_lists |= bit;
   }
 }
 
