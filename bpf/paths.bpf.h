@@ -8,6 +8,7 @@
 #define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
 
 struct walk_state {
+  struct walk_buf *buf; /* this CPU's, found once by the caller */
   struct dentry *dentry;
   struct mount *mnt;
   struct dentry *mnt_root;
@@ -26,8 +27,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * once, however many steps a path takes. Returns 1 to stop. */
 static long walk_step(__u32 index, void *data) {
   struct walk_state *w = data;
-  struct scratch *s = this_cpu_scratch();
-  if (!s || !w->dentry) {
+  if (!w->buf || !w->dentry) {
     return 1;
   }
   struct dentry *dentry = C2A_AS(struct dentry, w->dentry);
@@ -50,9 +50,9 @@ static long walk_step(__u32 index, void *data) {
     return 1; /* longer than we keep */
   }
   w->off -= len;
-  bpf_probe_read_kernel(&s->walk.data[w->off & C2A_WALK_MASK], len, name);
+  bpf_probe_read_kernel(&w->buf->data[w->off & C2A_WALK_MASK], len, name);
   w->off -= 1;
-  s->walk.data[w->off & C2A_WALK_MASK] = '/';
+  w->buf->data[w->off & C2A_WALK_MASK] = '/';
   w->dentry = parent;
   return 0;
 }
@@ -63,6 +63,7 @@ static long walk_step(__u32 index, void *data) {
 static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry,
                                      struct vfsmount *vfsmnt, int *cut) {
   struct walk_state w = {
+      .buf = buf,
       .dentry = dentry,
       .mnt = container_of(vfsmnt, struct mount, mnt),
       .mnt_root = C2A_AS(struct vfsmount, vfsmnt)->mnt_root,
