@@ -130,23 +130,29 @@ def main():
     if os.geteuid() != 0:
         sys.exit("bench: run as root (loads BPF programs, drives kernel audit)")
     cfg = Config(args, root)
+    selected = [w for w in workloads.all_workloads(cfg)
+                if not args.only or any(o in w.name for o in args.only)]
+    if not selected:
+        names = "; ".join(w.name for w in workloads.all_workloads(cfg))
+        sys.exit(f"bench: --only {' / '.join(args.only)}: no workload matches (workloads: {names})")
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
     out_dir = args.out or os.path.join(root, "bench", "results", stamp)
-    os.makedirs(out_dir, exist_ok=True)
 
     available = {"baseline": peers.Baseline(), "floor": peers.Floor(cfg),
                  "c2auditd": peers.C2auditd(cfg), "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
+    unknown = [n for n in args.auditors.split(",") if n not in available]
+    if unknown:
+        sys.exit(f"bench: --auditors: unknown {', '.join(unknown)} (known: {', '.join(available)})")
     chosen = [available[n] for n in args.auditors.split(",")]
+    os.makedirs(out_dir, exist_ok=True)
     session = {"started": stamp, "quick": cfg.quick, "repeat": args.repeat,
                "machine": f"{os.cpu_count()} cores, kernel {platform.release()}, load average "
                           f"{os.getloadavg()[0]:.1f} at start",
                "mode": "c2auditd " + peers.SELECTION_NOTE}
     rows = []
     try:
-        for w in workloads.all_workloads(cfg):
-            if args.only and not any(o in w.name for o in args.only):
-                continue
+        for w in selected:
             print(f"== {w.name}", flush=True)
             w.prepare()
             for row in run_workload(cfg, w, chosen, args.repeat):
