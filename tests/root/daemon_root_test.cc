@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "control/control_server.h"
@@ -63,6 +66,17 @@ TEST(DaemonTest, StatusReportsCountersOverTheControlSocket) {
   EXPECT_NE(human.out.find("lost"), std::string::npos);
   EXPECT_EQ(std::filesystem::status(socket).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+// The daemon must win CPU from audited processes that load every core.
+TEST(DaemonTest, RunsWithItsPriorityBoost) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  errno = 0;
+  EXPECT_EQ(getpriority(PRIO_PROCESS, daemon.pid()), -10) << std::strerror(errno);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(DaemonTest, RestartAfterKillContinuesTheSequence) {
