@@ -155,12 +155,23 @@ class Opensnoop(Peer):
         self.out = open(self.out_path, "w")
         self.err = open(os.path.join(tmp, "opensnoop.err"), "w+")
         self.proc = subprocess.Popen([self.binary], stdout=self.out, stderr=self.err)
-        ready = procs.wait_for(lambda: self.proc.poll() is not None or os.path.getsize(self.out_path))
+        ready = procs.wait_for(lambda: self.proc.poll() is not None or self._attached())
         if not ready or self.proc.poll() is not None:
             procs.stop(self.proc)  # one still trying to attach must not outlive the row
             self.out.close()
             self._unmount()
             raise RuntimeError("cannot run: opensnoop did not attach (see opensnoop.err)")
+
+    def _attached(self):
+        """opensnoop makes its perf buffer (an epoll fd) once its programs are
+        attached. Its header line is no sign: stdout to a file is buffered
+        until 4 KiB of output, which a quiet machine may never produce."""
+        fd_dir = f"/proc/{self.proc.pid}/fd"
+        try:
+            return any(os.readlink(os.path.join(fd_dir, fd)) == "anon_inode:[eventpoll]"
+                       for fd in os.listdir(fd_dir))
+        except OSError:
+            return False
 
     def _unmount(self):
         if self.mounted:
