@@ -297,7 +297,10 @@ static __always_inline void forget_exec(const struct c2a_syscall_spec *spec) {
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
                                             __u32 slot, __u64 cand) {
   struct c2a_event *ev = &s->out.ev;
-  if (!(cand & ~m->any_path) || !ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
+  if (!(cand & ~m->any_path)) {
+    return cand; /* no candidate filters by path */
+  }
+  if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
     return cand;
   }
   __u32 pos = ev->len[C2A_F_NAME1] + ev->len[C2A_F_DIR1];

@@ -97,10 +97,12 @@ struct RingConsumer::State {
   }
 
   // Hands over every committed record up to the first one still being
-  // written; returns how many were handled.
+  // written, or one ring's worth, so that a producer as fast as we are
+  // cannot keep the daemon from its other work; returns how many.
   Result<int> consume() {
     int handled = 0;
-    for (uint64_t produced = producer_position(); consumed < produced;
+    const uint64_t stop_at = consumed + ring_bytes;
+    for (uint64_t produced = producer_position(); consumed < produced && consumed < stop_at;
          produced = producer_position()) {
       while (consumed < produced) {
         auto header = view(consumed, kHeaderBytes);
