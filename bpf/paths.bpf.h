@@ -23,6 +23,20 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define C2A_AS(type, ptr) \
   ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
 
+/* Copies a path component with direct 8-byte loads, where a
+ * bpf_probe_read_kernel call per component (and its return, costly under the
+ * SRSO mitigation) was the largest part of the walk. The last word may spill
+ * up to 7 bytes past dst + len, over the suffix written before: those bytes
+ * are saved first and put back. */
+static __always_inline void copy_name(char *dst, const unsigned char *name, __u32 len) {
+  const __u64 *src = bpf_rdonly_cast(name, 0);
+  __u64 kept = *(__u64 *)(dst + len);
+  for (__u32 i = 0; i < C2A_NAME_MAX / 8 && i * 8 < len; i++) {
+    ((__u64 *)dst)[i] = src[i];
+  }
+  *(__u64 *)(dst + len) = kept;
+}
+
 /* One step up: a mount crossing or one name written. bpf_loop verifies this
  * once, however many steps a path takes. Returns 1 to stop. */
 static long walk_step(__u32 index, void *data) {
@@ -50,7 +64,7 @@ static long walk_step(__u32 index, void *data) {
     return 1; /* longer than we keep */
   }
   w->off -= len;
-  bpf_probe_read_kernel(&w->buf->data[w->off & C2A_WALK_MASK], len, name);
+  copy_name(&w->buf->data[w->off & C2A_WALK_MASK], name, len);
   w->off -= 1;
   w->buf->data[w->off & C2A_WALK_MASK] = '/';
   w->dentry = parent;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -38,7 +39,9 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
     return fail(fmt::format("opening BPF sensor: {}", errno_text(errno)));
   }
   skel->rodata->self_tgid = options.self_tgid;
-  skel->rodata->wakeup_bytes = options.wakeup_bytes;
+  // The sensor tests for a crossing with a mask: the threshold must be a
+  // power of two (rounded down to one here).
+  skel->rodata->wakeup_bytes = std::bit_floor(std::max<uint64_t>(options.wakeup_bytes, 1));
   int err = bpf_map__set_max_entries(skel->maps.events, options.ring_bytes);
   if (err) {
     return fail(fmt::format("ring buffer size {}: {}", options.ring_bytes, errno_text(err)));

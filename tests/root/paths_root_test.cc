@@ -1,0 +1,50 @@
+// Paths the sensor walks from the kernel's dentries: every component length,
+// including the longest a file system allows, must come out byte for byte
+// (the sensor copies names 8 bytes at a time).
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+namespace c2audit::test {
+namespace {
+
+TEST(PathsTest, ComponentsOfEveryLengthAreRecordedByteForByte) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  // A 255-byte directory (NAME_MAX) holding files named 1..17, 31..33, 100
+  // and 255 bytes long, each name ending in a distinct character.
+  auto deep = dir.path() / std::string(255, 'd');
+  std::filesystem::create_directory(deep);
+  std::vector<std::filesystem::path> files;
+  for (size_t length : {1, 2, 3, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 255}) {
+    std::string name(length - 1, 'n');
+    name += static_cast<char>('A' + files.size());
+    files.push_back(std::filesystem::canonical(deep) / name);
+  }
+  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  for (const auto& file : files) {
+    int fd = ::open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0) << file;
+    ::close(fd);
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+
+  std::map<std::string, int> opened;
+  for (const auto& rec : search_json(dir.path() / "trail", {"--pid", std::to_string(getpid())})) {
+    if (rec.value("event", "") == "openat") ++opened[rec.value("path", "")];
+  }
+  for (const auto& file : files) {
+    EXPECT_EQ(opened[file.native()], 1) << "path of " << file.filename().native().size()
+                                        << "-byte name";
+  }
+}
+
+}  // namespace
+}  // namespace c2audit::test
