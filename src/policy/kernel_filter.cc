@@ -83,7 +83,7 @@ void add_users(KernelFilter& f, const Objective& o, uint64_t bit, bool shared_bi
   } else {
     f.masks.any_user |= bit;
   }
-  if (kernel_checks_exclusions(o, shared_bit)) {
+  if (kernel_checks_exclusions(o, shared_bit) && !o.exclude_users.empty()) {
     for (const auto& u : o.exclude_users) f.users[u.first].exclude |= bit;
     f.masks.user_lists |= bit;
   }

@@ -174,5 +174,24 @@ TEST(KernelFilter, ObjectivesBeyondTheLastBitShareIt) {
   EXPECT_FALSE(passes(filter, {"openat", O_RDONLY, "/x", true, 500, 500}));
 }
 
+// The sensor skips its user lookups unless a candidate objective names users.
+TEST(KernelFilter, MarksOnlyObjectivesThatNameUsersAsNeedingTheUserLookup) {
+  auto filter = compile_kernel_filter(set_of(R"(
+[[objective]]
+name = "anyone"
+events = ["openat"]
+[[objective]]
+name = "root only"
+events = ["openat"]
+users = [0]
+[[objective]]
+name = "all but nobody"
+events = ["openat"]
+exclude_users = [65534]
+)"));
+  EXPECT_EQ(filter.masks.user_lists, 0b110u);
+  EXPECT_EQ(filter.masks.any_user & 0b001u, 0b001u);
+}
+
 }  // namespace
 }  // namespace c2audit
