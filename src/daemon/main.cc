@@ -96,7 +96,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0u, 20u));
   c2audit::StorageFlags storage;
   c2audit::add_storage_flags(app, storage, options);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a success; any other parse failure is bad usage (exit 2, as c2audit).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (auto ok = c2audit::apply_storage_flags(storage, options); !ok) {
     std::fprintf(stderr, "c2auditd: %s\n", ok.error().message.c_str());
     return 2;

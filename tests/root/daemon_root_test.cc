@@ -120,10 +120,13 @@ TEST(DaemonTest, SecondDaemonOnTheSameTrailIsRefused) {
 
 TEST(BadInputTest, UnknownFlagIsRejected) {
   auto r = run_process({c2auditd_path(), "--no-such-flag"});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
+  auto range = run_process({c2auditd_path(), "--priority-boost", "30"});
+  EXPECT_EQ(range.exit_code, 2);
+  EXPECT_NE(range.err.find("--priority-boost"), std::string::npos) << range.err;
   auto s = run_process({c2audit_path(), "search", "--no-such-flag"});
-  EXPECT_NE(s.exit_code, 0);
+  EXPECT_EQ(s.exit_code, 2);
 }
 
 TEST(BadInputTest, UnusableTrailDirectoryIsNamed) {
