@@ -1,8 +1,8 @@
 #include "cli/search_filter.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/decimal.h"
 #include "common/path_glob.h"
 #include "record/record_json.h"
 
@@ -15,16 +15,9 @@ bool contains(const std::vector<std::string>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-std::optional<uint32_t> as_id(std::string_view text) {
-  uint32_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return id;
-}
-
 bool user_matches(std::string_view wanted, const AuditRecord& rec) {
   if (!rec.user.empty() && wanted == rec.user) return true;
-  auto id = as_id(wanted);
+  auto id = parse_decimal<uint32_t>(wanted);
   if (!id) return false;
   return *id == subject_id(rec);
 }

@@ -1,12 +1,11 @@
 #include "policy/auditd_convert.h"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <optional>
 #include <set>
-#include <system_error>
 
+#include "common/decimal.h"
 #include "pipeline/syscall_table.h"
 
 namespace c2audit {
@@ -55,17 +54,10 @@ std::vector<std::string> all_class_families() {
   return families;
 }
 
-std::optional<int64_t> parse_number(std::string_view s) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return n;
-}
-
 // An id in a uid field: a number, "unset"/-1 (no login uid), or a user name.
 UserSelector parse_id(std::string_view value) {
   if (value == "unset" || value == "-1") return kUnsetId;
-  if (auto n = parse_number(value); n && *n >= 0 && *n <= kUnsetId) return *n;
+  if (auto n = parse_decimal<int64_t>(value); n && *n >= 0 && *n <= kUnsetId) return *n;
   return std::string(value);
 }
 
@@ -267,7 +259,7 @@ Result<void> RuleConverter::finish_classes() {
   std::vector<std::string> uncovered;
   bool all = rule_.syscalls.empty();
   for (const auto& s : rule_.syscalls) {
-    auto nr = parse_number(s);
+    auto nr = parse_decimal<int64_t>(s);
     const SyscallInfo* info = nr ? find_syscall(static_cast<uint32_t>(*nr)) : find_syscall(s);
     if (s == "all") {
       all = true;

@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "common/decimal.h"
 #include "pipeline/syscall_table.h"
 
 namespace c2audit {
@@ -57,13 +57,6 @@ bool known_class(std::string_view c) {
 
 bool known_errno(std::string_view name) { return errno_number(name).has_value(); }
 
-std::optional<uint32_t> parse_id(std::string_view text) {
-  uint32_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return id;
-}
-
 // Reads the string elements of an array-valued key.
 Result<std::vector<std::pair<std::string, toml::source_region>>> strings_of(
     const toml::node& node, std::string_view key, const Locator& loc) {
@@ -90,11 +83,11 @@ Result<UserRange> user_of(const toml::node& item, const Locator& loc, const User
   if (!item.is_string() || !text || text->empty()) {
     return tl::unexpected(loc.at(item.source(), "a user is a name, an id or a range \"A-B\""));
   }
-  if (auto id = parse_id(*text)) return UserRange{*id, *id, *text};
+  if (auto id = parse_decimal<uint32_t>(*text)) return UserRange{*id, *id, *text};
   if (*text == "unset") return UserRange{kUnsetId, kUnsetId, *text};
   if (size_t dash = text->find('-'); dash != std::string::npos) {
-    auto first = parse_id(std::string_view(*text).substr(0, dash));
-    auto last = parse_id(std::string_view(*text).substr(dash + 1));
+    auto first = parse_decimal<uint32_t>(std::string_view(*text).substr(0, dash));
+    auto last = parse_decimal<uint32_t>(std::string_view(*text).substr(dash + 1));
     if (first && last && *first <= *last) return UserRange{*first, *last, *text};
     if (first && last) return tl::unexpected(loc.at(item.source(), "user range runs backwards"));
   }
