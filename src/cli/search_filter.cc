@@ -29,11 +29,6 @@ bool class_matches(std::string_view wanted, std::string_view cls) {
          (cls.size() > wanted.size() && cls.starts_with(wanted) && cls[wanted.size()] == '.');
 }
 
-bool path_matches(std::string_view glob, const AuditRecord& rec) {
-  return (!rec.path.empty() && glob_match(glob, rec.path)) ||
-         (!rec.path2.empty() && glob_match(glob, rec.path2));
-}
-
 template <typename Pred>
 bool any_or_none(const std::vector<std::string>& wanted, Pred pred) {
   return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), pred);
@@ -52,7 +47,9 @@ bool kind_filters_match(const SearchFilter& f, const AuditRecord& rec) {
 bool syscall_filters_match(const SearchFilter& f, const AuditRecord& rec) {
   return any_or_none(f.users, [&](const std::string& u) { return user_matches(u, rec); }) &&
          (!f.pid || rec.pid == *f.pid) &&
-         any_or_none(f.path_globs, [&](const std::string& g) { return path_matches(g, rec); }) &&
+         any_or_none(f.path_globs, [&](const std::string& g) {
+           return glob_match_either(g, rec.path, rec.path2);
+         }) &&
          (!f.success || rec.success == *f.success) &&
          (f.objectives.empty() || contains(f.objectives, rec.objective));
 }

@@ -32,10 +32,8 @@ bool users_ok(const Objective& o, const AuditRecord& rec) {
 }
 
 bool any_path_matches(const std::vector<std::string>& globs, const AuditRecord& rec) {
-  return any_of(globs, [&](const std::string& g) {
-    return (!rec.path.empty() && glob_match(g, rec.path)) ||
-           (!rec.path2.empty() && glob_match(g, rec.path2));
-  });
+  return any_of(globs,
+                [&](const std::string& g) { return glob_match_either(g, rec.path, rec.path2); });
 }
 
 bool paths_ok(const Objective& o, const AuditRecord& rec) {
