@@ -47,8 +47,6 @@ void store_release(T* at, T value) {
   std::atomic_ref<T>(*at).store(value, std::memory_order_release);
 }
 
-std::string errno_text() { return std::strerror(errno); }
-
 }  // namespace
 
 struct RingConsumer::State {
@@ -164,7 +162,7 @@ Result<RingConsumer> RingConsumer::open(int ring_fd, uint64_t ring_bytes, Handle
   interest.events = EPOLLIN | EPOLLET;
   if (!state->epoll.valid() ||
       epoll_ctl(state->epoll.get(), EPOLL_CTL_ADD, ring_fd, &interest) != 0) {
-    return fail("watching the ring buffer: " + errno_text());
+    return fail(fmt::format("watching the ring buffer: {}", std::strerror(errno)));
   }
   return RingConsumer(std::move(state));
 }
@@ -172,7 +170,7 @@ Result<RingConsumer> RingConsumer::open(int ring_fd, uint64_t ring_bytes, Handle
 Result<int> RingConsumer::poll(int timeout_ms) {
   epoll_event ready{};
   if (epoll_wait(state_->epoll.get(), &ready, 1, timeout_ms) < 0 && errno != EINTR) {
-    return fail("waiting for the ring buffer: " + errno_text());
+    return fail(fmt::format("waiting for the ring buffer: {}", std::strerror(errno)));
   }
   return drain();
 }
