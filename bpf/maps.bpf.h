@@ -5,7 +5,7 @@
 
 /* Set by user space before load. */
 const volatile __u32 self_tgid = 0;          /* the daemon: never audited */
-const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer past this fill; a power of two */
+const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU: wake the consumer each time this much more is handed over; a power of two */
 
 /* The kernel pre-filter, double-buffered: user space writes the slot not in
  * force, then flips active_slot. A syscall is judged by the slot in force when
@@ -126,6 +126,7 @@ struct walk_buf {
 };
 
 struct scratch {
+  __u64 handed_over; /* bytes this CPU has handed to the ring: paces wakeups */
   struct out_record out;
   struct walk_buf walk;
   struct exec_args exec;

@@ -6,6 +6,7 @@
 
 #define C2A_WALK_MASK (C2A_PATH_MAX - 1)
 #define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
+#define C2A_FD_MASK 0x7fffffff          /* fds are ints: a no-op bound the verifier can see */
 
 struct walk_state {
   struct walk_buf *buf; /* this CPU's, found once by the caller */
@@ -125,16 +126,14 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
   if (fd < 0) {
     return NULL;
   }
-  /* Direct loads from the task (see fill_identity); only the fd array
-   * slot, at a variable index, needs a probe read. */
+  /* Direct loads from the task (see fill_identity); the fd array slot, at
+   * a variable index, through an untyped read-only view of the array. */
   struct fdtable *fdt = task->files->fdt;
   if (!fdt || fd >= fdt->max_fds) {
     return NULL;
   }
-  struct file **fds = fdt->fd;
-  struct file *file = NULL;
-  bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-  return file;
+  struct file *const *fds = bpf_rdonly_cast(fdt->fd, 0);
+  return fds[fd & C2A_FD_MASK];
 }
 
 /* Emits the path of an fd's file; 0 length and *cut set when unknown. */

@@ -109,6 +109,8 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
   return 0;
 }
 
+#define C2A_EXE_SHORT 128 /* most executable paths: copied without a call */
+
 /* Appends a user string argument; returns its length. */
 static __always_inline __u16 emit_user_str(struct out_record *out, __u32 *pos,
                                            __u64 ptr, int *fault) {
@@ -261,9 +263,19 @@ static __always_inline __u32 fill_payload(struct scratch *s,
     out->ev.len[C2A_F_SOCKADDR] = emit_socket_addr(out, &pos, task, fd, peer);
   }
 
-  /* EXE */
+  /* EXE, last: a short one is copied as a fixed block of plain map-to-map
+   * loads (a loop bounded by len multiplies the verifier's states past its
+   * limit), which may write past the record's end; a long one by a helper. */
   __u32 len = state->exe_len & (C2A_EXE_MAX - 1);
-  bpf_probe_read_kernel(&out->payload[pos & C2A_OUT_MASK], len, state->exe);
+  char *exe = &out->payload[pos & C2A_OUT_MASK];
+  if (len <= C2A_EXE_SHORT) {
+    const __u64 *words = (const __u64 *)state->exe;
+    for (int i = 0; i < C2A_EXE_SHORT / 8; i++) {
+      ((__u64 *)exe)[i] = words[i]; /* whole words: memcpy to an unaligned end goes bytewise */
+    }
+  } else {
+    bpf_probe_read_kernel(exe, len, state->exe);
+  }
   out->ev.len[C2A_F_EXE] = len;
   out->ev.status |= state->exe_status;
   pos += len;
@@ -312,13 +324,15 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
     size = sizeof(s->out);
   }
   s->out.ev.size = size;
-  /* Wake the consumer each time the fill crosses a multiple of wakeup_bytes,
-   * not for every record past it: a wakeup raises an irq_work, a self-IPI
-   * that costs a VM exit (~2 us) on virtual machines. wakeup_bytes is a
-   * power of two, so a crossing changes a bit at or above it (no division:
-   * a 64-bit div was 2% of this program's samples). */
-  __u64 fill = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-  __u64 flag = (fill ^ (fill + size)) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+  /* Wake the consumer each time this CPU's output crosses a multiple of
+   * wakeup_bytes, not for every record: a wakeup raises an irq_work, a
+   * self-IPI that costs a VM exit (~2 us) on virtual machines. Counting per
+   * CPU spares a bpf_ringbuf_query call; user space sizes wakeup_bytes so
+   * that all CPUs' share stays well below the ring. It is a power of two, so
+   * a crossing changes a bit at or above it (no 64-bit division). */
+  __u64 before = s->handed_over;
+  s->handed_over = before + size;
+  __u64 flag = (before ^ (before + size)) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
   if (bpf_ringbuf_output(&events, &s->out, size, flag) < 0) {
     count_loss();
   }

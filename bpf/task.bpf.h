@@ -18,7 +18,7 @@ static __always_inline void fill_identity(struct c2a_event *ev,
   ev->pid = task->tgid;
   ev->tid = task->pid;
   ev->ppid = task->real_parent->tgid;
-  ev->cgroup_id = bpf_get_current_cgroup_id();
+  ev->cgroup_id = task->cgroups->dfl_cgrp->kn->id; /* what bpf_get_current_cgroup_id reads, without the call */
   ev->cpu = bpf_get_smp_processor_id();
   __builtin_memcpy(ev->comm, task->comm, sizeof(ev->comm)); /* the kernel keeps it NUL-ended */
 

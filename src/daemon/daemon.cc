@@ -236,9 +236,8 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!writer) return tl::unexpected(with_context("opening trail", writer.error()));
   p->writer.emplace(std::move(*writer));
 
-  // A small ring must wake the daemon well before it is full.
-  uint64_t wakeup_bytes = std::min(options.wakeup_bytes, options.ring_bytes / 4);
-  auto sensor = Sensor::load({static_cast<uint32_t>(getpid()), options.ring_bytes, wakeup_bytes});
+  auto sensor =
+      Sensor::load({static_cast<uint32_t>(getpid()), options.ring_bytes, options.wakeup_bytes});
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
   const ObjectiveSet& initial = p->policies->current();

@@ -24,6 +24,15 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
   return vfprintf(stderr, format, args);
 }
 
+// Each CPU wakes the consumer when its own output crosses a multiple of
+// this. Every CPU may be just short of a crossing while the consumer sleeps,
+// so together they must stay well inside the ring: at most a quarter of it.
+// The sensor tests for a crossing with a mask: a power of two.
+uint64_t per_cpu_wakeup_bytes(const SensorOptions& options, unsigned cpus) {
+  uint64_t share = options.ring_bytes / 4 / std::max(cpus, 1u);
+  return std::bit_floor(std::max<uint64_t>(std::min(options.wakeup_bytes, share), 1));
+}
+
 }  // namespace
 
 Sensor::Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel, uint64_t ring_bytes)
@@ -39,9 +48,6 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
     return fail(fmt::format("opening BPF sensor: {}", errno_text(errno)));
   }
   skel->rodata->self_tgid = options.self_tgid;
-  // The sensor tests for a crossing with a mask: the threshold must be a
-  // power of two (rounded down to one here).
-  skel->rodata->wakeup_bytes = std::bit_floor(std::max<uint64_t>(options.wakeup_bytes, 1));
   int err = bpf_map__set_max_entries(skel->maps.events, options.ring_bytes);
   if (err) {
     return fail(fmt::format("ring buffer size {}: {}", options.ring_bytes, errno_text(err)));
@@ -51,6 +57,7 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
   if (err) {
     return fail(fmt::format("sizing per-CPU scratch: {}", errno_text(err)));
   }
+  skel->rodata->wakeup_bytes = per_cpu_wakeup_bytes(options, static_cast<unsigned>(cpus));
   err = sensor::load(skel.get());
   if (err) {
     return fail(fmt::format("loading BPF sensor: {}{}", errno_text(err),

@@ -21,7 +21,7 @@ namespace c2audit {
 struct SensorOptions {
   uint32_t self_tgid = 0;             // never audited (the daemon)
   uint64_t ring_bytes = 64ull << 20;  // ring buffer size, power of two
-  uint64_t wakeup_bytes = 1ull << 20; // wake the consumer each time this much more is pending (rounded down to a power of two)
+  uint64_t wakeup_bytes = 1ull << 20; // wake the consumer each time a CPU hands this much more over (rounded down to a power of two, all CPUs' share within a quarter of the ring)
 };
 
 struct KernelFilter;

@@ -2,8 +2,11 @@
 // failures, relative and absolute names, root and another uid), must appear
 // exactly once in the trail with the right class, path, result, pid and uid.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -22,6 +25,23 @@ bool same_object(const nlohmann::json& rec, const nlohmann::json& want) {
 
 std::string describe(const nlohmann::json& want) { return want.dump(); }
 
+// The id of this process's cgroup (the workload inherits it) in the unified
+// hierarchy: the inode number of its directory there. Mounted afresh, since
+// hosts differ in where (or whether) they mount cgroup2.
+uint64_t own_cgroup_id() {
+  std::string line, path;
+  std::ifstream self("/proc/self/cgroup");
+  while (std::getline(self, line)) {
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  }
+  TempDir mnt;
+  if (path.empty() || mount("none", mnt.path().c_str(), "cgroup2", 0, nullptr) != 0) return 0;
+  struct stat st {};
+  int rc = stat((mnt.path().native() + path).c_str(), &st);
+  umount(mnt.path().c_str());
+  return rc == 0 ? st.st_ino : 0;
+}
+
 class CoverageTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,15 +55,18 @@ class CoverageTest : public ::testing::Test {
     expected_ = parse_json_lines(run.out);
     ASSERT_EQ(daemon.stop(), 0);
     records_ = search_json(trail_);
+    cgroup_id_ = own_cgroup_id();
   }
 
   TempDir dir_;
   std::filesystem::path trail_, socket_;
   std::vector<nlohmann::json> expected_, records_;
+  uint64_t cgroup_id_ = 0;
 };
 
 TEST_F(CoverageTest, EachOperationIsRecordedExactlyOnceWithItsDetails) {
   ASSERT_FALSE(expected_.empty());
+  ASSERT_NE(cgroup_id_, 0u) << "cannot find this process's cgroup2 directory";
   for (const auto& want : expected_) {
     std::vector<nlohmann::json> found;
     for (const auto& rec : records_) {
@@ -55,6 +78,7 @@ TEST_F(CoverageTest, EachOperationIsRecordedExactlyOnceWithItsDetails) {
     EXPECT_EQ(rec["result"], want["result"]) << describe(want);
     EXPECT_EQ(rec.value("errno", ""), want.value("errno", "")) << describe(want);
     EXPECT_EQ(rec["uid"], want["uid"]) << describe(want);
+    EXPECT_EQ(rec.value("cgroup_id", 0ull), cgroup_id_) << describe(want);
     EXPECT_EQ(rec.value("path2", ""), want.value("path2", "")) << describe(want);
     if (want.contains("port")) {
       EXPECT_EQ(rec.value("port", -1), want["port"]) << describe(want);
