@@ -20,10 +20,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-static __always_inline int is_self(void) {
-  return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
-}
-
 /* Counts one event this CPU could not hand over. */
 static __always_inline void count_loss(void) {
   __u32 zero = 0;
@@ -75,11 +71,14 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
   __u32 slot = active_slot;
   struct c2a_syscall_filter *filter = selected_filter(slot, nr);
-  if (!filter || is_self()) {
+  if (!filter) {
     return 0;
   }
-  struct c2a_syscall_spec *spec = &filter->spec;
   struct task_struct *task = bpf_get_current_task_btf();
+  if (task->tgid == self_tgid) {
+    return 0; /* the daemon itself */
+  }
+  struct c2a_syscall_spec *spec = &filter->spec;
   struct task_state *state =
       bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!state) {
@@ -109,7 +108,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
   return 0;
 }
 
-#define C2A_EXE_SHORT 128 /* most executable paths: copied without a call */
+#define C2A_EXE_SHORT 128 /* most executable paths: copied without a helper call */
 
 /* Appends a user string argument; returns its length. */
 static __always_inline __u16 emit_user_str(struct out_record *out, __u32 *pos,
