@@ -12,6 +12,13 @@ const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU: wake the consumer each 
  * it entered (remembered in its task state), like Linux Audit. */
 volatile __u32 active_slot = 0;
 
+/* Syscalls that any policy installed since load selects: only their exits
+ * look for task state, so the exits of all others (most syscalls) cost two
+ * helper calls less. Set by user space before the slot that selects one is
+ * put in force, never cleared: an exit may follow an enter an older policy
+ * judged. */
+volatile __u8 exit_watch[C2A_SYSCALL_SLOTS] = {};
+
 /* Selection, argument roles and objective mask per slot and syscall number. */
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);

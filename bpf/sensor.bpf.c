@@ -339,6 +339,10 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+  __u64 nr = regs->orig_ax; /* the number sys_enter saw */
+  if (nr >= C2A_SYSCALL_SLOTS || !exit_watch[nr]) {
+    return 0;
+  }
   struct task_struct *task = bpf_get_current_task_btf();
   struct task_state *state = bpf_task_storage_get(&task_states, task, 0, 0);
   if (!state || !state->in_syscall) {

@@ -257,6 +257,23 @@ TEST_F(ObjectivesTest, ReloadUnderLoadLosesAndDuplicatesNothing) {
   }
 }
 
+// The sensor skips the exits of syscalls no installed policy selected: a
+// reload that selects a new one must make its exits seen.
+TEST_F(ObjectivesTest, ReloadThatSelectsANewSyscallRecordsIt) {
+  write_policy("10-load.toml", versioned(kLoadPolicy, "v1"));
+  auto daemon = start_daemon();
+  ASSERT_TRUE(std::filesystem::create_directory(at("load/before")));
+  write_policy("20-dirs.toml", "[[objective]]\nname = \"dirs\"\nevents = [\"mkdir\", \"mkdirat\"]\n");
+  auto reload = cli({"objectives", "reload", "--socket", socket_.native()});
+  ASSERT_EQ(reload.exit_code, 0) << reload.err << reload.out;
+  ASSERT_TRUE(std::filesystem::create_directory(at("load/after")));
+  ASSERT_EQ(daemon->stop(), 0);
+  auto dirs = with(search_json(trail_), "objective", "dirs");
+  ASSERT_EQ(dirs.size(), 1u);
+  EXPECT_EQ(dirs[0]["path"], at("load/after"));
+  EXPECT_EQ(dirs[0]["pid"], ::getpid());
+}
+
 TEST_F(ObjectivesTest, InvalidReloadIsRejectedAndThePolicyInForceStays) {
   write_policy("10-load.toml", versioned(kLoadPolicy, "v1"));
   std::ofstream(at("load/f")) << "x";
