@@ -46,6 +46,29 @@ TEST(DaemonTest, DoesNotAuditItself) {
   EXPECT_EQ(others, 1u);  // the sensor was live while the daemon was busy
 }
 
+// Who: a command run on a terminal carries that terminal's name, spelled as
+// the kernel and auditd spell it (/dev/pts/3 is "pts3"). util-linux `script`
+// gives it a pseudo-terminal, as an administrator's ssh session has.
+TEST(DaemonTest, RecordsNameTheControllingTerminal) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  DaemonProcess daemon(trail, dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  auto run = run_process({"/usr/bin/script", "-qec", "tty; cat /etc/hostname", "/dev/null"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(daemon.stop(), 0);
+  std::string terminal = run.out.substr(0, run.out.find_first_of("\r\n"));
+  ASSERT_EQ(terminal.rfind("/dev/pts/", 0), 0u) << run.out;
+  size_t seen = 0;
+  for (const auto& rec : search_json(trail)) {
+    if (rec.value("path", "") != "/etc/hostname" || rec.value("comm", "") != "cat") continue;
+    EXPECT_EQ(rec.value("tty", ""), "pts" + terminal.substr(9)) << rec.dump();
+    ++seen;
+  }
+  EXPECT_EQ(seen, 1u);
+}
+
 TEST(DaemonTest, StatusReportsCountersOverTheControlSocket) {
   C2AUDIT_REQUIRE_ROOT();
   TempDir dir;
