@@ -1,40 +1,47 @@
 #include "trail/hash_chain.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+// The low-level SHA-256 interface is deprecated in OpenSSL 3 but kept
+// through 3.x. It is used because its context is a plain struct: HMAC
+// through EVP duplicates a provider context (an allocation, a copy and a
+// cleanse) for every tag, which was over a quarter of the daemon's CPU in
+// an open storm, the MAC itself included.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "common/hex.h"
 
 namespace c2audit {
 namespace {
 
-struct MacDeleter {
-  void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
-};
-struct MacCtxDeleter {
-  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
-};
+constexpr size_t kBlockBytes = SHA256_CBLOCK;
+static_assert(kHostKeyBytes <= kBlockBytes, "a longer key would first be hashed (RFC 2104)");
+
+// SHA-256 state after absorbing the key XORed with one HMAC pad.
+SHA256_CTX padded_key_state(const HostKey& key, uint8_t pad) {
+  std::array<uint8_t, kBlockBytes> block{};
+  for (size_t i = 0; i < block.size(); ++i) {
+    block[i] = static_cast<uint8_t>((i < key.secret.size() ? key.secret[i] : 0) ^ pad);
+  }
+  SHA256_CTX state;
+  SHA256_Init(&state);
+  SHA256_Update(&state, block.data(), block.size());
+  OPENSSL_cleanse(block.data(), block.size());
+  return state;
+}
 
 }  // namespace
 
+// HMAC-SHA256 (RFC 2104) from the two padded-key states, derived once.
 struct ChainMac::Impl {
-  std::unique_ptr<EVP_MAC, MacDeleter> mac;
-  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> keyed;  // key set once, reused per tag
+  SHA256_CTX inner, outer;
+  ~Impl() { OPENSSL_cleanse(this, sizeof(*this)); }  // they stand for the key
 };
 
 Result<ChainMac> ChainMac::create(const HostKey& key) {
   auto impl = std::make_unique<Impl>();
-  impl->mac.reset(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  if (!impl->mac) return fail("OpenSSL: HMAC not available");
-  impl->keyed.reset(EVP_MAC_CTX_new(impl->mac.get()));
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-                         OSSL_PARAM_construct_end()};
-  if (!impl->keyed ||
-      EVP_MAC_init(impl->keyed.get(), key.secret.data(), key.secret.size(), params) != 1) {
-    return fail("OpenSSL: cannot key HMAC-SHA256");
-  }
+  impl->inner = padded_key_state(key, 0x36);
+  impl->outer = padded_key_state(key, 0x5c);
   return ChainMac(std::move(impl));
 }
 
@@ -44,18 +51,16 @@ ChainMac& ChainMac::operator=(ChainMac&&) noexcept = default;
 ChainMac::~ChainMac() = default;
 
 Digest ChainMac::next(const Digest& previous, ChainDomain domain, std::span<const uint8_t> body) {
-  // Re-initialising without a key reuses the HMAC pads derived at create().
-  EVP_MAC_CTX* ctx = impl_->keyed.get();
   auto tag = static_cast<uint8_t>(domain);
-  Digest out{};
-  size_t out_len = 0;
-  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
-      EVP_MAC_update(ctx, previous.data(), previous.size()) != 1 ||
-      EVP_MAC_update(ctx, &tag, 1) != 1 || EVP_MAC_update(ctx, body.data(), body.size()) != 1 ||
-      EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1) {
-    // Only allocation failure gets here; an all-zero tag never verifies.
-    out.fill(0);
-  }
+  Digest inner_digest{}, out{};
+  SHA256_CTX state = impl_->inner;
+  SHA256_Update(&state, previous.data(), previous.size());
+  SHA256_Update(&state, &tag, 1);
+  SHA256_Update(&state, body.data(), body.size());
+  SHA256_Final(inner_digest.data(), &state);
+  state = impl_->outer;
+  SHA256_Update(&state, inner_digest.data(), inner_digest.size());
+  SHA256_Final(out.data(), &state);
   return out;
 }
 
