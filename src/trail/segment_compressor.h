@@ -12,7 +12,9 @@
 
 namespace c2audit {
 
-inline constexpr int kSegmentZstdLevel = 1;  // on trail records as small as level 3, 2x faster
+// A fast level (--fast=3): on trail records 1.8% larger than level 1 at
+// twice its speed, so closing a segment takes less from audited work.
+inline constexpr int kSegmentZstdLevel = -3;
 
 // Replaces `raw` (a closed segment) by `raw` + ".zst": compressed into a
 // temporary file, synced, linked in, directory synced, then `raw` removed.
