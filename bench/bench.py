@@ -130,6 +130,14 @@ def main():
     if os.geteuid() != 0:
         sys.exit("bench: run as root (loads BPF programs, drives kernel audit)")
     cfg = Config(args, root)
+    try:
+        run_session(cfg, args, root)
+    finally:
+        shutil.rmtree(cfg.workdir, ignore_errors=True)  # also after a usage error
+
+
+def run_session(cfg, args, root):
+    """Runs the chosen workloads against the chosen auditors; writes the report."""
     selected = [w for w in workloads.all_workloads(cfg)
                 if not args.only or any(o in w.name for o in args.only)]
     if not selected:
@@ -159,7 +167,6 @@ def main():
                 rows.append(row)
                 print(describe(row), flush=True)
     finally:
-        shutil.rmtree(cfg.workdir, ignore_errors=True)
         report.write(out_dir, session, rows)
     print(f"bench: wrote {out_dir}/report.md, report.json, chart.png")
 

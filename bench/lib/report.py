@@ -87,7 +87,8 @@ def chart(out_dir, rows):
 
     rate_cols = [(2 + 2 * i, a) for i, a in enumerate(auditors)]
     kept_cols = [(3 + 2 * i, a) for i, a in enumerate(auditors)
-                 if any(x["auditor"] == a and x.get("recorded") is not None for x in rows)]
+                 if any(x["auditor"] == a and x.get("recorded") is not None and x.get("performed")
+                        for x in rows)]  # stress-ng records but counts no performed events
     script = f"""
 set terminal pngcairo size 1400,900 font ",10"
 set output "{os.path.join(out_dir, 'chart.png')}"

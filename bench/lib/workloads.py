@@ -146,9 +146,11 @@ class StressMixed(Workload):
     def run(self):
         yaml = os.path.join(self.cfg.workdir, "stress.yaml")
         start = time.monotonic()
+        # In the work dir: its open stressor leaves files in the current
+        # directory whatever --temp-path says.
         procs.run(["stress-ng", "--open", "1", "--exec", "1", "--sock", "1", "--timeout",
                    f"{self.seconds:g}s", "--metrics-brief", "--yaml", yaml,
-                   "--temp-path", self.cfg.workdir], check=True)
+                   "--temp-path", self.cfg.workdir], check=True, cwd=self.cfg.workdir)
         seconds = time.monotonic() - start
         with open(yaml) as f:
             rates = re.findall(r"bogo-ops-per-second-real-time:\s*([\d.]+)", f.read())
