@@ -129,6 +129,30 @@ TEST_F(DecoderTest, InetPeerAddress) {
   EXPECT_EQ(rec_.port, 443);
 }
 
+// The daemon decodes every event into one reused record: nothing of a
+// previous event may survive into the next.
+TEST_F(DecoderTest, ARecordReusedForTheNextEventEqualsAFreshOne) {
+  auto exec = base_event(SYS_execve, -2);
+  exec.status = C2A_ST_ARGV_CUT;
+  std::string argv("ls\0-l\0", 6);
+  ASSERT_TRUE(decoder_.decode(raw_event(exec, {"/bin/ls", "/w", "", "", "", argv, "", "/bin/sh"}),
+                              rec_));
+  rec_.seq = 7;  // what the trail and the daemon add after decoding
+  rec_.objective = "o";
+  rec_.criticality = "high";
+  rec_.user = "u";
+  rec_.message = "m";
+  rec_.lost_count = 3;
+  rec_.window_end_ns = 9;
+  auto open = base_event(SYS_openat, 3);
+  open.auid = kUnsetId;
+  auto raw = raw_event(open, {"/f", "", "/f", "", "", "", "", ""});
+  ASSERT_TRUE(decoder_.decode(raw, rec_));
+  AuditRecord fresh;
+  ASSERT_TRUE(decoder_.decode(raw, fresh));
+  EXPECT_EQ(rec_, fresh);
+}
+
 TEST_F(DecoderTest, MalformedRecordsAreRejected) {
   auto ev = base_event(SYS_openat, 0);
   auto raw = raw_event(ev, {"/f", "", "", "", "", "", "", ""});
