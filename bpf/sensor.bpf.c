@@ -188,6 +188,35 @@ static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
   *pos += len;
 }
 
+/* NAME1 (exec's saved filename, else the caller's string) and, for a relative
+ * name, DIR1: the directory it is resolved against. */
+static __always_inline void emit_name1(struct out_record *out, __u32 *pos,
+                                       struct scratch *s,
+                                       const struct c2a_syscall_spec *spec,
+                                       const __u64 *args, struct exec_args *exec,
+                                       struct task_struct *task) {
+  __u32 name1_pos = *pos;
+  int fault = 0, cut = 0;
+  if (exec) {
+    emit_exec_strings(out, pos, exec);
+  } else if (spec->name1_arg != C2A_ARG_NONE) {
+    out->ev.len[C2A_F_NAME1] = emit_user_str(out, pos, arg_of(args, spec->name1_arg), &fault);
+    if (fault) {
+      out->ev.status |= C2A_ST_NAME1_FAULT;
+    }
+  }
+  if (spec->name1_arg == C2A_ARG_NONE) {
+    return;
+  }
+  __u64 dirfd = spec->dirfd1_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
+                                                 : arg_of(args, spec->dirfd1_arg);
+  out->ev.len[C2A_F_DIR1] = emit_dir_if_relative(
+      out, pos, &s->walk, task, out->ev.len[C2A_F_NAME1], name1_pos, dirfd, &cut);
+  if (cut) {
+    out->ev.status |= C2A_ST_DIR1_CUT;
+  }
+}
+
 /* Fills every payload field the spec names, in enum c2a_field order. */
 static __always_inline __u32 fill_payload(struct scratch *s,
                                           const struct c2a_syscall_spec *spec,
@@ -204,31 +233,27 @@ static __always_inline __u32 fill_payload(struct scratch *s,
     exec = bpf_map_lookup_elem(&exec_args_by_tid, &tid);
   }
 
-  /* NAME1, DIR1 */
-  __u32 name1_pos = pos;
-  if (exec) {
-    emit_exec_strings(out, &pos, exec);
-  } else if (spec->name1_arg != C2A_ARG_NONE) {
-    out->ev.len[C2A_F_NAME1] = emit_user_str(out, &pos, arg_of(args, spec->name1_arg), &fault);
-    if (fault) {
-      out->ev.status |= C2A_ST_NAME1_FAULT;
+  /* OBJ1 first when the call returned an fd: that file's walked path is the
+   * record's path (the decoder ignores the name as given when OBJ1 is whole),
+   * so the name and its base directory are read only if the walk fell short. */
+  int named_by_fd = 0;
+  if ((spec->flags & C2A_SPEC_RET_FD) && ret >= 0) {
+    __u16 len = emit_fd_path(out, &pos, &s->walk, task, ret, &cut);
+    if (cut) {
+      pos = 0; /* drop the partial path */
+      out->ev.status |= C2A_ST_OBJ1_CUT;
+    } else {
+      out->ev.len[C2A_F_OBJ1] = len;
+      named_by_fd = 1;
     }
   }
-  if (spec->name1_arg != C2A_ARG_NONE) {
-    __u64 dirfd = spec->dirfd1_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
-                                                   : arg_of(args, spec->dirfd1_arg);
-    out->ev.len[C2A_F_DIR1] = emit_dir_if_relative(
-        out, &pos, &s->walk, task, out->ev.len[C2A_F_NAME1], name1_pos, dirfd, &cut);
-    if (cut) {
-      out->ev.status |= C2A_ST_DIR1_CUT;
-    }
+  if (!named_by_fd) {
+    emit_name1(out, &pos, s, spec, args, exec, task);
   }
 
-  /* OBJ1: the object an fd argument or a returned fd refers to */
+  /* OBJ1 of a call on an fd argument */
   cut = 0;
-  if ((spec->flags & C2A_SPEC_RET_FD) && ret >= 0) {
-    out->ev.len[C2A_F_OBJ1] = emit_fd_path(out, &pos, &s->walk, task, ret, &cut);
-  } else if (spec->fd_arg != C2A_ARG_NONE) {
+  if (!(spec->flags & C2A_SPEC_RET_FD) && spec->fd_arg != C2A_ARG_NONE) {
     out->ev.len[C2A_F_OBJ1] =
         emit_fd_path(out, &pos, &s->walk, task, (int)arg_of(args, spec->fd_arg), &cut);
   }

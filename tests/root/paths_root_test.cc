@@ -1,6 +1,7 @@
 // Paths the sensor walks from the kernel's dentries: every component length,
 // including the longest a file system allows, must come out byte for byte
-// (the sensor copies names 8 bytes at a time).
+// (the sensor copies names 8 bytes at a time); a file deeper than the walk
+// goes is named by the path the caller gave.
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "c2audit/wire.h"
 #include "harness.h"
 
 namespace c2audit::test {
@@ -44,6 +46,35 @@ TEST(PathsTest, ComponentsOfEveryLengthAreRecordedByteForByte) {
     EXPECT_EQ(opened[file.native()], 1) << "path of " << file.filename().native().size()
                                         << "-byte name";
   }
+}
+
+// An open's path is walked from the returned fd, and the caller's string is
+// read only when that walk stops short (C2A_PATH_DEPTH components).
+TEST(PathsTest, AnOpenDeeperThanTheWalkIsRecordedByTheNameGiven) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto deep = std::filesystem::canonical(dir.path());
+  for (int level = 0; level < C2A_PATH_DEPTH + 4; ++level) deep /= "d";
+  std::filesystem::create_directories(deep);
+  auto file = deep / "deep-file";
+  auto shallow = std::filesystem::canonical(dir.path()) / "shallow-file";
+  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  for (const auto& path : {file, shallow}) {
+    int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0) << path;
+    ::close(fd);
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+
+  std::map<std::string, int> opened;
+  for (const auto& rec : search_json(dir.path() / "trail", {"--pid", std::to_string(getpid())})) {
+    if (rec.value("event", "") != "openat") continue;
+    ++opened[rec.value("path", "")];
+    EXPECT_FALSE(rec.value("path_unresolved", false)) << rec.dump();
+  }
+  EXPECT_EQ(opened[file.native()], 1);
+  EXPECT_EQ(opened[shallow.native()], 1);
 }
 
 }  // namespace
