@@ -7,6 +7,7 @@
 #define C2A_WALK_MASK (C2A_PATH_MAX - 1)
 #define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
 #define C2A_FD_MASK 0x7fffffff          /* fds are ints: a no-op bound the verifier can see */
+#define C2A_WALK_INLINE 6           /* steps of an opened file's walk done without a call */
 
 struct walk_state {
   struct walk_buf *buf; /* this CPU's, found once by the caller */
@@ -38,10 +39,8 @@ static __always_inline void copy_name(char *dst, const unsigned char *name, __u3
   *(__u64 *)(dst + len) = kept;
 }
 
-/* One step up: a mount crossing or one name written. bpf_loop verifies this
- * once, however many steps a path takes. Returns 1 to stop. */
-static long walk_step(__u32 index, void *data) {
-  struct walk_state *w = data;
+/* One step up: a mount crossing or one name written. Returns 1 to stop. */
+static __always_inline long walk_one(struct walk_state *w) {
   if (!w->buf || !w->dentry) {
     return 1;
   }
@@ -72,11 +71,17 @@ static long walk_step(__u32 index, void *data) {
   return 0;
 }
 
+/* walk_one as a bpf_loop callback: verified once, however many steps a path
+ * takes. */
+static long walk_step(__u32 index, void *data) {
+  return walk_one(data);
+}
+
 /* Writes the path of (dentry, vfsmnt) into this CPU's walk buffer so that it
  * ends at C2A_WALK_END and returns where it starts. Sets *cut when the walk
  * hit a limit before reaching the root. */
 static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry,
-                                     struct vfsmount *vfsmnt, int *cut) {
+                                     struct vfsmount *vfsmnt, int inline_steps, int *cut) {
   struct walk_state w = {
       .buf = buf,
       .dentry = dentry,
@@ -85,7 +90,16 @@ static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry
       .off = C2A_WALK_END,
   };
   buf->data[C2A_WALK_END] = 0;
-  bpf_loop(C2A_PATH_DEPTH, walk_step, &w, 0);
+  long stop = 0;
+#pragma unroll
+  for (int i = 0; i < inline_steps; i++) {
+    if (!stop) {
+      stop = walk_one(&w);
+    }
+  }
+  if (!stop) {
+    bpf_loop(C2A_PATH_DEPTH - inline_steps, walk_step, &w, 0);
+  }
   if (!w.done) {
     *cut = 1;
   }
@@ -110,14 +124,14 @@ static __always_inline __u16 emit_walked(struct out_record *out, __u32 *pos,
 /* Emits the path of a struct path; returns its length (0 if unavailable). */
 static __always_inline __u16 emit_path(struct out_record *out, __u32 *pos,
                                        struct walk_buf *buf, struct path *path,
-                                       int *cut) {
+                                       int inline_steps, int *cut) {
   struct dentry *dentry = path->dentry; /* path is a copy on our stack */
   struct vfsmount *mnt = path->mnt;
   if (!dentry || !mnt) {
     *cut = 1;
     return 0;
   }
-  int start = walk_path(buf, dentry, mnt, cut);
+  int start = walk_path(buf, dentry, mnt, inline_steps, cut);
   return emit_walked(out, pos, buf, start);
 }
 
@@ -140,14 +154,14 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
 static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
                                           struct walk_buf *buf,
                                           struct task_struct *task, __s64 fd,
-                                          int *cut) {
+                                          int inline_steps, int *cut) {
   struct file *file = fd_file(task, fd);
   if (!file) {
     *cut = 1;
     return 0;
   }
   struct path path = C2A_AS(struct file, file)->f_path;
-  return emit_path(out, pos, buf, &path, cut);
+  return emit_path(out, pos, buf, &path, inline_steps, cut);
 }
 
 /* Emits the directory a relative name is resolved against: the cwd for
@@ -158,7 +172,7 @@ static __always_inline __u16 emit_base_dir(struct out_record *out, __u32 *pos,
                                            __s64 dirfd, int *cut) {
   if ((int)dirfd == C2A_AT_FDCWD) {
     struct path pwd = task->fs->pwd;
-    return emit_path(out, pos, buf, &pwd, cut);
+    return emit_path(out, pos, buf, &pwd, 0, cut);
   }
-  return emit_fd_path(out, pos, buf, task, (int)dirfd, cut);
+  return emit_fd_path(out, pos, buf, task, (int)dirfd, 0, cut);
 }

@@ -233,32 +233,25 @@ static __always_inline __u32 fill_payload(struct scratch *s,
     exec = bpf_map_lookup_elem(&exec_args_by_tid, &tid);
   }
 
-  /* OBJ1 first when the call returned an fd: that file's walked path is the
-   * record's path (the decoder ignores the name as given when OBJ1 is whole),
-   * so the name and its base directory are read only if the walk fell short. */
-  int named_by_fd = 0;
-  if ((spec->flags & C2A_SPEC_RET_FD) && ret >= 0) {
-    __u16 len = emit_fd_path(out, &pos, &s->walk, task, ret, &cut);
+  /* OBJ1: the file a returned fd or an fd argument refers to. When whole, it
+   * is the record's path (the decoder then ignores NAME1), so the caller's
+   * string and its base directory are read only when there is no OBJ1 or
+   * its walk stopped short. */
+  __s64 fd = -1;
+  if (spec->flags & C2A_SPEC_RET_FD) {
+    fd = ret;
+  } else if (spec->fd_arg != C2A_ARG_NONE) {
+    fd = (int)arg_of(args, spec->fd_arg);
+  }
+  if (fd >= 0) {
+    out->ev.len[C2A_F_OBJ1] =
+        emit_fd_path(out, &pos, &s->walk, task, fd, C2A_WALK_INLINE, &cut);
     if (cut) {
-      pos = 0; /* drop the partial path */
       out->ev.status |= C2A_ST_OBJ1_CUT;
-    } else {
-      out->ev.len[C2A_F_OBJ1] = len;
-      named_by_fd = 1;
     }
   }
-  if (!named_by_fd) {
+  if (!out->ev.len[C2A_F_OBJ1] || cut) {
     emit_name1(out, &pos, s, spec, args, exec, task);
-  }
-
-  /* OBJ1 of a call on an fd argument */
-  cut = 0;
-  if (!(spec->flags & C2A_SPEC_RET_FD) && spec->fd_arg != C2A_ARG_NONE) {
-    out->ev.len[C2A_F_OBJ1] =
-        emit_fd_path(out, &pos, &s->walk, task, (int)arg_of(args, spec->fd_arg), &cut);
-  }
-  if (cut) {
-    out->ev.status |= C2A_ST_OBJ1_CUT;
   }
 
   /* NAME2, DIR2 */
@@ -339,8 +332,7 @@ static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_
   if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
     return cand;
   }
-  __u32 pos = ev->len[C2A_F_NAME1] + ev->len[C2A_F_DIR1];
-  return path_candidates(s, m, slot, pos, ev->len[C2A_F_OBJ1], cand);
+  return path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand); /* OBJ1 comes first */
 }
 
 static __always_inline void hand_over(struct scratch *s, __u32 size) {

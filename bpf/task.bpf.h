@@ -43,7 +43,7 @@ static __always_inline void cache_exe(struct task_state *state,
   }
   struct path path = exe->f_path;
   int cut = 0;
-  int start = walk_path(buf, path.dentry, path.mnt, &cut);
+  int start = walk_path(buf, path.dentry, path.mnt, 0, &cut);
   __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;
   if (len >= C2A_EXE_MAX) {
     len = C2A_EXE_MAX - 1;

@@ -30,9 +30,9 @@
 
 /* Payload fields, in the order they are laid out after the header. */
 enum c2a_field {
-  C2A_F_NAME1 = 0, /* first path argument as the caller passed it */
+  C2A_F_OBJ1 = 0,  /* absolute path of the object itself (open fd, fd arg) */
+  C2A_F_NAME1,     /* first path argument as the caller passed it */
   C2A_F_DIR1,      /* absolute dir NAME1 is relative to (cwd or dirfd) */
-  C2A_F_OBJ1,      /* absolute path of the object itself (open fd, fd arg) */
   C2A_F_NAME2,     /* second path argument (rename/link target, symlink) */
   C2A_F_DIR2,      /* absolute dir NAME2 is relative to */
   C2A_F_ARGV,      /* execve argv, NUL-separated */

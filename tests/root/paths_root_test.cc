@@ -48,21 +48,30 @@ TEST(PathsTest, ComponentsOfEveryLengthAreRecordedByteForByte) {
   }
 }
 
-// An open's path is walked from the returned fd, and the caller's string is
-// read only when that walk stops short (C2A_PATH_DEPTH components).
-TEST(PathsTest, AnOpenDeeperThanTheWalkIsRecordedByTheNameGiven) {
+// An open's path is walked from the returned fd (the first steps inline, the
+// rest in a loop), and the caller's string is read only when that walk stops
+// short (C2A_PATH_DEPTH components). Each file is opened through a symlink,
+// so the record tells which of the two named it.
+TEST(PathsTest, OpensAtEveryDepthAreRecordedWholeOrByTheNameGiven) {
   C2AUDIT_REQUIRE_ROOT();
   TempDir dir;
-  auto deep = std::filesystem::canonical(dir.path());
-  for (int level = 0; level < C2A_PATH_DEPTH + 4; ++level) deep /= "d";
-  std::filesystem::create_directories(deep);
-  auto file = deep / "deep-file";
-  auto shallow = std::filesystem::canonical(dir.path()) / "shallow-file";
+  auto root = std::filesystem::canonical(dir.path());
+  std::map<std::string, std::string> expected;  // link opened -> path recorded
+  // Depths well inside or past the limit, whatever the temp dir's own depth.
+  for (int levels : {0, 3, 6, 7, 20, 30, C2A_PATH_DEPTH + 4}) {
+    auto file = root;
+    for (int level = 0; level < levels; ++level) file /= "d";
+    std::filesystem::create_directories(file);
+    file /= "file-" + std::to_string(levels);
+    auto link = root / ("link-" + std::to_string(levels));
+    std::filesystem::create_symlink(file, link);
+    expected[link.native()] = levels < C2A_PATH_DEPTH ? file.native() : link.native();
+  }
   DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
   ASSERT_TRUE(daemon.ready());
-  for (const auto& path : {file, shallow}) {
-    int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    ASSERT_GE(fd, 0) << path;
+  for (const auto& [link, path] : expected) {
+    int fd = ::open(link.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0) << link;
     ::close(fd);
   }
   ASSERT_EQ(daemon.stop(), 0);
@@ -73,8 +82,7 @@ TEST(PathsTest, AnOpenDeeperThanTheWalkIsRecordedByTheNameGiven) {
     ++opened[rec.value("path", "")];
     EXPECT_FALSE(rec.value("path_unresolved", false)) << rec.dump();
   }
-  EXPECT_EQ(opened[file.native()], 1);
-  EXPECT_EQ(opened[shallow.native()], 1);
+  for (const auto& [link, path] : expected) EXPECT_EQ(opened[path], 1) << "opened as " << link;
 }
 
 }  // namespace

@@ -17,12 +17,26 @@
 namespace c2audit {
 namespace {
 
-// Builds a record: header plus the given fields in enum order.
-std::vector<uint8_t> raw_event(c2a_event ev, const std::array<std::string, C2A_F_COUNT>& fields) {
+// A record's payload fields by name; raw_event lays them out in wire order.
+struct Payload {
+  std::string name1{}, dir1{}, obj1{}, name2{}, dir2{}, argv{}, sockaddr{}, exe{};
+};
+
+// Builds a record: header plus the payload, the way the sensor lays it out.
+std::vector<uint8_t> raw_event(c2a_event ev, const Payload& p) {
+  std::array<const std::string*, C2A_F_COUNT> fields{};
+  fields[C2A_F_NAME1] = &p.name1;
+  fields[C2A_F_DIR1] = &p.dir1;
+  fields[C2A_F_OBJ1] = &p.obj1;
+  fields[C2A_F_NAME2] = &p.name2;
+  fields[C2A_F_DIR2] = &p.dir2;
+  fields[C2A_F_ARGV] = &p.argv;
+  fields[C2A_F_SOCKADDR] = &p.sockaddr;
+  fields[C2A_F_EXE] = &p.exe;
   std::string payload;
   for (int f = 0; f < C2A_F_COUNT; ++f) {
-    ev.len[f] = fields[f].size();
-    payload += fields[f];
+    ev.len[f] = fields[f]->size();
+    payload += *fields[f];
   }
   ev.kind = C2A_KIND_SYSCALL;
   ev.size = sizeof(ev) + payload.size();
@@ -56,7 +70,8 @@ class DecoderTest : public ::testing::Test {
 TEST_F(DecoderTest, SuccessfulOpenUsesTheOpenedObject) {
   auto ev = base_event(SYS_openat, 3);
   ev.open_flags = O_RDONLY;
-  auto raw = raw_event(ev, {"link", "/home/u", "/real/target", "", "", "", "", "/usr/bin/cat"});
+  auto raw = raw_event(
+      ev, {.name1 = "link", .dir1 = "/home/u", .obj1 = "/real/target", .exe = "/usr/bin/cat"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_EQ(rec_.event, "openat");
   EXPECT_EQ(rec_.event_class, "file.read");
@@ -69,7 +84,7 @@ TEST_F(DecoderTest, SuccessfulOpenUsesTheOpenedObject) {
 TEST_F(DecoderTest, FailedOpenResolvesTheNameAgainstItsBase) {
   auto ev = base_event(SYS_openat, -ENOENT);
   ev.open_flags = O_WRONLY | O_CREAT;
-  auto raw = raw_event(ev, {"../x/./f", "/home/u", "", "", "", "", "", ""});
+  auto raw = raw_event(ev, {.name1 = "../x/./f", .dir1 = "/home/u"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_FALSE(rec_.success);
   EXPECT_EQ(rec_.errno_name, "ENOENT");
@@ -81,18 +96,20 @@ TEST_F(DecoderTest, FailedOpenResolvesTheNameAgainstItsBase) {
 TEST_F(DecoderTest, UnknownBaseKeepsTheCallersStringMarkedUnresolved) {
   auto ev = base_event(SYS_unlink, 0);
   ev.status = C2A_ST_DIR1_CUT;
-  auto raw = raw_event(ev, {"rel/name", "/partial", "", "", "", "", "", ""});
+  auto raw = raw_event(ev, {.name1 = "rel/name", .dir1 = "/partial"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_EQ(rec_.path, "rel/name");
   EXPECT_TRUE(rec_.path_unresolved);
 }
 
 TEST_F(DecoderTest, OpenClassFollowsFlags) {
-  for (auto [flags, cls] : {std::pair{O_RDONLY, "file.read"}, {O_RDWR, "file.write"},
-                            {O_RDONLY | O_TRUNC, "file.write"}, {O_WRONLY | O_CREAT, "file.create"}}) {
+  for (auto [flags, cls] : {std::pair{O_RDONLY, "file.read"},
+                            {O_RDWR, "file.write"},
+                            {O_RDONLY | O_TRUNC, "file.write"},
+                            {O_WRONLY | O_CREAT, "file.create"}}) {
     auto ev = base_event(SYS_open, 3);
     ev.open_flags = flags;
-    auto raw = raw_event(ev, {"/f", "", "/f", "", "", "", "", ""});
+    auto raw = raw_event(ev, {.name1 = "/f", .obj1 = "/f"});
     ASSERT_TRUE(decoder_.decode(raw, rec_));
     EXPECT_EQ(rec_.event_class, cls) << flags;
   }
@@ -100,7 +117,7 @@ TEST_F(DecoderTest, OpenClassFollowsFlags) {
 
 TEST_F(DecoderTest, SymlinkTargetIsKeptLiterally) {
   auto ev = base_event(SYS_symlink, 0);
-  auto raw = raw_event(ev, {"newlink", "/d", "", "target/x", "/d", "", "", ""});
+  auto raw = raw_event(ev, {.name1 = "newlink", .dir1 = "/d", .name2 = "target/x", .dir2 = "/d"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_EQ(rec_.path, "/d/newlink");
   EXPECT_EQ(rec_.path2, "target/x");
@@ -109,7 +126,7 @@ TEST_F(DecoderTest, SymlinkTargetIsKeptLiterally) {
 TEST_F(DecoderTest, ExecCarriesArgv) {
   auto ev = base_event(SYS_execve, 0);
   std::string argv("ls\0-l\0/tmp\0", 10);
-  auto raw = raw_event(ev, {"/bin/ls", "", "", "", "", argv, "", "/usr/bin/ls"});
+  auto raw = raw_event(ev, {.name1 = "/bin/ls", .argv = argv, .exe = "/usr/bin/ls"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_EQ(rec_.event_class, "process.exec");
   EXPECT_EQ(rec_.argv, (std::vector<std::string>{"ls", "-l", "/tmp"}));
@@ -122,7 +139,7 @@ TEST_F(DecoderTest, InetPeerAddress) {
   in.sin_port = htons(443);
   in.sin_addr.s_addr = htonl(0x7f000001);
   std::string sa(reinterpret_cast<const char*>(&in), sizeof(in));
-  auto raw = raw_event(ev, {"", "", "", "", "", "", sa, ""});
+  auto raw = raw_event(ev, {.sockaddr = sa});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   EXPECT_EQ(rec_.event_class, "net.connect");
   EXPECT_EQ(rec_.addr, "127.0.0.1");
@@ -135,8 +152,8 @@ TEST_F(DecoderTest, ARecordReusedForTheNextEventEqualsAFreshOne) {
   auto exec = base_event(SYS_execve, -2);
   exec.status = C2A_ST_ARGV_CUT;
   std::string argv("ls\0-l\0", 6);
-  ASSERT_TRUE(decoder_.decode(raw_event(exec, {"/bin/ls", "/w", "", "", "", argv, "", "/bin/sh"}),
-                              rec_));
+  ASSERT_TRUE(decoder_.decode(
+      raw_event(exec, {.name1 = "/bin/ls", .dir1 = "/w", .argv = argv, .exe = "/bin/sh"}), rec_));
   rec_.seq = 7;  // what the trail and the daemon add after decoding
   rec_.objective = "o";
   rec_.criticality = "high";
@@ -146,7 +163,7 @@ TEST_F(DecoderTest, ARecordReusedForTheNextEventEqualsAFreshOne) {
   rec_.window_end_ns = 9;
   auto open = base_event(SYS_openat, 3);
   open.auid = kUnsetId;
-  auto raw = raw_event(open, {"/f", "", "/f", "", "", "", "", ""});
+  auto raw = raw_event(open, {.name1 = "/f", .obj1 = "/f"});
   ASSERT_TRUE(decoder_.decode(raw, rec_));
   AuditRecord fresh;
   ASSERT_TRUE(decoder_.decode(raw, fresh));
@@ -155,7 +172,7 @@ TEST_F(DecoderTest, ARecordReusedForTheNextEventEqualsAFreshOne) {
 
 TEST_F(DecoderTest, MalformedRecordsAreRejected) {
   auto ev = base_event(SYS_openat, 0);
-  auto raw = raw_event(ev, {"/f", "", "", "", "", "", "", ""});
+  auto raw = raw_event(ev, {.name1 = "/f"});
   raw.pop_back();  // a field now overruns the record
   EXPECT_FALSE(decoder_.decode(raw, rec_));
   std::vector<uint8_t> tiny(8);
