@@ -7,7 +7,7 @@
 #define C2A_WALK_MASK (C2A_PATH_MAX - 1)
 #define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
 #define C2A_FD_MASK 0x7fffffff          /* fds are ints: a no-op bound the verifier can see */
-#define C2A_WALK_INLINE 6           /* steps of an opened file's walk done without a call */
+#define C2A_WALK_INLINE 6           /* steps of an OBJ1 walk done without a call */
 
 struct walk_state {
   struct walk_buf *buf; /* this CPU's, found once by the caller */
