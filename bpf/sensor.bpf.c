@@ -188,33 +188,29 @@ static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
   *pos += len;
 }
 
-/* NAME1 (exec's saved filename, else the caller's string) and, for a relative
- * name, DIR1: the directory it is resolved against. */
-static __always_inline void emit_name1(struct out_record *out, __u32 *pos,
-                                       struct scratch *s,
-                                       const struct c2a_syscall_spec *spec,
-                                       const __u64 *args, struct exec_args *exec,
-                                       struct task_struct *task) {
-  __u32 name1_pos = *pos;
+/* A path argument as the caller gave it (NAME1/NAME2; exec's filename saved
+ * at enter when `exec` is set) and, for a relative name, the directory it is
+ * resolved against (DIR1/DIR2). */
+static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos,
+                                              struct scratch *s, struct task_struct *task,
+                                              const __u64 *args, struct exec_args *exec,
+                                              __u8 name_arg, __u8 dirfd_arg,
+                                              int name_field, int dir_field,
+                                              __u16 fault_status, __u16 cut_status) {
+  __u32 name_pos = *pos;
   int fault = 0, cut = 0;
   if (exec) {
     emit_exec_strings(out, pos, exec);
-  } else if (spec->name1_arg != C2A_ARG_NONE) {
-    out->ev.len[C2A_F_NAME1] = emit_user_str(out, pos, arg_of(args, spec->name1_arg), &fault);
-    if (fault) {
-      out->ev.status |= C2A_ST_NAME1_FAULT;
-    }
+  } else if (name_arg != C2A_ARG_NONE) {
+    out->ev.len[name_field] = emit_user_str(out, pos, arg_of(args, name_arg), &fault);
   }
-  if (spec->name1_arg == C2A_ARG_NONE) {
+  if (name_arg == C2A_ARG_NONE) {
     return;
   }
-  __u64 dirfd = spec->dirfd1_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
-                                                 : arg_of(args, spec->dirfd1_arg);
-  out->ev.len[C2A_F_DIR1] = emit_dir_if_relative(
-      out, pos, &s->walk, task, out->ev.len[C2A_F_NAME1], name1_pos, dirfd, &cut);
-  if (cut) {
-    out->ev.status |= C2A_ST_DIR1_CUT;
-  }
+  __u64 dirfd = dirfd_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD : arg_of(args, dirfd_arg);
+  out->ev.len[dir_field] = emit_dir_if_relative(out, pos, &s->walk, task,
+                                                out->ev.len[name_field], name_pos, dirfd, &cut);
+  out->ev.status |= (fault ? fault_status : 0) | (cut ? cut_status : 0);
 }
 
 /* Fills every payload field the spec names, in enum c2a_field order. */
@@ -225,7 +221,7 @@ static __always_inline __u32 fill_payload(struct scratch *s,
   struct out_record *out = &s->out;
   const __u64 *args = state->args;
   __u32 pos = 0;
-  int fault = 0, cut = 0;
+  int cut = 0;
   struct exec_args *exec = NULL;
 
   if (spec->flags & C2A_SPEC_EXEC) {
@@ -251,21 +247,12 @@ static __always_inline __u32 fill_payload(struct scratch *s,
     }
   }
   if (!out->ev.len[C2A_F_OBJ1] || cut) {
-    emit_name1(out, &pos, s, spec, args, exec, task);
+    emit_name_and_dir(out, &pos, s, task, args, exec, spec->name1_arg, spec->dirfd1_arg,
+                      C2A_F_NAME1, C2A_F_DIR1, C2A_ST_NAME1_FAULT, C2A_ST_DIR1_CUT);
   }
 
-  /* NAME2, DIR2 */
-  if (spec->name2_arg != C2A_ARG_NONE) {
-    __u32 name2_pos = pos;
-    fault = 0;
-    cut = 0;
-    out->ev.len[C2A_F_NAME2] = emit_user_str(out, &pos, arg_of(args, spec->name2_arg), &fault);
-    __u64 dirfd = spec->dirfd2_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD
-                                                   : arg_of(args, spec->dirfd2_arg);
-    out->ev.len[C2A_F_DIR2] = emit_dir_if_relative(
-        out, &pos, &s->walk, task, out->ev.len[C2A_F_NAME2], name2_pos, dirfd, &cut);
-    out->ev.status |= (fault ? C2A_ST_NAME2_FAULT : 0) | (cut ? C2A_ST_DIR2_CUT : 0);
-  }
+  emit_name_and_dir(out, &pos, s, task, args, NULL, spec->name2_arg, spec->dirfd2_arg,
+                    C2A_F_NAME2, C2A_F_DIR2, C2A_ST_NAME2_FAULT, C2A_ST_DIR2_CUT);
 
   if (exec) {
     emit_argv(out, &pos, exec);
