@@ -16,6 +16,23 @@
 namespace c2audit::test {
 namespace {
 
+// Creates and opens each path while a daemon records, then collects this
+// process's openat records.
+void record_opens(const TempDir& dir, const std::vector<std::filesystem::path>& paths,
+                  std::vector<nlohmann::json>& opens) {
+  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  for (const auto& path : paths) {
+    int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0) << path;
+    ::close(fd);
+  }
+  ASSERT_EQ(daemon.stop(), 0);
+  for (auto& rec : search_json(dir.path() / "trail", {"--pid", std::to_string(getpid())})) {
+    if (rec.value("event", "") == "openat") opens.push_back(std::move(rec));
+  }
+}
+
 TEST(PathsTest, ComponentsOfEveryLengthAreRecordedByteForByte) {
   C2AUDIT_REQUIRE_ROOT();
   TempDir dir;
@@ -29,19 +46,10 @@ TEST(PathsTest, ComponentsOfEveryLengthAreRecordedByteForByte) {
     name += static_cast<char>('A' + files.size());
     files.push_back(std::filesystem::canonical(deep) / name);
   }
-  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
-  ASSERT_TRUE(daemon.ready());
-  for (const auto& file : files) {
-    int fd = ::open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    ASSERT_GE(fd, 0) << file;
-    ::close(fd);
-  }
-  ASSERT_EQ(daemon.stop(), 0);
-
+  std::vector<nlohmann::json> opens;
+  ASSERT_NO_FATAL_FAILURE(record_opens(dir, files, opens));
   std::map<std::string, int> opened;
-  for (const auto& rec : search_json(dir.path() / "trail", {"--pid", std::to_string(getpid())})) {
-    if (rec.value("event", "") == "openat") ++opened[rec.value("path", "")];
-  }
+  for (const auto& rec : opens) ++opened[rec.value("path", "")];
   for (const auto& file : files) {
     EXPECT_EQ(opened[file.native()], 1) << "path of " << file.filename().native().size()
                                         << "-byte name";
@@ -56,6 +64,7 @@ TEST(PathsTest, OpensAtEveryDepthAreRecordedWholeOrByTheNameGiven) {
   C2AUDIT_REQUIRE_ROOT();
   TempDir dir;
   auto root = std::filesystem::canonical(dir.path());
+  std::vector<std::filesystem::path> links;
   std::map<std::string, std::string> expected;  // link opened -> path recorded
   // Depths well inside or past the limit, whatever the temp dir's own depth.
   for (int levels : {0, 3, 6, 7, 20, 30, C2A_PATH_DEPTH + 4}) {
@@ -65,20 +74,13 @@ TEST(PathsTest, OpensAtEveryDepthAreRecordedWholeOrByTheNameGiven) {
     file /= "file-" + std::to_string(levels);
     auto link = root / ("link-" + std::to_string(levels));
     std::filesystem::create_symlink(file, link);
+    links.push_back(link);
     expected[link.native()] = levels < C2A_PATH_DEPTH ? file.native() : link.native();
   }
-  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
-  ASSERT_TRUE(daemon.ready());
-  for (const auto& [link, path] : expected) {
-    int fd = ::open(link.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    ASSERT_GE(fd, 0) << link;
-    ::close(fd);
-  }
-  ASSERT_EQ(daemon.stop(), 0);
-
+  std::vector<nlohmann::json> opens;
+  ASSERT_NO_FATAL_FAILURE(record_opens(dir, links, opens));
   std::map<std::string, int> opened;
-  for (const auto& rec : search_json(dir.path() / "trail", {"--pid", std::to_string(getpid())})) {
-    if (rec.value("event", "") != "openat") continue;
+  for (const auto& rec : opens) {
     ++opened[rec.value("path", "")];
     EXPECT_FALSE(rec.value("path_unresolved", false)) << rec.dump();
   }
