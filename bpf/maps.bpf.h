@@ -8,16 +8,9 @@ const volatile __u32 self_tgid = 0;          /* the daemon: never audited */
 const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU: wake the consumer each time this much more is handed over; a power of two */
 
 /* The kernel pre-filter, double-buffered: user space writes the slot not in
- * force, then flips active_slot. A syscall is judged by the slot in force when
- * it entered (remembered in its task state), like Linux Audit. */
+ * force, then flips active_slot. A syscall is judged at its exit by the slot
+ * in force then, and its record carries that slot's policy generation. */
 volatile __u32 active_slot = 0;
-
-/* Syscalls that any policy installed since load selects: only their exits
- * look for task state, so the exits of all others (most syscalls) cost two
- * helper calls less. Set by user space before the slot that selects one is
- * put in force, never cleared: an exit may follow an enter an older policy
- * judged. */
-volatile __u8 exit_watch[C2A_SYSCALL_SLOTS] = {};
 
 /* Selection, argument roles and objective mask per slot and syscall number. */
 struct {
@@ -78,14 +71,8 @@ struct {
   __type(value, struct c2a_loss);
 } losses SEC(".maps");
 
-/* State a task carries from sys_enter to sys_exit, plus its exe path cache. */
+/* A task's executable path, resolved once per task and exec. */
 struct task_state {
-  __u64 args[6];
-  __u64 enter_ns;
-  __u32 syscall_nr;
-  __u32 in_syscall;  /* 1 between an audited enter and its exit */
-  __u32 slot;        /* policy slot in force at enter */
-  __u32 pad;
   __u32 exe_len;     /* 0 = not cached (new task or after exec) */
   __u32 exe_status;
   char exe[C2A_EXE_MAX];
@@ -98,9 +85,12 @@ struct {
   __type(value, struct task_state);
 } task_states SEC(".maps");
 
-/* execve's filename and argv, read at enter (the caller's memory is gone at a
- * successful exit). Only exec-ing tasks hold an entry, removed at exit. */
+/* exec's number, arguments, filename and argv, read while the caller is
+ * intact. A successful exec's wait here (by tid) from sched_prepare_exec to
+ * sched_process_exec; a failed exec's are read at exit into per-CPU scratch. */
 struct exec_args {
+  __u64 args[6];
+  __u32 syscall_nr;
   __u16 name_len;
   __u16 argv_len;
   __u16 status;

@@ -1,13 +1,16 @@
 /* c2audit kernel sensor.
  *
- * sys_enter: if the syscall is selected, remember its arguments in the task's
- * storage (and, for exec, its filename and argv, which a successful exec
- * destroys). sys_exit: build one record with the return value, credentials
- * and absolute paths in per-CPU scratch and hand it to the ring buffer; count
- * it per CPU when it cannot be handed over. sched_process_exec: forget the
- * cached executable path. sched_process_exit: drop exec state of a task that
- * died mid-exec. What the argument roles of each syscall are comes
- * from user space (syscall_specs), so this file has no per-syscall code. */
+ * sys_exit: if the syscall is selected, build one record with its arguments
+ * (still in the caller's registers), return value, credentials and absolute
+ * paths in per-CPU scratch and hand it to the ring buffer; count it per CPU
+ * when it cannot be handed over. Nothing runs at sys_enter: every syscall of
+ * every process would pay for it, and the exit has all a record needs except
+ * for a successful exec, whose caller's memory and registers are gone by
+ * then: sched_prepare_exec keeps them, and sched_process_exec builds its
+ * record (and forgets the cached executable path). sched_process_exit drops
+ * what a task that died mid-exec kept. What the argument roles of each
+ * syscall are comes from user space (syscall_specs), so this file has no
+ * per-syscall code. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -34,7 +37,9 @@ static __always_inline __u64 arg_of(const __u64 *args, __u8 index) {
   return index < 6 ? args[index] : 0;
 }
 
-/* Reads exec's filename and argv (NUL-separated) from the caller. */
+/* Reads exec's filename and argv (NUL-separated) from the caller, whose
+ * memory is still there: at a failed exec's exit, or at a successful one's
+ * sched_prepare_exec. */
 static __always_inline void capture_exec(struct exec_args *exec,
                                          const struct c2a_syscall_spec *spec,
                                          const __u64 *args) {
@@ -65,47 +70,6 @@ static __always_inline void capture_exec(struct exec_args *exec,
   }
   exec->status |= C2A_ST_ARGV_CUT;
   exec->argv_len = pos > C2A_ARGV_MAX ? C2A_ARGV_MAX : pos;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr) {
-  __u32 slot = active_slot;
-  struct c2a_syscall_filter *filter = selected_filter(slot, nr);
-  if (!filter) {
-    return 0;
-  }
-  struct task_struct *task = bpf_get_current_task_btf();
-  if (task->tgid == self_tgid) {
-    return 0; /* the daemon itself */
-  }
-  struct c2a_syscall_spec *spec = &filter->spec;
-  struct task_state *state =
-      bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-  if (!state) {
-    count_loss();
-    return 0;
-  }
-  state->args[0] = regs->di;
-  state->args[1] = regs->si;
-  state->args[2] = regs->dx;
-  state->args[3] = regs->r10;
-  state->args[4] = regs->r8;
-  state->args[5] = regs->r9;
-  state->syscall_nr = nr;
-  state->enter_ns = bpf_ktime_get_boot_ns();
-  state->in_syscall = 1;
-  state->slot = slot;
-
-  if (spec->flags & C2A_SPEC_EXEC) {
-    struct scratch *s = this_cpu_scratch();
-    if (!s) {
-      return 0;
-    }
-    capture_exec(&s->exec, spec, state->args);
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
-    bpf_map_update_elem(&exec_args_by_tid, &tid, &s->exec, BPF_ANY);
-  }
-  return 0;
 }
 
 #define C2A_EXE_SHORT 128 /* most executable paths: copied without a helper call */
@@ -188,9 +152,9 @@ static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
   *pos += len;
 }
 
-/* A path argument as the caller gave it (NAME1/NAME2; exec's filename saved
- * at enter when `exec` is set) and, for a relative name, the directory it is
- * resolved against (DIR1/DIR2). */
+/* A path argument as the caller gave it (NAME1/NAME2; exec's filename when
+ * `exec` is set) and, for a relative name, the directory it is resolved
+ * against (DIR1/DIR2). */
 static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos,
                                               struct scratch *s, struct task_struct *task,
                                               const __u64 *args, struct exec_args *exec,
@@ -217,17 +181,12 @@ static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos
 static __always_inline __u32 fill_payload(struct scratch *s,
                                           const struct c2a_syscall_spec *spec,
                                           struct task_state *state,
-                                          struct task_struct *task, __s64 ret) {
+                                          struct task_struct *task, __s64 ret,
+                                          struct exec_args *exec) {
   struct out_record *out = &s->out;
-  const __u64 *args = state->args;
+  const __u64 *args = out->ev.args;
   __u32 pos = 0;
   int cut = 0;
-  struct exec_args *exec = NULL;
-
-  if (spec->flags & C2A_SPEC_EXEC) {
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
-    exec = bpf_map_lookup_elem(&exec_args_by_tid, &tid);
-  }
 
   /* OBJ1: the file a returned fd or an fd argument refers to. When whole, it
    * is the record's path (the decoder then ignores NAME1), so the caller's
@@ -300,14 +259,6 @@ static __always_inline __u64 open_flags(const struct c2a_syscall_spec *spec,
   return value;
 }
 
-/* Forgets exec's saved arguments once its exit is handled. */
-static __always_inline void forget_exec(const struct c2a_syscall_spec *spec) {
-  if (spec->flags & C2A_SPEC_EXEC) {
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
-    bpf_map_delete_elem(&exec_args_by_tid, &tid);
-  }
-}
-
 /* The path filter applies when the record's only path is OBJ1: an object the
  * kernel resolved itself (an opened file, an fd argument). */
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
@@ -341,59 +292,118 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
   }
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
-  __u64 nr = regs->orig_ax; /* the number sys_enter saw */
-  if (nr >= C2A_SYSCALL_SLOTS || !exit_watch[nr]) {
-    return 0;
-  }
-  struct task_struct *task = bpf_get_current_task_btf();
-  struct task_state *state = bpf_task_storage_get(&task_states, task, 0, 0);
-  if (!state || !state->in_syscall) {
-    return 0;
-  }
-  state->in_syscall = 0;
-  __u32 slot = state->slot;
-  struct c2a_syscall_filter *filter = selected_filter(slot, state->syscall_nr);
+/* Builds the record of a selected call, whose number and arguments are
+ * already in s->out.ev, unless the pre-filter drops it, and hands it over.
+ * `kept`: a successful exec's name and argv, read before its old image went
+ * away; NULL for any other call. */
+static __always_inline void record_call(struct scratch *s, struct c2a_syscall_filter *filter,
+                                        __u32 slot, struct task_struct *task, __s64 ret,
+                                        struct exec_args *kept) {
   struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
-  struct scratch *s = this_cpu_scratch();
-  if (!filter || !masks || !s) {
-    return 0;
+  if (!masks) {
+    return;
   }
   struct c2a_syscall_spec *spec = &filter->spec;
-
   struct c2a_event *ev = &s->out.ev;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
   ev->status = 0;
-  ev->syscall_nr = state->syscall_nr;
-  ev->enter_ns = state->enter_ns;
   ev->ret = ret;
   ev->policy_generation = masks->generation;
-  ev->open_flags = open_flags(spec, state->args);
+  ev->open_flags = open_flags(spec, ev->args);
   fill_identity(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
   if (!worth_recording(masks, cand)) {
-    forget_exec(spec);
     count_filtered();
-    return 0;
+    return;
   }
 
-  for (int i = 0; i < 6; i++) {
-    ev->args[i] = state->args[i];
+  ev->time_ns = bpf_ktime_get_boot_ns();
+  struct task_state *state =
+      bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!state) {
+    count_loss();
+    return;
   }
   cache_exe(state, task, &s->walk);
-  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret);
-  forget_exec(spec);
+  struct exec_args *exec = kept;
+  if (!kept && (spec->flags & C2A_SPEC_EXEC)) {
+    capture_exec(&s->exec, spec, ev->args); /* a failed exec: its caller is intact */
+    exec = &s->exec;
+  }
+  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec);
   if (!worth_recording(masks, filter_by_path(s, masks, slot, cand))) {
     count_filtered();
-    return 0;
+    return;
   }
   hand_over(s, size);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+  __u32 slot = active_slot;
+  __u64 nr = regs->orig_ax;
+  struct c2a_syscall_filter *filter = selected_filter(slot, nr);
+  if (!filter) {
+    return 0;
+  }
+  if ((filter->spec.flags & C2A_SPEC_EXEC) && ret == 0) {
+    return 0; /* the new program's first return: recorded at sched_process_exec */
+  }
+  struct task_struct *task = bpf_get_current_task_btf();
+  if (task->tgid == self_tgid) {
+    return 0; /* the daemon itself */
+  }
+  struct scratch *s = this_cpu_scratch();
+  if (!s) {
+    return 0;
+  }
+  /* The arguments as the call received them: the caller's registers stay in
+   * pt_regs until the return to user space. */
+  struct c2a_event *ev = &s->out.ev;
+  ev->syscall_nr = nr;
+  ev->args[0] = regs->di;
+  ev->args[1] = regs->si;
+  ev->args[2] = regs->dx;
+  ev->args[3] = regs->r10;
+  ev->args[4] = regs->r8;
+  ev->args[5] = regs->r9;
+  record_call(s, filter, slot, task, ret, NULL);
   return 0;
 }
 
-/* A new program image: the cached executable path is stale. */
+/* An exec past its point of no return, its caller still intact: keep the
+ * call's number, arguments, name and argv for sched_process_exec. By the
+ * exit, the caller's memory is gone and the registers are the new
+ * program's (orig_ax then says execve, whichever exec it was). */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bprm) {
+  if (task->tgid == self_tgid) {
+    return 0;
+  }
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+  __u64 nr = regs->orig_ax;
+  struct c2a_syscall_filter *filter = selected_filter(active_slot, nr);
+  struct scratch *s = this_cpu_scratch();
+  if (!filter || !(filter->spec.flags & C2A_SPEC_EXEC) || !s) {
+    return 0;
+  }
+  struct exec_args *exec = &s->exec;
+  exec->syscall_nr = nr;
+  exec->args[0] = regs->di;
+  exec->args[1] = regs->si;
+  exec->args[2] = regs->dx;
+  exec->args[3] = regs->r10;
+  exec->args[4] = regs->r8;
+  exec->args[5] = regs->r9;
+  capture_exec(exec, &filter->spec, exec->args);
+  __u32 tid = task->pid;
+  bpf_map_update_elem(&exec_args_by_tid, &tid, exec, BPF_ANY);
+  return 0;
+}
+
+/* A new program image: the cached executable path is stale, and the exec
+ * that made it has succeeded: its record is built here. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
              struct linux_binprm *bprm) {
@@ -401,10 +411,28 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
   if (state) {
     state->exe_len = 0;
   }
+  __u32 tid = old_pid; /* the tid it had at sched_prepare_exec */
+  struct exec_args *kept = bpf_map_lookup_elem(&exec_args_by_tid, &tid);
+  if (!kept) {
+    return 0;
+  }
+  __u32 slot = active_slot;
+  struct c2a_syscall_filter *filter = selected_filter(slot, kept->syscall_nr);
+  struct scratch *s = this_cpu_scratch();
+  if (filter && s) {
+    struct c2a_event *ev = &s->out.ev;
+    ev->syscall_nr = kept->syscall_nr;
+    for (int i = 0; i < 6; i++) {
+      ev->args[i] = kept->args[i];
+    }
+    record_call(s, filter, slot, task, 0, kept);
+  }
+  bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;
 }
 
-/* A task that dies inside exec never reaches sys_exit: drop what exec saved. */
+/* A task that dies inside exec, past sched_prepare_exec, never reaches
+ * sched_process_exec: drop what it kept. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_task_exit, struct task_struct *task) {
   __u32 tid = BPF_CORE_READ(task, pid);

@@ -17,7 +17,7 @@
 #define C2A_NAME_MAX 256         /* one path component as copied */
 #define C2A_PATH_DEPTH 48        /* components walked before giving up */
 #define C2A_ARGV_MAX 1024        /* bytes of argv kept, NUL-separated */
-#define C2A_ARGS_MAX 32          /* argv entries kept */
+#define C2A_ARGS_MAX 32          /* argv entries read from a failed exec's caller */
 #define C2A_SOCKADDR_MAX 128     /* sizeof(struct sockaddr_storage) */
 #define C2A_COMM_LEN 16
 #define C2A_TTY_LEN 32
@@ -64,7 +64,9 @@ enum c2a_status {
 
 enum c2a_spec_flags {
   C2A_SPEC_AUDIT = 1u << 0,       /* selected: emit a record at exit */
-  C2A_SPEC_EXEC = 1u << 1,        /* read name1 and argv at enter (mm changes) */
+  C2A_SPEC_EXEC = 1u << 1,        /* name1 and argv of a successful exec are
+                                     read at sched_process_exec (the caller's
+                                     memory and registers are gone at exit) */
   C2A_SPEC_RET_FD = 1u << 2,      /* success returns an fd: resolve it to OBJ1 */
   C2A_SPEC_OPEN_HOW = 1u << 3,    /* flags_arg points to struct open_how */
   C2A_SPEC_PEER_AT_EXIT = 1u << 4,/* sockaddr_arg filled by the kernel (accept) */
@@ -138,7 +140,7 @@ struct c2a_event {
   __u32 size;       /* header + payload bytes */
   __u16 kind;       /* enum c2a_kind */
   __u16 status;     /* enum c2a_status */
-  __u64 enter_ns;   /* CLOCK_BOOTTIME at sys_enter: the event's time */
+  __u64 time_ns;    /* CLOCK_BOOTTIME when the call returned: the event's time */
   __u64 cgroup_id;
   __s64 ret;
   __u64 args[6];    /* raw syscall arguments */

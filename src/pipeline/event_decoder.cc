@@ -150,7 +150,7 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
 
   reset_keeping_capacity(rec);
   rec.kind = RecordKind::syscall;
-  rec.time_ns = clock_.to_wall(ev.enter_ns);
+  rec.time_ns = clock_.to_wall(ev.time_ns);
   rec.event = info->name;
   rec.event_class = event_class_of(*info, ev.open_flags);
   rec.syscall_nr = ev.syscall_nr;

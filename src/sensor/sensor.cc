@@ -115,10 +115,7 @@ Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generat
   uint32_t next = 1 - __atomic_load_n(&skel_->bss->active_slot, __ATOMIC_RELAXED);
   clear_slot(next);
   if (auto ok = write_slot(next, filter, generation); !ok) return ok;
-  for (uint32_t nr = 0; nr < C2A_SYSCALL_SLOTS; ++nr) {
-    if (filter.syscalls[nr].spec.flags & C2A_SPEC_AUDIT) skel_->bss->exit_watch[nr] = 1;
-  }
-  __atomic_store_n(&skel_->bss->active_slot, next, __ATOMIC_RELEASE);  // after the watch list
+  __atomic_store_n(&skel_->bss->active_slot, next, __ATOMIC_RELEASE);
   return {};
 }
 

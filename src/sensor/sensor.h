@@ -38,7 +38,7 @@ class Sensor {
 
   // Puts a compiled policy in force under `generation`: written into the slot
   // not in force, then made active with one store, so every syscall is judged
-  // by one whole policy — the one in force when it entered.
+  // by one whole policy — the one in force at its exit.
   Result<void> install_policy(const KernelFilter& filter, uint32_t generation);
 
   // Events the pre-filter dropped so far (all CPUs).
