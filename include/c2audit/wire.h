@@ -64,9 +64,11 @@ enum c2a_status {
 
 enum c2a_spec_flags {
   C2A_SPEC_AUDIT = 1u << 0,       /* selected: emit a record at exit */
-  C2A_SPEC_EXEC = 1u << 1,        /* name1 and argv of a successful exec are
-                                     read at sched_process_exec (the caller's
-                                     memory and registers are gone at exit) */
+  C2A_SPEC_EXEC = 1u << 1,        /* exec: name1 and argv read from the caller;
+                                     a success is recorded at sched_process_exec
+                                     from what sched_prepare_exec read (at its
+                                     exit the caller's memory and registers
+                                     are gone) */
   C2A_SPEC_RET_FD = 1u << 2,      /* success returns an fd: resolve it to OBJ1 */
   C2A_SPEC_OPEN_HOW = 1u << 3,    /* flags_arg points to struct open_how */
   C2A_SPEC_PEER_AT_EXIT = 1u << 4,/* sockaddr_arg filled by the kernel (accept) */
