@@ -1,6 +1,7 @@
 // The sensor records a call at its return: the record's time is when the call
 // returned, and a successful exec (whose return is the new program's, with
-// orig_ax reset to execve) is still recorded as the call that was made.
+// orig_ax reset to execve, or to the 32-bit execve for a 32-bit program) is
+// still recorded as the call that was made.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -46,6 +47,31 @@ int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// The smallest 32-bit x86 program: one loadable segment whose code is
+// exit(0) through int 0x80.
+void write_i386_program(const std::filesystem::path& path) {
+  constexpr uint32_t kBase = 0x08048000, kHeaders = 52 + 32;
+  // mov eax, 1 (exit); xor ebx, ebx; int 0x80
+  const uint8_t code[] = {0xb8, 1, 0, 0, 0, 0x31, 0xdb, 0xcd, 0x80};
+  const uint32_t size = kHeaders + sizeof(code);
+  std::string elf =
+      "\x7f"
+      "ELF\x01\x01\x01";  // 32-bit, little-endian, version 1
+  elf.resize(16, '\0');
+  auto put = [&elf](uint32_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) elf.push_back(static_cast<char>(value >> (8 * i)));
+  };
+  put(2, 2), put(3, 2), put(1, 4);                  // ET_EXEC, EM_386, EV_CURRENT
+  put(kBase + kHeaders, 4), put(52, 4), put(0, 4);  // entry, program headers, no sections
+  put(0, 4), put(52, 2), put(32, 2), put(1, 2);     // flags, header size, one program header
+  put(0, 2), put(0, 2), put(0, 2);
+  put(1, 4), put(0, 4), put(kBase, 4), put(kBase, 4);     // PT_LOAD of the whole file
+  put(size, 4), put(size, 4), put(5, 4), put(0x1000, 4);  // sizes, R+X, alignment
+  elf.append(reinterpret_cast<const char*>(code), sizeof(code));
+  std::ofstream(path, std::ios::binary) << elf;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
 }
 
 int wait_for(pid_t pid) {
@@ -113,6 +139,32 @@ TEST_F(ExitTest, SuccessfulExecveatIsRecordedAsExecveat) {
     EXPECT_EQ(r["path"], "/usr/bin/true") << r.dump();
     EXPECT_EQ(r["exe"], "/usr/bin/true") << r.dump();
     EXPECT_EQ(r["argv"], nlohmann::json::array({"true", marker})) << r.dump();
+    EXPECT_EQ(r["result"], "success") << r.dump();
+  }
+  EXPECT_EQ(found, 1);
+}
+
+TEST_F(ExitTest, ExecOfA32BitProgramIsRecorded) {
+  C2AUDIT_REQUIRE_ROOT();
+  auto program = dir_.path() / "tiny32";
+  write_i386_program(program);
+  start("[[objective]]\nname = \"execs\"\nevents = [\"execve\"]\n");
+  std::string marker = "--c2audit-exit-test-" + std::to_string(getpid());
+
+  pid_t child = fork();
+  if (child == 0) {
+    const char* argv[] = {program.c_str(), marker.c_str(), nullptr};
+    execve(program.c_str(), const_cast<char* const*>(argv), environ);
+    _exit(127);
+  }
+  ASSERT_EQ(wait_for(child), 0) << "the kernel ran no 32-bit program";
+
+  int found = 0;
+  for (const auto& r : stop_and_search()) {
+    if (r.value("argv", nlohmann::json::array()).dump().find(marker) == std::string::npos) continue;
+    ++found;
+    EXPECT_EQ(r["event"], "execve") << r.dump();
+    EXPECT_EQ(r["exe"], program.native()) << r.dump();
     EXPECT_EQ(r["result"], "success") << r.dump();
   }
   EXPECT_EQ(found, 1);
