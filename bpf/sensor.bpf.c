@@ -37,6 +37,17 @@ static __always_inline __u64 arg_of(const __u64 *args, __u8 index) {
   return index < 6 ? args[index] : 0;
 }
 
+/* The six arguments as the caller passed them: its registers stay in pt_regs
+ * until the return to user space (or until a successful exec replaces them). */
+static __always_inline void read_args(__u64 *args, const struct pt_regs *regs) {
+  args[0] = regs->di;
+  args[1] = regs->si;
+  args[2] = regs->dx;
+  args[3] = regs->r10;
+  args[4] = regs->r8;
+  args[5] = regs->r9;
+}
+
 /* Reads exec's filename and argv (NUL-separated) from the caller, whose
  * memory is still there: at a failed exec's exit, or at a successful one's
  * sched_prepare_exec. */
@@ -358,16 +369,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   if (!s) {
     return 0;
   }
-  /* The arguments as the call received them: the caller's registers stay in
-   * pt_regs until the return to user space. */
-  struct c2a_event *ev = &s->out.ev;
-  ev->syscall_nr = nr;
-  ev->args[0] = regs->di;
-  ev->args[1] = regs->si;
-  ev->args[2] = regs->dx;
-  ev->args[3] = regs->r10;
-  ev->args[4] = regs->r8;
-  ev->args[5] = regs->r9;
+  s->out.ev.syscall_nr = nr;
+  read_args(s->out.ev.args, regs);
   record_call(s, filter, slot, task, ret, NULL);
   return 0;
 }
@@ -390,12 +393,7 @@ int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bpr
   }
   struct exec_args *exec = &s->exec;
   exec->syscall_nr = nr;
-  exec->args[0] = regs->di;
-  exec->args[1] = regs->si;
-  exec->args[2] = regs->dx;
-  exec->args[3] = regs->r10;
-  exec->args[4] = regs->r8;
-  exec->args[5] = regs->r9;
+  read_args(exec->args, regs);
   capture_exec(exec, &filter->spec, exec->args);
   __u32 tid = task->pid;
   bpf_map_update_elem(&exec_args_by_tid, &tid, exec, BPF_ANY);
