@@ -1,27 +1,10 @@
 #include "common/path_glob.h"
 
 #include <algorithm>
-#include <vector>
+#include <cstring>
 
 namespace c2audit {
 namespace {
-
-// ---- glob matching: the pattern becomes tokens, run as an NFA over the path.
-
-struct GlobToken {
-  enum class Kind : uint8_t {
-    literal,   // one given character
-    any,       // ? : one character but '/'
-    set,       // [..] : one character of a class, never '/'
-    star,      // * : any run without '/'
-    globstar,  // ** : any run
-    dirs,      // **/ : empty, or any run ending in '/'
-  };
-  Kind kind = Kind::literal;
-  char c = 0;
-  std::string_view set_body;  // between the brackets, after ! or ^
-  bool negated = false;
-};
 
 using Kind = GlobToken::Kind;
 
@@ -49,7 +32,8 @@ size_t read_set(std::string_view pattern, size_t i, GlobToken& tok) {
   size_t close = pattern.find(']', j);
   if (close == std::string_view::npos) return close;
   tok.kind = Kind::set;
-  tok.set_body = pattern.substr(body_start, close - body_start);
+  tok.set_at = static_cast<uint32_t>(body_start);
+  tok.set_size = static_cast<uint32_t>(close - body_start);
   return close + 1;
 }
 
@@ -97,16 +81,45 @@ bool may_be_empty(Kind kind) {
   return kind == Kind::star || kind == Kind::globstar || kind == Kind::dirs;
 }
 
+}  // namespace
+
+PathGlob::PathGlob(std::string pattern) : pattern_(std::move(pattern)), tokens_(tokenize(pattern_)) {
+  prefix_size_ = glob_literal_prefix(pattern_).size();
+  std::string_view rest = std::string_view(pattern_).substr(prefix_size_);
+  if (rest.empty()) {
+    shape_ = Shape::literal;
+  } else if (rest == "*") {
+    shape_ = Shape::prefix_segment;
+  } else if (rest.find_first_not_of('*') == std::string_view::npos) {
+    shape_ = Shape::prefix_any;  // "**" and longer runs at the end: any run
+  }
+}
+
+bool PathGlob::matches(std::string_view path) const {
+  std::string_view prefix(pattern_.data(), prefix_size_);
+  switch (shape_) {
+    case Shape::literal:
+      return path == prefix;
+    case Shape::prefix_any:
+      return path.starts_with(prefix);
+    case Shape::prefix_segment:
+      return path.starts_with(prefix) && path.find('/', prefix_size_) == std::string_view::npos;
+    case Shape::general:
+      return path.starts_with(prefix) && run_tokens(path);
+  }
+  return false;
+}
+
 // Adds the states reachable without reading. Empty moves only go forward, so
 // one pass in order is enough.
-void close_over_empty(const std::vector<GlobToken>& tokens, std::vector<char>& active) {
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (active[i] && may_be_empty(tokens[i].kind)) active[i + 1] = 1;
+void PathGlob::close_over_empty(char* active) const {
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    if (active[i] && may_be_empty(tokens_[i].kind)) active[i + 1] = 1;
   }
 }
 
 // The states after token `i` reads `c`, added to `next`.
-void step(const GlobToken& tok, size_t i, char c, std::vector<char>& next) {
+void PathGlob::step(const GlobToken& tok, size_t i, char c, char* next) const {
   switch (tok.kind) {
     case Kind::literal:
       next[i + 1] |= c == tok.c;
@@ -114,9 +127,11 @@ void step(const GlobToken& tok, size_t i, char c, std::vector<char>& next) {
     case Kind::any:
       next[i + 1] |= c != '/';
       break;
-    case Kind::set:
-      next[i + 1] |= c != '/' && set_contains(tok.set_body, c) != tok.negated;
+    case Kind::set: {
+      std::string_view body = std::string_view(pattern_).substr(tok.set_at, tok.set_size);
+      next[i + 1] |= c != '/' && set_contains(body, c) != tok.negated;
       break;
+    }
     case Kind::star:
       next[i] |= c != '/';
       break;
@@ -130,27 +145,58 @@ void step(const GlobToken& tok, size_t i, char c, std::vector<char>& next) {
   }
 }
 
-}  // namespace
-
-bool glob_match(std::string_view pattern, std::string_view path) {
-  auto tokens = tokenize(pattern);
-  std::vector<char> active(tokens.size() + 1, 0), next(tokens.size() + 1, 0);
-  active[0] = 1;
-  close_over_empty(tokens, active);
-  for (char c : path) {
-    std::fill(next.begin(), next.end(), 0);
+// The NFA, started past the literal prefix: each prefix character is one
+// literal token, already compared.
+bool PathGlob::run_tokens(std::string_view path) const {
+  size_t states = tokens_.size() + 1;
+  char inline_a[kInlineStates + 1], inline_b[kInlineStates + 1];
+  std::vector<char> heap_a, heap_b;
+  char* active = inline_a;
+  char* next = inline_b;
+  if (states > sizeof inline_a) {
+    heap_a.resize(states);
+    heap_b.resize(states);
+    active = heap_a.data();
+    next = heap_b.data();
+  }
+  std::memset(active, 0, states);
+  active[prefix_size_] = 1;
+  close_over_empty(active);
+  for (char c : path.substr(prefix_size_)) {
+    std::memset(next, 0, states);
     bool alive = false;
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t i = prefix_size_; i < tokens_.size(); ++i) {
       if (active[i]) {
-        step(tokens[i], i, c, next);
+        step(tokens_[i], i, c, next);
         alive = true;
       }
     }
     if (!alive) return false;
-    close_over_empty(tokens, next);
-    active.swap(next);
+    close_over_empty(next);
+    std::swap(active, next);
   }
-  return active[tokens.size()] != 0;
+  return active[tokens_.size()] != 0;
+}
+
+GlobSet::GlobSet(const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    PathGlob glob(p);
+    if (glob.is_literal()) {
+      literals_.insert(p);
+    } else {
+      others_.push_back(std::move(glob));
+    }
+  }
+}
+
+bool GlobSet::matches(std::string_view path) const {
+  if (!literals_.empty() && literals_.find(path) != literals_.end()) return true;
+  return std::any_of(others_.begin(), others_.end(),
+                     [path](const PathGlob& g) { return g.matches(path); });
+}
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return PathGlob(std::string(pattern)).matches(path);
 }
 
 std::string_view glob_literal_prefix(std::string_view pattern) {

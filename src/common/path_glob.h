@@ -1,15 +1,91 @@
 // Path globs, shared by objectives and `c2audit search --path`.
+//
+// `*` matches any run of characters except '/', `**` any run including '/',
+// and `**/` (at the start or after a '/') zero or more whole directories, so
+// "/home/**/.ssh" matches "/home/.ssh" too. `?` is one character but '/',
+// `[abc]` `[a-z]` `[!a-z]` `[^a-z]` a class (never '/'), and a backslash makes
+// the next character literal.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 namespace c2audit {
 
-// Glob match of a whole path. `*` matches any run of characters except '/',
-// `**` any run including '/', and `**/` (at the start or after a '/') zero or
-// more whole directories, so "/home/**/.ssh" matches "/home/.ssh" too. `?` is
-// one character but '/', `[abc]` `[a-z]` `[!a-z]` `[^a-z]` a class (never
-// '/'), and a backslash makes the next character literal.
+// One step of a compiled glob (see PathGlob).
+struct GlobToken {
+  enum class Kind : uint8_t {
+    literal,   // one given character
+    any,       // ? : one character but '/'
+    set,       // [..] : one character of a class, never '/'
+    star,      // * : any run without '/'
+    globstar,  // ** : any run
+    dirs,      // **/ : empty, or any run ending in '/'
+  };
+  Kind kind = Kind::literal;
+  char c = 0;
+  bool negated = false;
+  uint32_t set_at = 0, set_size = 0;  // the class's body in the pattern, after ! or ^
+};
+
+// A glob compiled once, matched many times: what the daemon runs per record.
+// The common shapes skip the general matcher: a glob without special
+// characters is a string compare, "/etc/**" a prefix compare, "/etc/cron.d/*"
+// a prefix compare and a search for '/'. Anything else is an NFA over the
+// tokens, after the literal prefix has been compared. No allocation per match
+// for globs of up to kInlineStates tokens.
+class PathGlob {
+ public:
+  static constexpr size_t kInlineStates = 256;
+
+  explicit PathGlob(std::string pattern);
+
+  bool matches(std::string_view path) const;
+  const std::string& pattern() const { return pattern_; }
+  // No special character: the glob names exactly one path.
+  bool is_literal() const { return shape_ == Shape::literal; }
+
+ private:
+  enum class Shape : uint8_t { literal, prefix_any, prefix_segment, general };
+
+  bool run_tokens(std::string_view path) const;
+  void step(const GlobToken& tok, size_t i, char c, char* next) const;
+  void close_over_empty(char* active) const;
+
+  std::string pattern_;
+  std::vector<GlobToken> tokens_;
+  Shape shape_ = Shape::general;
+  size_t prefix_size_ = 0;  // literal characters before the first special one
+};
+
+// A list of globs that matches when any of them does. Literal globs are kept
+// in a hash set, so a policy naming 500 files costs one lookup, not 500
+// compares.
+class GlobSet {
+ public:
+  GlobSet() = default;
+  explicit GlobSet(const std::vector<std::string>& patterns);
+
+  bool empty() const { return literals_.empty() && others_.empty(); }
+  bool matches(std::string_view path) const;
+  // Whether either of a record's two paths matches (an empty one never does).
+  bool matches_either(std::string_view path, std::string_view path2) const {
+    return (!path.empty() && matches(path)) || (!path2.empty() && matches(path2));
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> literals_;
+  std::vector<PathGlob> others_;
+};
+
+// Glob match of a whole path, compiling `pattern` for this one call.
 bool glob_match(std::string_view pattern, std::string_view path);
 
 // Whether the glob matches either of a record's two paths (an empty one

@@ -31,19 +31,13 @@ bool users_ok(const Objective& o, const AuditRecord& rec) {
   return (o.users.empty() || any_of(o.users, has)) && !any_of(o.exclude_users, has);
 }
 
-bool any_path_matches(const std::vector<std::string>& globs, const AuditRecord& rec) {
-  return any_of(globs,
-                [&](const std::string& g) { return glob_match_either(g, rec.path, rec.path2); });
+bool paths_ok(const ObjectiveGlobs& g, const AuditRecord& rec) {
+  return (g.paths.empty() || g.paths.matches_either(rec.path, rec.path2)) &&
+         !g.exclude_paths.matches_either(rec.path, rec.path2);
 }
 
-bool paths_ok(const Objective& o, const AuditRecord& rec) {
-  return (o.paths.empty() || any_path_matches(o.paths, rec)) &&
-         !any_path_matches(o.exclude_paths, rec);
-}
-
-bool program_ok(const Objective& o, const AuditRecord& rec) {
-  return o.programs.empty() ||
-         any_of(o.programs, [&](const std::string& g) { return glob_match(g, rec.exe); });
+bool program_ok(const ObjectiveGlobs& g, const AuditRecord& rec) {
+  return g.programs.empty() || g.programs.matches(rec.exe);
 }
 
 bool result_ok(const Objective& o, const AuditRecord& rec) {
@@ -77,19 +71,27 @@ std::optional<uint32_t> errno_number(std::string_view name) {
   return std::nullopt;
 }
 
+ObjectiveGlobs::ObjectiveGlobs(const Objective& o)
+    : paths(o.paths), exclude_paths(o.exclude_paths), programs(o.programs) {}
+
 std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
+  ObjectiveGlobs globs(o);
   if (!class_ok(o, rec)) return "class " + rec.event_class + " is not among its classes";
   if (!event_ok(o, rec)) return "event " + rec.event + " is not among its events";
   if (!result_ok(o, rec)) return "the result (or errno) is not the one it wants";
   if (!users_ok(o, rec)) return "user id " + std::to_string(subject_id(rec)) + " is not selected";
-  if (!paths_ok(o, rec)) return "path '" + rec.path + "' is not selected by its paths";
-  if (!program_ok(o, rec)) return "program '" + rec.exe + "' is not among its programs";
+  if (!paths_ok(globs, rec)) return "path '" + rec.path + "' is not selected by its paths";
+  if (!program_ok(globs, rec)) return "program '" + rec.exe + "' is not among its programs";
   return {};
 }
 
+bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec) {
+  return event_ok(o, rec) && class_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
+         paths_ok(globs, rec) && program_ok(globs, rec);
+}
+
 bool objective_matches(const Objective& o, const AuditRecord& rec) {
-  return class_ok(o, rec) && event_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
-         paths_ok(o, rec) && program_ok(o, rec);
+  return objective_matches(o, ObjectiveGlobs(o), rec);
 }
 
 }  // namespace c2audit

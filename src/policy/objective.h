@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/path_glob.h"
 #include "record/audit_record.h"
 
 namespace c2audit {
@@ -61,7 +62,16 @@ bool wants_class(const Objective& o, std::string_view cls);
 // The number of an errno name ("EACCES" -> 13); nullopt for no such name.
 std::optional<uint32_t> errno_number(std::string_view name);
 
-// Whether every criterion of `o` holds for `rec`.
+// The globs of an objective, compiled once so that matching a record costs
+// hash lookups and prefix compares (see GlobSet), not a glob parse per record.
+struct ObjectiveGlobs {
+  explicit ObjectiveGlobs(const Objective& o);
+  GlobSet paths, exclude_paths, programs;
+};
+
+// Whether every criterion of `o` holds for `rec`; `globs` are o's, compiled.
+bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec);
+// The same, compiling o's globs for this one call.
 bool objective_matches(const Objective& o, const AuditRecord& rec);
 
 // The first criterion of `o` that `rec` fails, in words ("path /tmp/x not

@@ -1,6 +1,7 @@
 #include "policy/objective_set.h"
 
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -14,6 +15,18 @@ namespace {
 
 // Classes an open may end up in, decided by its flags at run time.
 constexpr std::string_view kOpenClasses[] = {"file.read", "file.write", "file.create"};
+
+// Every class an occurrence of the syscall can have.
+std::span<const std::string_view> possible_classes(const SyscallInfo& info) {
+  if (info.class_rule == ClassRule::open_flags) return kOpenClasses;
+  return {&info.event_class, 1};
+}
+
+// Whether o's events and classes admit an event of this name and class.
+bool admits(const Objective& o, std::string_view event, std::string_view cls) {
+  return (o.events.empty() || std::find(o.events.begin(), o.events.end(), event) != o.events.end()) &&
+         wants_class(o, cls);
+}
 
 Result<std::vector<std::filesystem::path>> toml_files(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -45,8 +58,34 @@ ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objec
                            std::vector<std::string> files)
     : description_(std::move(description)),
       objectives_(std::move(objectives)),
+      path_gate_(objectives_),
       files_(std::move(files)),
-      hits_(objectives_.size(), 0) {}
+      hits_(objectives_.size(), 0) {
+  for (uint32_t i = 0; i < objectives_.size(); ++i) {
+    globs_.emplace_back(objectives_[i]);
+    all_.push_back(i);
+  }
+  for (const auto& info : covered_syscalls()) {
+    auto& by_class = candidates_by_event_[std::string(info.name)];
+    for (std::string_view cls : possible_classes(info)) {
+      ClassCandidates entry{std::string(cls), {}};
+      for (uint32_t i : all_) {
+        if (admits(objectives_[i], info.name, cls)) entry.objectives.push_back(i);
+      }
+      by_class.push_back(std::move(entry));
+    }
+  }
+}
+
+const std::vector<uint32_t>& ObjectiveSet::candidates(std::string_view event,
+                                                      std::string_view cls) const {
+  auto it = candidates_by_event_.find(event);
+  if (it == candidates_by_event_.end()) return all_;
+  for (const auto& entry : it->second) {
+    if (entry.event_class == cls) return entry.objectives;
+  }
+  return all_;
+}
 
 ObjectiveSet ObjectiveSet::defaults() {
   // The embedded text is tested to parse; only user names could fail, and it
@@ -96,8 +135,15 @@ Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bo
 }
 
 const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {
-  for (const auto& o : objectives_) {
-    if (objective_matches(o, rec)) return &o;
+  // One bit per objective: the gated ones this record's paths let through.
+  // Per thread, so that consumers on several threads may share a policy.
+  thread_local std::vector<uint64_t> passed;
+  passed.assign(objectives_.size() / 64 + 1, 0);
+  path_gate_.mark(rec.path, passed);
+  path_gate_.mark(rec.path2, passed);
+  for (uint32_t i : candidates(rec.event, rec.event_class)) {
+    if (path_gate_.gated(i) && !(passed[i / 64] >> (i % 64) & 1)) continue;
+    if (objective_matches(objectives_[i], globs_[i], rec)) return &objectives_[i];
   }
   return nullptr;
 }
@@ -110,14 +156,9 @@ const Objective* ObjectiveSet::match(const AuditRecord& rec) const {
 }
 
 bool may_select(const Objective& o, const SyscallInfo& info) {
-  if (!o.events.empty() && std::find(o.events.begin(), o.events.end(), info.name) == o.events.end()) {
-    return false;
-  }
-  auto wants = [&](std::string_view cls) { return wants_class(o, cls); };
-  if (info.class_rule == ClassRule::open_flags) {
-    return std::any_of(std::begin(kOpenClasses), std::end(kOpenClasses), wants);
-  }
-  return wants(info.event_class);
+  auto classes = possible_classes(info);
+  return std::any_of(classes.begin(), classes.end(),
+                     [&](std::string_view cls) { return admits(o, info.name, cls); });
 }
 
 std::vector<uint32_t> ObjectiveSet::selected_syscalls() const {

@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
 #include "policy/objective.h"
+#include "policy/path_gate.h"
 #include "record/audit_record.h"
 
 namespace c2audit {
@@ -47,8 +50,29 @@ class ObjectiveSet {
   const std::vector<uint64_t>& hits() const { return hits_; }
 
  private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Indexes of the objectives whose events and classes admit a record of
+  // this event and class, in policy order.
+  const std::vector<uint32_t>& candidates(std::string_view event, std::string_view cls) const;
+  struct ClassCandidates {
+    std::string event_class;
+    std::vector<uint32_t> objectives;
+  };
+
   std::string description_;
   std::vector<Objective> objectives_;
+  std::vector<ObjectiveGlobs> globs_;  // objectives_[i]'s, compiled
+  // Per covered syscall name and each class it can have, the objectives
+  // whose events and classes admit it, so a record is tried against those
+  // only: a policy of 500 objectives over many syscalls costs about what one
+  // does. Any other event or class tries all of them.
+  std::unordered_map<std::string, std::vector<ClassCandidates>, NameHash, std::equal_to<>>
+      candidates_by_event_;
+  std::vector<uint32_t> all_;
+  PathGate path_gate_;  // watches passed over without trying their globs
   std::vector<std::string> files_;
   mutable std::vector<uint64_t> hits_;  // per objective; only the consumer thread counts
 };

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/syscall_table.h"
+#include "policy/objective_file.h"
+
 namespace c2audit {
 namespace {
 
@@ -53,6 +56,62 @@ TEST(AuditAll, MatchesEveryClass) {
   for (auto cls : {"file.read", "net.connect", "priv.change", "admin.time", "process.exec"}) {
     EXPECT_NE(set.match(file_event(cls, "/x")), nullptr) << cls;
   }
+}
+
+// decide() tries only the objectives indexed for the record's event and
+// class; it must pick what a scan of every objective in order picks.
+TEST(ObjectiveSet, IndexedDecisionEqualsAScanInOrder) {
+  auto parsed = parse_objectives(R"(
+[[objective]]
+name = "quiet-tmp"
+action = "ignore"
+classes = ["file.*"]
+paths = ["/tmp/**"]
+[[objective]]
+name = "shadow"
+events = ["openat", "unlinkat"]
+paths = ["/etc/shadow"]
+[[objective]]
+name = "writes"
+classes = ["file.write", "file.create"]
+[[objective]]
+name = "exec"
+classes = ["process.*"]
+programs = ["/usr/bin/*"]
+[[objective]]
+name = "failures"
+classes = ["file.*", "priv.*", "net.*", "admin.*"]
+result = "failure"
+)", "test.toml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ObjectiveSet set("test", *parsed);
+  auto scan = [&](const AuditRecord& rec) -> const Objective* {
+    for (const auto& o : set.objectives()) {
+      if (objective_matches(o, rec)) return &o;
+    }
+    return nullptr;
+  };
+  int compared = 0;
+  for (const auto& info : covered_syscalls()) {
+    for (auto cls : {std::string(info.event_class), std::string("file.read"),
+                     std::string("file.write"), std::string("made.up")}) {
+      for (auto path : {"/etc/shadow", "/tmp/x", "/var/x"}) {
+        for (bool success : {true, false}) {
+          AuditRecord rec = file_event(cls, path, success, success ? "" : "EPERM");
+          rec.event = info.name;
+          rec.exe = "/usr/bin/id";
+          EXPECT_EQ(set.decide(rec), scan(rec)) << info.name << " " << cls << " " << path;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 100);
+  AuditRecord other = file_event("file.read", "/var/x", false, "EPERM");
+  other.event = "not-a-syscall";
+  EXPECT_EQ(set.decide(other), scan(other));
+  ASSERT_NE(set.decide(other), nullptr);
+  EXPECT_EQ(set.decide(other)->name, "failures");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include "common/path_glob.h"
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -63,6 +65,50 @@ TEST(GlobMatch, ManyStarsStayFast) {
   std::string path(4000, 'a');
   EXPECT_FALSE(glob_match("*a*a*a*a*a*a*a*a*a*a*b", path));
   EXPECT_FALSE(glob_match("**a**a**a**a**a**a**b", path));
+}
+
+// The shapes a PathGlob matches without its NFA (literal, "/dir/**",
+// "/dir/*") must agree with the NFA: "[c]" in place of "c" gives a glob of the
+// same meaning that takes the general path.
+TEST(PathGlob, FastShapesAgreeWithTheGeneralMatcher) {
+  const std::pair<const char*, const char*> same_meaning[] = {
+      {"/etc/shadow", "/etc/shado[w]"},
+      {"/etc/**", "/et[c]/**"},
+      {"/etc/cron.d/*", "/et[c]/cron.d/*"},
+      {"/etc/pass***", "/et[c]/pass***"},
+  };
+  const char* paths[] = {"", "/", "/etc", "/etc/", "/etc/shadow", "/etc/shadowx", "/etc/shado",
+                         "/etc/passwd", "/etc/ssh/sshd_config", "/etcetera/x", "/etc/cron.d/",
+                         "/etc/cron.d/job", "/etc/cron.d/a/b", "/home/u/.ssh/id"};
+  for (const auto& [fast, general] : same_meaning) {
+    PathGlob a(fast), b(general);
+    for (const char* p : paths) EXPECT_EQ(a.matches(p), b.matches(p)) << fast << " on " << p;
+  }
+  PathGlob all("**");
+  for (const char* p : paths) EXPECT_TRUE(all.matches(p)) << p;
+  EXPECT_TRUE(PathGlob("/etc/shadow").is_literal());
+  EXPECT_FALSE(PathGlob("/etc/shado[w]").is_literal());
+}
+
+TEST(PathGlob, LongGlobsBeyondTheInlineStatesStillMatch) {
+  std::string dir(PathGlob::kInlineStates + 40, 'd');
+  PathGlob glob("/" + dir + "/*.log");
+  EXPECT_TRUE(glob.matches("/" + dir + "/x.log"));
+  EXPECT_FALSE(glob.matches("/" + dir + "/x/y.log"));
+}
+
+TEST(GlobSet, MatchesAnyOfItsLiteralsAndGlobs) {
+  GlobSet set({"/etc/shadow", "/etc/gshadow", "/etc/sudoers.d/*", "/home/**/.ssh/authorized_keys"});
+  EXPECT_TRUE(set.matches("/etc/shadow"));
+  EXPECT_TRUE(set.matches("/etc/gshadow"));
+  EXPECT_FALSE(set.matches("/etc/shadow-"));
+  EXPECT_TRUE(set.matches("/etc/sudoers.d/ops"));
+  EXPECT_FALSE(set.matches("/etc/sudoers.d/a/b"));
+  EXPECT_TRUE(set.matches("/home/alice/.ssh/authorized_keys"));
+  EXPECT_TRUE(set.matches_either("/tmp/x", "/etc/shadow"));
+  EXPECT_FALSE(set.matches_either("", ""));
+  EXPECT_TRUE(GlobSet().empty());
+  EXPECT_FALSE(GlobSet().matches("/etc/shadow"));
 }
 
 TEST(GlobLiteralPrefix, StopsAtTheFirstSpecialCharacter) {
