@@ -5,7 +5,6 @@ session, and writes report.md, report.json and chart.png. See bench/README.md.""
 import argparse
 import datetime
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -13,7 +12,7 @@ import tempfile
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import auditd, peers, report, workloads  # noqa: E402
+from lib import auditd, host, peers, report, workloads  # noqa: E402
 
 
 class Config:
@@ -56,7 +55,18 @@ def run_one(cfg, workload, peer):
     row.update(status="ok", mode=peer.mode, unit=result["unit"], ops=result["ops"],
                seconds=round(result["seconds"], 3), ops_per_s=result["ops"] / result["seconds"],
                performed=result["performed"], recorded=recorded, lost=lost)
+    add_consumer_cost(row)
     return row
+
+
+def add_consumer_cost(row):
+    """The daemon's CPU per record kept, and what each consumer thread kept
+    per second, over the workload (its start-up not counted)."""
+    cost = row.get("cost", {})
+    if row.get("recorded") and cost.get("workload_cpu_s") is not None:
+        row["ns_per_record"] = 1e9 * cost["workload_cpu_s"] / row["recorded"]
+        row["records_per_s_per_consumer"] = (row["recorded"] / row["seconds"]
+                                             / cost.get("consumer_threads", 1))
 
 
 def add(a, b):
@@ -75,11 +85,14 @@ def merge(runs):
         for key in ("ops", "performed", "recorded", "lost"):
             row[key] = add(row[key], r[key])
         cost, more = row["cost"], r.get("cost", {})
-        if "cpu_s" in cost and "cpu_s" in more:
-            cost["cpu_s"] = round(cost["cpu_s"] + more["cpu_s"], 3)
+        for key in ("cpu_s", "workload_cpu_s"):
+            if key in cost and key in more:
+                cost[key] = round(cost[key] + more[key], 3)
         for key in ("peak_rss_kib", "rss_anon_kib", "kernel_bytes"):
             if cost.get(key) is not None and more.get(key) is not None:
                 cost[key] = max(cost[key], more[key])
+    row["seconds"] = round(sum(r["seconds"] for r in ok), 3)
+    add_consumer_cost(row)
     if row["performed"] is not None and row["recorded"] is not None:
         missing = row["performed"] - row["recorded"]
         row["verdict"] = ("all kept" if missing == 0 and not row["lost"] else
@@ -155,8 +168,7 @@ def run_session(cfg, args, root):
     chosen = [available[n] for n in args.auditors.split(",")]
     os.makedirs(out_dir, exist_ok=True)
     session = {"started": stamp, "quick": cfg.quick, "repeat": args.repeat,
-               "machine": f"{os.cpu_count()} cores, kernel {platform.release()}, load average "
-                          f"{os.getloadavg()[0]:.1f} at start",
+               "machine": host.describe(),
                "mode": "c2auditd " + peers.SELECTION_NOTE}
     rows = []
     try:
@@ -167,8 +179,9 @@ def run_session(cfg, args, root):
                 rows.append(row)
                 print(describe(row), flush=True)
     finally:
-        report.write(out_dir, session, rows)
-    print(f"bench: wrote {out_dir}/report.md, report.json, chart.png")
+        chart_note = report.write(out_dir, session, rows)
+    drawn = ", chart.png" if chart_note == "chart.png" else " (no chart)"
+    print(f"bench: wrote {out_dir}/report.md, report.json{drawn}")
 
 
 if __name__ == "__main__":

@@ -106,9 +106,13 @@ class C2auditd(Peer):
         if not ready or self.proc.poll() is not None:
             procs.stop(self.proc)
             raise RuntimeError(f"c2auditd did not start (see {self.stderr.name})")
+        self.cpu_at_ready = procs.cpu_seconds(self.proc.pid)
 
     def stop(self):
         cost = procs.usage(self.proc.pid) or {}
+        if "cpu_s" in cost:  # the workload's share: loading the sensor is not per record
+            cost["workload_cpu_s"] = round(cost["cpu_s"] - self.cpu_at_ready, 3)
+            cost["consumer_threads"] = 1  # c2auditd consumes the ring on one thread
         maps = bpf_memlock_bytes(self.proc.pid)
         cost["kernel_bytes"] = maps
         cost["kernel_note"] = f"ring {self.cfg.ring_mib} MiB (--ring-size), maps memlock"

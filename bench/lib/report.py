@@ -4,7 +4,8 @@ import os
 import subprocess
 
 COLUMNS = ["workload", "auditor", "ops/s", "vs baseline", "performed", "recorded", "lost",
-           "verdict", "daemon CPU s", "peak RSS MiB (private)", "kernel buffers MiB"]
+           "verdict", "daemon CPU s", "ns/record", "records/s per consumer thread",
+           "peak RSS MiB (private)", "kernel buffers MiB"]
 
 
 def mib(kib_or_bytes, unit_bytes):
@@ -19,7 +20,7 @@ def num(v):
 
 def row_cells(r):
     if r.get("status") != "ok":
-        return [r["workload"], r["auditor"]] + ["–"] * 5 + [r.get("status", "")] + ["–"] * 3
+        return [r["workload"], r["auditor"]] + ["–"] * 5 + [r.get("status", "")] + ["–"] * 5
     cost = r.get("cost", {})
     rss = "–"
     if cost.get("peak_rss_kib"):
@@ -28,8 +29,10 @@ def row_cells(r):
             f"{100 * r['ratio']:.0f}%" if r.get("ratio") is not None else "–",
             num(r.get("performed")), num(r.get("recorded")), num(r.get("lost")),
             f"**{r['verdict']}**" if r.get("verdict") else "–",
-            f"{cost['cpu_s']:.2f}" if "cpu_s" in cost else "–", rss,
-            mib(cost.get("kernel_bytes"), True)]
+            f"{cost['cpu_s']:.2f}" if "cpu_s" in cost else "–",
+            f"{r['ns_per_record']:,.0f}" if r.get("ns_per_record") else "–",
+            f"{r['records_per_s_per_consumer']:,.0f}" if r.get("records_per_s_per_consumer") else "–",
+            rss, mib(cost.get("kernel_bytes"), True)]
 
 
 def notes(rows):
@@ -50,15 +53,19 @@ def notes(rows):
     return lines
 
 
-def markdown(session, rows):
+def markdown(session, rows, chart_note):
     lines = [f"# c2audit benchmark, {session['started']}", "",
              f"Machine: {session['machine']}. Mode: {session['mode']}. Ratios are against the "
              "baseline measured in this session. `–`: not measured or not applicable.", "",
+             f"Chart: {chart_note}.", "",
              "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(str(c) for c in row_cells(r)) + " |")
     lines += ["", "Peak RSS is VmHWM; in brackets the private part (RssAnon). A mapped BPF ring",
-              "buffer counts in VmHWM but is kernel memory, shown under kernel buffers.", "",
+              "buffer counts in VmHWM but is kernel memory, shown under kernel buffers.",
+              "ns/record: the daemon's CPU time (user + system) from the workload's start to its",
+              "end, per record kept; records/s per consumer thread: records kept per second of",
+              "the workload, divided by the daemon's consumer threads.", "",
               "## How each auditor ran", ""] + notes(rows)
     return "\n".join(lines) + "\n"
 
@@ -112,15 +119,22 @@ set yrange [0:110]
 plot {plot(kept_cols)}
 """
     script += "unset multiplot\n"
-    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
-    return r.returncode == 0, r.stderr
+    try:
+        r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    except FileNotFoundError:
+        return False, "gnuplot is not installed (Debian package gnuplot-nox; bench/run.sh installs it)"
+    return r.returncode == 0, r.stderr.strip() or f"gnuplot exited with {r.returncode}"
 
 
 def write(out_dir, session, rows):
+    """Writes the three files; returns what became of the chart, in words."""
+    ok, err = chart(out_dir, rows)
+    chart_note = "chart.png" if ok else f"not drawn: {err}"
+    session = dict(session, chart=chart_note)
     with open(os.path.join(out_dir, "report.json"), "w") as f:
         json.dump({"session": session, "rows": rows}, f, indent=2)
     with open(os.path.join(out_dir, "report.md"), "w") as f:
-        f.write(markdown(session, rows))
-    ok, err = chart(out_dir, rows)
+        f.write(markdown(session, rows, chart_note))
     if not ok:
-        print(f"bench: chart not drawn: {err.strip()}")
+        print(f"bench: chart {chart_note}")
+    return chart_note
