@@ -22,6 +22,7 @@
 #include "policy/objective_set.h"
 #include "policy/policy_store.h"
 #include "sensor/loss_monitor.h"
+#include "sensor/overflow_throttle.h"
 #include "sensor/ring_consumer.h"
 #include "sensor/sensor.h"
 #include "trail/trail_keeper.h"
@@ -30,6 +31,9 @@ namespace c2audit {
 namespace {
 
 constexpr int kPollTimeoutMs = 100;          // also the loss-check period
+// While the throttle holds the producers, no sensor wakeup may come: look
+// again soon.
+constexpr int kHoldingPollTimeoutMs = 1;
 constexpr int64_t kStatusPeriodNs = 1'000'000'000;
 
 uint32_t policy_generation_of(std::span<const uint8_t> raw) {
@@ -79,6 +83,8 @@ struct Daemon::Parts {
   std::optional<PolicyStore> policies;
   std::optional<Sensor> sensor;
   std::optional<RingConsumer> ring;
+  std::unique_ptr<OverflowThrottle> throttle;  // --overflow throttle
+  uint64_t bounds_recorded = 0;                 // its episodes ended by the bound, recorded
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
   BootToWallClock clock;
@@ -92,6 +98,8 @@ struct Daemon::Parts {
   uint64_t received_at_last_status = 0;
 
   void on_raw_record(std::span<const uint8_t> raw);
+  void record_overflow_bound();
+  Result<void> start_throttle();
   Result<void> install_in_kernel(const ObjectiveSet& policy, uint32_t generation);
   Result<void> put_in_force(ObjectiveSet next);
   std::string reload(const std::string& who);
@@ -126,6 +134,34 @@ void Daemon::Parts::on_raw_record(std::span<const uint8_t> raw) {
   if (writer->not_kept() == not_kept_before) ++stats.recorded;  // else: suspended, counted there
 }
 
+// An episode of the throttle that ended at its bound is recorded: from then
+// on, what the ring cannot take is lost (and recorded as such).
+void Daemon::Parts::record_overflow_bound() {
+  if (!throttle) return;
+  uint64_t bound_reached = throttle->stats().bound_reached;
+  if (bound_reached == bounds_recorded) return;
+  bounds_recorded = bound_reached;
+  auto rec = self_record(
+      RecordKind::daemon,
+      fmt::format("overflow: producers held back for {} ms (--overflow-wait) and the ring did not "
+                  "drain; events it cannot take are lost and recorded as such",
+                  options.overflow_wait_ns / 1'000'000));
+  append(rec);
+}
+
+// Holds the producers back past half a ring, until a quarter is left.
+Result<void> Daemon::Parts::start_throttle() {
+  if (options.overflow != OverflowPolicy::throttle) return {};
+  RingConsumer* consumer = &*ring;
+  auto started = OverflowThrottle::start({.high_mark_bytes = options.ring_bytes / 2,
+                                          .low_mark_bytes = options.ring_bytes / 4,
+                                          .max_wait_ns = options.overflow_wait_ns},
+                                         [consumer] { return consumer->unreleased_bytes(); });
+  if (!started) return tl::unexpected(started.error());
+  throttle = std::move(*started);
+  return {};
+}
+
 // Each CPU whose loss counter grew becomes one `lost` record.
 void Daemon::Parts::record_losses() {
   auto reports = losses->check();
@@ -153,6 +189,7 @@ void Daemon::Parts::snapshot() {
   stats.filtered = sensor->filtered_count();
   stats.not_kept = writer->not_kept();
   stats.suspended = writer->suspended();
+  if (throttle) stats.throttle = throttle->stats();
   identity.policy_generation = policies->generation();
   identity.last_seq = writer->last_seq();
   identity.active_segment = writer->active_segment().filename().native();
@@ -255,12 +292,14 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!ring) return tl::unexpected(ring.error());
   p->ring.emplace(std::move(*ring));
   p->losses.emplace(p->sensor->losses_fd());
+  if (auto ok = p->start_throttle(); !ok) return tl::unexpected(ok.error());
 
   p->identity.pid = getpid();
   p->identity.started_ns = realtime_ns();
   p->identity.mode = initial.description();
   p->identity.trail_dir = options.trail.dir.native();
   p->stats.ring_bytes = options.ring_bytes;
+  p->stats.overflow = options.overflow == OverflowPolicy::throttle ? "throttle" : "drop";
   const TrailResume& resume = p->writer->resume();
   auto start = self_record(RecordKind::daemon,
                            fmt::format("c2auditd {} started; trail resumes after seq {}{}", getpid(),
@@ -305,7 +344,11 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     return R"({"error":"unknown request"})";
   };
   while (!signals.stop.load() && !p.write_error) {
-    if (auto n = p.ring->poll(kPollTimeoutMs); !n) return tl::unexpected(n.error());
+    bool holding = p.throttle && p.throttle->holding();
+    if (auto n = p.ring->poll(holding ? kHoldingPollTimeoutMs : kPollTimeoutMs); !n) {
+      return tl::unexpected(n.error());
+    }
+    p.record_overflow_bound();
     p.record_losses();
     if (signals.reload.exchange(false)) {
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
@@ -318,11 +361,13 @@ Result<void> Daemon::run(DaemonSignals& signals) {
 
   // Stop: no new events, then keep everything the kernel already holds.
   p.sensor->detach();
+  p.snapshot();
+  p.throttle.reset();  // nothing left to hold back
   if (auto n = p.ring->drain(); !n) return tl::unexpected(n.error());
   p.record_losses();
   auto bye = self_record(RecordKind::daemon,
-                         fmt::format("c2auditd {} stopped: {} events recorded, {} lost", getpid(),
-                                     p.stats.recorded, p.stats.lost));
+                         fmt::format("c2auditd {} stopped: {} events recorded, {} lost{}", getpid(),
+                                     p.stats.recorded, p.stats.lost, throttle_summary(p.stats)));
   p.append(bye);
   if (p.options.live_status) std::fputc('\n', stderr);
   if (p.write_error) return tl::unexpected(*p.write_error);

@@ -17,6 +17,12 @@
 
 namespace c2audit {
 
+// What to do when the consumer is outrun and the ring buffer fills.
+enum class OverflowPolicy : uint8_t {
+  throttle,  // hold the producing CPUs back (OverflowThrottle), up to a bound
+  drop,      // let the ring overflow; every event it cannot take is a `lost` record
+};
+
 struct DaemonOptions {
   TrailOptions trail;
   StoragePolicy storage;                         // flush policy, space_left, disk_full
@@ -30,6 +36,8 @@ struct DaemonOptions {
   std::filesystem::path control_socket = kDefaultControlSocket;
   uint64_t ring_bytes = 64ull << 20;
   uint64_t wakeup_bytes = 1ull << 20;
+  OverflowPolicy overflow = OverflowPolicy::throttle;
+  int64_t overflow_wait_ns = 1'000'000'000;      // --overflow-wait: longest hold
   bool live_status = true;                       // one-line status on stderr
 };
 

@@ -37,7 +37,17 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"ring_bytes", s.ring_bytes},
       {"ring_fill_bytes", s.ring_fill},
       {"ring_fill_percent", fill_percent(s)},
+      {"overflow", s.overflow},
+      {"throttle_episodes", s.throttle.episodes},
+      {"throttle_held_ms", s.throttle.held_ns / 1'000'000},
+      {"throttle_bound_reached", s.throttle.bound_reached},
   };
+}
+
+std::string throttle_summary(const DaemonStats& s) {
+  if (s.throttle.episodes == 0) return {};
+  return fmt::format("; producers held back {} times, {} ms in all ({} at the --overflow-wait bound)",
+                     s.throttle.episodes, s.throttle.held_ns / 1'000'000, s.throttle.bound_reached);
 }
 
 nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation) {

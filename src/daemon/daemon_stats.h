@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sensor/overflow_throttle.h"
+
 namespace c2audit {
 
 struct DaemonStats {
@@ -21,6 +23,8 @@ struct DaemonStats {
   uint64_t ring_bytes = 0;     // ring buffer capacity
   uint64_t ring_fill = 0;      // bytes pending at the last look
   double events_per_s = 0;     // received, over the last status interval
+  std::string overflow;        // --overflow: "throttle" or "drop"
+  ThrottleStats throttle;      // producers held back (--overflow throttle)
 };
 
 struct DaemonIdentity {
@@ -38,6 +42,9 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& stats);
 // The policy in force: its objectives, where each was written, and hits.
 class ObjectiveSet;
 nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation);
+
+// "; producers held back 3 times, 120 ms in all" (empty when never).
+std::string throttle_summary(const DaemonStats& stats);
 
 // "1234 events/s | 5 lost | ring 0.1% full | seq 5678"
 std::string status_line(const DaemonStats& stats, uint64_t last_seq);

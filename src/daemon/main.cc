@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   uint64_t ring_mib = options.ring_bytes / kMiB;
   bool quiet = false;
   unsigned priority_boost = 10;
+  std::string overflow = "throttle";
+  int64_t overflow_wait_ms = options.overflow_wait_ns / 1'000'000;
 
   CLI::App app{"c2auditd: the c2audit audit daemon (kernel sensor, objectives, trail)"};
   app.add_option("--trail", trail, "Trail directory")->capture_default_str();
@@ -94,6 +96,17 @@ int main(int argc, char** argv) {
                  "processes load every core (0: off)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 20u));
+  app.add_option("--overflow", overflow,
+                 "When the ring buffer fills past half: throttle (hold the producing CPUs back "
+                 "until it drains, up to --overflow-wait) or drop (lose what it cannot take; "
+                 "recorded as lost either way)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"throttle", "drop"}));
+  app.add_option("--overflow-wait", overflow_wait_ms,
+                 "Longest hold of one --overflow throttle episode, in ms (the whole CPU waits, "
+                 "not only audited tasks)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}));
   c2audit::StorageFlags storage;
   c2audit::add_storage_flags(app, storage, options);
   try {
@@ -123,6 +136,9 @@ int main(int argc, char** argv) {
   options.objectives_dir = objectives;
   options.objectives_dir_given = objectives_option->count() > 0;
   options.live_status = !quiet;
+  options.overflow =
+      overflow == "drop" ? c2audit::OverflowPolicy::drop : c2audit::OverflowPolicy::throttle;
+  options.overflow_wait_ns = overflow_wait_ms * 1'000'000;
 
   install_signal_handlers();
   boost_priority(priority_boost);

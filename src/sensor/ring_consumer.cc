@@ -181,6 +181,11 @@ Result<int> RingConsumer::drain() {
   return handled;
 }
 
+uint64_t RingConsumer::unreleased_bytes() const {
+  uint64_t released = load_acquire(reinterpret_cast<const uint64_t*>(state_->consumer_page.data()));
+  return state_->producer_position() - released;
+}
+
 uint64_t RingConsumer::pending_bytes() const {
   return state_->producer_position() - state_->consumed;
 }

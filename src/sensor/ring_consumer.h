@@ -42,6 +42,11 @@ class RingConsumer {
   // Bytes committed but not yet consumed.
   uint64_t pending_bytes() const;
 
+  // Bytes the sensor cannot reuse yet: committed and not given back (space is
+  // given back every 256 KiB consumed). Safe from any thread: it reads only
+  // the two positions the kernel shares.
+  uint64_t unreleased_bytes() const;
+
   struct State;
 
  private:

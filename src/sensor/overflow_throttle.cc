@@ -1,0 +1,215 @@
+#include "sensor/overflow_throttle.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "common/file_descriptor.h"
+
+namespace c2audit {
+namespace {
+
+// Low real-time priorities: above every normal task, below the kernel's own
+// real-time threads (migration, watchdogs at 99). The watcher outranks the
+// consumer, which outranks the holders.
+constexpr int kHolderPriority = 1;
+constexpr int kConsumerPriority = 2;
+constexpr int kWatcherPriority = 3;
+// How often the watcher looks at the fill: a 64 MiB ring takes over 100 ms to
+// go from half to full at the fastest rate measured (1.5M records/s).
+constexpr auto kWatchPeriod = std::chrono::milliseconds(2);
+// Spins between two reads of the clock while holding.
+constexpr int kSpinsPerClockRead = 256;
+// A fill that has not moved for this long while the consumer is asleep: it
+// is stalled, and the holders step aside in sleeps of kStepAside.
+constexpr int64_t kStalledNs = 3'000'000;
+constexpr timespec kStepAside{.tv_sec = 0, .tv_nsec = 200'000};
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
+
+int set_real_time(pthread_t thread, int priority) {
+  sched_param param{};
+  param.sched_priority = priority;
+  return pthread_setschedparam(thread, SCHED_FIFO, &param);
+}
+
+int pin(pthread_t thread, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return pthread_setaffinity_np(thread, sizeof set, &set);
+}
+
+// The fields of /proc/self/task/TID/stat after the command name (which may
+// hold spaces and ')'): state first, the CPU last run on 36 fields later.
+bool read_thread_stat(pid_t tid, char& state, int& cpu) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid));
+  FileDescriptor fd(::open(path, O_RDONLY | O_CLOEXEC));
+  char stat[1024];
+  ssize_t n = fd.valid() ? ::read(fd.get(), stat, sizeof stat - 1) : -1;
+  if (n <= 0) return false;
+  stat[n] = '\0';
+  const char* at = std::strrchr(stat, ')');
+  if (!at || at[1] != ' ') return false;
+  state = at[2];
+  constexpr int kFieldsToProcessor = 36;  // from state (field 3) to processor (39)
+  for (int i = 0; i < kFieldsToProcessor && at; ++i) at = std::strchr(at + 1, ' ');
+  cpu = at ? std::atoi(at + 1) : -1;
+  return true;
+}
+
+}  // namespace
+
+OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, FillReader fill)
+    : options_(options), fill_(std::move(fill)), consumer_(pthread_self()), consumer_tid_(gettid()) {
+  sched_param param{};
+  pthread_getschedparam(consumer_, &consumer_policy_, &param);
+  consumer_priority_ = param.sched_priority;
+  pthread_getaffinity_np(consumer_, sizeof consumer_affinity_, &consumer_affinity_);
+}
+
+Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const ThrottleOptions& options,
+                                                                  FillReader fill) {
+  std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(fill)));
+  // The consumer must be allowed to outrank the holders, or a holder on its
+  // CPU would stop the very thread that drains the ring.
+  if (int err = set_real_time(throttle->consumer_, kConsumerPriority)) {
+    return fail(fmt::format("--overflow throttle: real-time scheduling (SCHED_FIFO) is not "
+                            "permitted: {}; run with CAP_SYS_NICE, or use --overflow drop",
+                            std::strerror(err)));
+  }
+  throttle->end_episode(0);  // back to the consumer's own scheduling
+  cpu_set_t allowed = throttle->consumer_affinity_;
+  OverflowThrottle* raw = throttle.get();
+  int holders = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &allowed)) continue;
+    throttle->threads_.emplace_back([raw, cpu] { raw->hold_loop(cpu); });
+    ++holders;
+  }
+  for (int ready = raw->holders_ready_.load(); ready < holders; ready = raw->holders_ready_.load()) {
+    raw->holders_ready_.wait(ready);
+  }
+  if (int err = raw->holder_errors_.load()) {
+    return fail(fmt::format("--overflow throttle: a holder thread cannot be pinned at real-time "
+                            "priority: {}; use --overflow drop",
+                            std::strerror(err)));
+  }
+  throttle->threads_.emplace_back([raw] { raw->watch_loop(); });
+  return throttle;
+}
+
+OverflowThrottle::~OverflowThrottle() {
+  quit_.store(true);
+  episode_.fetch_add(2);  // wakes the sleeping holders; parity unchanged
+  episode_.notify_all();
+  for (auto& t : threads_) t.join();
+  if (holding()) end_episode(monotonic_ns());
+}
+
+ThrottleStats OverflowThrottle::stats() const {
+  return {episodes_.load(), bound_reached_.load(), held_ns_.load()};
+}
+
+void OverflowThrottle::watch_loop() {
+  if (int err = set_real_time(pthread_self(), kWatcherPriority)) holder_errors_.store(err);
+  while (!quit_.load()) {
+    std::this_thread::sleep_for(kWatchPeriod);
+    watch_once(monotonic_ns());
+  }
+}
+
+// One look at the fill: starts or ends an episode.
+void OverflowThrottle::watch_once(int64_t now) {
+  uint64_t fill = fill_();
+  if (fill != last_fill_) last_progress_ns_.store(now);
+  last_fill_ = fill;
+  bool drained = fill <= options_.low_mark_bytes;
+  if (holding()) {
+    bool bound = now >= deadline_ns_.load();
+    if (!drained && !bound) return;
+    end_episode(now);
+    if (!drained) {
+      bound_reached_.fetch_add(1);
+      rearmed_ = false;
+    }
+    return;
+  }
+  if (drained) rearmed_ = true;
+  if (rearmed_ && fill >= options_.high_mark_bytes) begin_episode(now);
+}
+
+void OverflowThrottle::hold_loop(int cpu) {
+  if (int err = pin(pthread_self(), cpu)) holder_errors_.store(err);
+  if (int err = set_real_time(pthread_self(), kHolderPriority)) holder_errors_.store(err);
+  holders_ready_.fetch_add(1);
+  holders_ready_.notify_all();
+  if (holder_errors_.load()) return;
+  uint32_t seen = episode_.load();
+  while (!quit_.load()) {
+    episode_.wait(seen);
+    seen = episode_.load();
+    if ((seen & 1) && cpu != consumer_cpu_.load()) hold(seen);
+  }
+}
+
+// Spins on this CPU until the episode ends or its bound passes, stepping
+// aside while the consumer is stalled asleep.
+void OverflowThrottle::hold(uint32_t episode) {
+  while (!quit_.load(std::memory_order_relaxed) &&
+         episode_.load(std::memory_order_relaxed) == episode) {
+    for (int i = 0; i < kSpinsPerClockRead; ++i) cpu_relax();
+    int64_t now = monotonic_ns();
+    if (now >= deadline_ns_.load(std::memory_order_relaxed)) return;
+    if (now - last_progress_ns_.load(std::memory_order_relaxed) < kStalledNs) continue;
+    char state = 0;
+    int cpu = -1;
+    if (read_thread_stat(consumer_tid_, state, cpu) && state != 'R') nanosleep(&kStepAside, nullptr);
+  }
+}
+
+// The consumer first: kept where it is, at a priority above the holders;
+// then the holders are woken.
+void OverflowThrottle::begin_episode(int64_t now) {
+  char state = 0;
+  int cpu = -1;
+  if (!read_thread_stat(consumer_tid_, state, cpu) || cpu < 0) cpu = sched_getcpu();
+  pin(consumer_, cpu);
+  set_real_time(consumer_, kConsumerPriority);
+  consumer_cpu_.store(cpu);
+  episode_start_ns_ = now;
+  last_progress_ns_.store(now);
+  deadline_ns_.store(now + options_.max_wait_ns);
+  episode_.fetch_add(1);
+  episode_.notify_all();
+  episodes_.fetch_add(1);
+}
+
+void OverflowThrottle::end_episode(int64_t now) {
+  if (holding()) {
+    episode_.fetch_add(1);
+    held_ns_.fetch_add(now - episode_start_ns_);
+  }
+  sched_param param{};
+  param.sched_priority = consumer_priority_;
+  pthread_setschedparam(consumer_, consumer_policy_, &param);
+  pthread_setaffinity_np(consumer_, sizeof consumer_affinity_, &consumer_affinity_);
+}
+
+}  // namespace c2audit
