@@ -106,13 +106,21 @@ class C2auditd(Peer):
         if not ready or self.proc.poll() is not None:
             procs.stop(self.proc)
             raise RuntimeError(f"c2auditd did not start (see {self.stderr.name})")
-        self.cpu_at_ready = procs.cpu_seconds(self.proc.pid)
+        # The consumer is the main thread; the --overflow throttle's holders,
+        # which spin only to keep producers off their CPUs, are not per record.
+        self.consumer_cpu_at_ready = procs.cpu_seconds(self.proc.pid, self.proc.pid)
 
     def stop(self):
         cost = procs.usage(self.proc.pid) or {}
         if "cpu_s" in cost:  # the workload's share: loading the sensor is not per record
-            cost["workload_cpu_s"] = round(cost["cpu_s"] - self.cpu_at_ready, 3)
+            consumer = procs.cpu_seconds(self.proc.pid, self.proc.pid)
+            cost["workload_cpu_s"] = round(consumer - self.consumer_cpu_at_ready, 3)
             cost["consumer_threads"] = 1  # c2auditd consumes the ring on one thread
+            status = procs.run([self.cfg.c2audit, "status", "--socket", self.socket, "--json"])
+            if status.returncode == 0:
+                s = json.loads(status.stdout)
+                cost["throttle"] = {k: s.get(k) for k in ("throttle_episodes", "throttle_held_ms",
+                                                           "throttle_bound_reached")}
         maps = bpf_memlock_bytes(self.proc.pid)
         cost["kernel_bytes"] = maps
         cost["kernel_note"] = f"ring {self.cfg.ring_mib} MiB (--ring-size), maps memlock"

@@ -47,6 +47,12 @@ def notes(rows):
             seen.add((r["auditor"], text))
             lines.append(f"- **{r['auditor']}**: {text}")
     for r in rows:
+        throttle = r.get("cost", {}).get("throttle") or {}
+        if throttle.get("throttle_episodes"):
+            lines.append(f"- {r['workload']} / {r['auditor']}: --overflow throttle held the producers "
+                         f"back {throttle['throttle_episodes']} times, {throttle['throttle_held_ms']} ms "
+                         f"in all ({throttle['throttle_bound_reached']} at the bound; last round)")
+    for r in rows:
         if r.get("rounds", 1) > 1:
             rates = ", ".join(f"{x:,}" for x in r["rates"])
             lines.append(f"- {r['workload']} / {r['auditor']}: rates of {r['rounds']} rounds {rates}")

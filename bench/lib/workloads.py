@@ -172,6 +172,7 @@ def all_workloads(cfg):
     return [
         OpenStorm(cfg, 1, 2 if q else 10),
         OpenStorm(cfg, cores, 5 if q else 30),
+        OpenStorm(cfg, 4 * cores, 5 if q else 30),  # more producers than cores: the throttle
         ExecStorm(cfg, 2 if q else 10),
         Grep(cfg, 3 if q else 20),
         StressMixed(cfg, 3 if q else 10),
