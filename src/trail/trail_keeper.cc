@@ -170,6 +170,8 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
 }
 
 Result<void> TrailKeeper::State::rotate_oldest() {
+  // The segments listed must stay as listed: none is compressed meanwhile.
+  auto files = writer->lock_segment_files();
   auto candidates = removable_segments(dir, writer->active_segment(), policy, realtime_ns());
   if (!candidates) return tl::unexpected(candidates.error());
   auto all = list_segments(dir);

@@ -19,9 +19,9 @@
 #include "common/file_descriptor.h"
 #include "record/record_codec.h"
 #include "trail/append_only.h"
+#include "trail/compression_worker.h"
 #include "trail/hash_chain.h"
 #include "trail/seal.h"
-#include "trail/segment_compressor.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
 
@@ -94,6 +94,7 @@ struct TrailWriter::State {
   bool closed = false;
   bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
   std::vector<std::string> notes;
+  std::unique_ptr<CompressionWorker> compressor;  // with compress_closed
 
   ~State();
   Result<void> flush();
@@ -101,8 +102,9 @@ struct TrailWriter::State {
   Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp,
                                              const std::string& header);
   Result<void> seal_active(bool final_seal);
+  Result<void> close_active();
+  void queue_closed_segments();
   Result<void> resume_after(const SegmentFile& newest);
-  void compress_closed_segments();
   bool needs_rotation(int64_t now_ns) const;
 };
 
@@ -162,8 +164,24 @@ Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
   pending_seal.first_seq = first_seq;
   pending_seal.last_seq = first_seq - 1;
   pending_seal.chain_head = mac->next(Digest{}, ChainDomain::header, bytes_of(header));
-  if (options.compress_closed) compress_closed_segments();
+  if (compressor) queue_closed_segments();
   return {};
+}
+
+// Every raw segment but the active one goes to the compressor: after a
+// rotation, and after a restart (the crashed segment, or a crash during
+// compression). Listed here, where the active segment is known for sure.
+void TrailWriter::State::queue_closed_segments() {
+  auto segments = list_segments(options.dir);
+  if (!segments) {
+    notes.push_back(segments.error().message);
+    return;
+  }
+  std::vector<std::filesystem::path> closed;
+  for (const auto& segment : *segments) {
+    if (!segment.compressed && segment.path != active) closed.push_back(segment.path);
+  }
+  compressor->request(std::move(closed));
 }
 
 // Writes the seal after every buffered frame, syncs, and closes the segment.
@@ -188,24 +206,6 @@ Result<void> TrailWriter::State::seal_active(bool final_seal) {
   prev_last_seq = seal.last_seq;
   prev_digest = seal.mac;
   return {};
-}
-
-// Compresses every raw segment but the active one: after a rotation, and
-// after a restart (the crashed segment, or a crash during compression).
-void TrailWriter::State::compress_closed_segments() {
-  auto segments = list_segments(options.dir);
-  if (!segments) {
-    notes.push_back(segments.error().message);
-    return;
-  }
-  for (const auto& segment : *segments) {
-    if (segment.compressed || segment.path == active) continue;
-    clear_append_only(segment.path);
-    ::chmod(segment.path.c_str(), kClosedMode);
-    if (auto packed = compress_segment(segment.path); !packed) {
-      notes.push_back(fmt::format("closed segment left uncompressed: {}", packed.error().message));
-    }
-  }
 }
 
 // Reads how the newest segment ended, to link the next segment to it.
@@ -292,6 +292,7 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
     if (segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
   }
   state->active = options.dir / segment_file_name(state->last_seq + 1);
+  if (options.compress_closed) state->compressor = std::make_unique<CompressionWorker>();
   return TrailWriter(std::move(state));
 }
 
@@ -361,17 +362,34 @@ Result<void> TrailWriter::close() {
   State& s = *state_;
   if (s.closed) return {};
   s.closed = true;
-  if (s.segment_fd.valid()) return s.seal_active(true);
-  if (s.last_seal_final) return {};
+  auto ok = s.close_active();
+  s.compressor.reset();  // finishes what was requested
+  return ok;
+}
+
+Result<void> TrailWriter::State::close_active() {
+  if (segment_fd.valid()) return seal_active(true);
+  if (last_seal_final) return {};
   // The last seal promised a next segment: keep the promise with an empty
   // one, so that the trail does not end the way a crash after rotation does.
-  if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
-  return s.seal_active(true);
+  if (auto ok = start_segment(last_seq + 1); !ok) return ok;
+  return seal_active(true);
 }
 
 size_t TrailWriter::buffered_bytes() const { return state_->buffer.size() - state_->written; }
 
-std::vector<std::string> TrailWriter::take_notes() { return std::exchange(state_->notes, {}); }
+std::vector<std::string> TrailWriter::take_notes() {
+  std::vector<std::string> notes = std::exchange(state_->notes, {});
+  if (state_->compressor) {
+    for (auto& note : state_->compressor->take_notes()) notes.push_back(std::move(note));
+  }
+  return notes;
+}
+
+std::unique_lock<std::mutex> TrailWriter::lock_segment_files() {
+  return state_->compressor ? state_->compressor->lock_segment_files()
+                            : std::unique_lock<std::mutex>();
+}
 
 uint64_t TrailWriter::last_seq() const { return state_->last_seq; }
 

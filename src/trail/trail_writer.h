@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,10 @@ class TrailWriter {
   // Notes about closed segments that could not be compressed (left raw);
   // taken by the caller, which records them.
   std::vector<std::string> take_notes();
+
+  // Closed segments are compressed on a thread of the writer's own (see
+  // CompressionWorker); whoever removes segment files holds this meanwhile.
+  std::unique_lock<std::mutex> lock_segment_files();
 
   uint64_t last_seq() const;
   std::filesystem::path active_segment() const;
