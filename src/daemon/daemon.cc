@@ -85,6 +85,7 @@ struct Daemon::Parts {
   std::optional<RingConsumer> ring;
   std::unique_ptr<OverflowThrottle> throttle;  // --overflow throttle
   uint64_t bounds_recorded = 0;                 // its episodes ended by the bound, recorded
+  std::string throttle_unavailable;             // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
   BootToWallClock clock;
@@ -149,15 +150,30 @@ void Daemon::Parts::record_overflow_bound() {
   append(rec);
 }
 
-// Holds the producers back past half a ring, until a quarter is left.
+// Holds the producers back past half a ring, until a quarter is left. By
+// default, where real-time scheduling is not permitted (a container without
+// CAP_SYS_NICE), the daemon runs on with --overflow drop and says so in its
+// start record; asked for by name, the throttle is required.
 Result<void> Daemon::Parts::start_throttle() {
   if (options.overflow != OverflowPolicy::throttle) return {};
   RingConsumer* consumer = &*ring;
   auto started = OverflowThrottle::start({.high_mark_bytes = options.ring_bytes / 2,
                                           .low_mark_bytes = options.ring_bytes / 4,
                                           .max_wait_ns = options.overflow_wait_ns},
-                                         [consumer] { return consumer->unreleased_bytes(); });
-  if (!started) return tl::unexpected(started.error());
+                                         [consumer] {
+                                           // released first: it never passes produced
+                                           uint64_t released = consumer->released_position();
+                                           return RingPositions{consumer->produced_position(),
+                                                                released};
+                                         });
+  if (!started && options.overflow_given) return tl::unexpected(started.error());
+  if (!started) {
+    stats.overflow = "drop";
+    throttle_unavailable = started.error().message;
+    std::fprintf(stderr, "c2auditd: warning: %s; running with --overflow drop\n",
+                 throttle_unavailable.c_str());
+    return {};
+  }
   throttle = std::move(*started);
   return {};
 }
@@ -292,6 +308,7 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!ring) return tl::unexpected(ring.error());
   p->ring.emplace(std::move(*ring));
   p->losses.emplace(p->sensor->losses_fd());
+  p->stats.overflow = options.overflow == OverflowPolicy::throttle ? "throttle" : "drop";
   if (auto ok = p->start_throttle(); !ok) return tl::unexpected(ok.error());
 
   p->identity.pid = getpid();
@@ -299,15 +316,18 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->identity.mode = initial.description();
   p->identity.trail_dir = options.trail.dir.native();
   p->stats.ring_bytes = options.ring_bytes;
-  p->stats.overflow = options.overflow == OverflowPolicy::throttle ? "throttle" : "drop";
   const TrailResume& resume = p->writer->resume();
   auto start = self_record(RecordKind::daemon,
-                           fmt::format("c2auditd {} started; trail resumes after seq {}{}", getpid(),
+                           fmt::format("c2auditd {} started; trail resumes after seq {}{}{}", getpid(),
                                        resume.last_seq,
                                        resume.torn_tail ? fmt::format(
                                            " (previous run ended by a crash: torn record in {})",
                                            resume.torn_segment)
-                                                        : ""));
+                                                        : "",
+                                       p->throttle_unavailable.empty()
+                                           ? ""
+                                           : fmt::format("; overflow: drop ({})",
+                                                         p->throttle_unavailable)));
   p->append(start);
   if (auto gap = describe_restart_gap(resume, realtime_ns()); !gap.empty()) {
     auto gap_record = self_record(RecordKind::daemon, std::move(gap));

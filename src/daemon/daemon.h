@@ -37,6 +37,7 @@ struct DaemonOptions {
   uint64_t ring_bytes = 64ull << 20;
   uint64_t wakeup_bytes = 1ull << 20;
   OverflowPolicy overflow = OverflowPolicy::throttle;
+  bool overflow_given = false;                   // --overflow named: no fallback to drop
   int64_t overflow_wait_ns = 1'000'000'000;      // --overflow-wait: longest hold
   bool live_status = true;                       // one-line status on stderr
 };

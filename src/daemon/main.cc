@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
                  "processes load every core (0: off)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 20u));
-  app.add_option("--overflow", overflow,
+  auto* overflow_option = app.add_option("--overflow", overflow,
                  "When the ring buffer fills past half: throttle (hold the producing CPUs back "
                  "until it drains, up to --overflow-wait) or drop (lose what it cannot take; "
                  "recorded as lost either way)")
@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
   options.overflow =
       overflow == "drop" ? c2audit::OverflowPolicy::drop : c2audit::OverflowPolicy::throttle;
   options.overflow_wait_ns = overflow_wait_ms * 1'000'000;
+  options.overflow_given = overflow_option->count() > 0;
 
   install_signal_handlers();
   boost_priority(priority_boost);

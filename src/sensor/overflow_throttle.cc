@@ -1,17 +1,15 @@
 #include "sensor/overflow_throttle.h"
 
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "common/clock.h"
-#include "common/file_descriptor.h"
+#include "common/thread_stat.h"
 
 namespace c2audit {
 namespace {
@@ -31,10 +29,11 @@ constexpr auto kWatchPeriod = std::chrono::milliseconds(2);
 constexpr auto kQuietWatchPeriod = std::chrono::milliseconds(20);
 // Spins between two reads of the clock while holding.
 constexpr int kSpinsPerClockRead = 256;
-// A fill that has not moved for this long while the consumer is asleep: it
-// is stalled, and the holders step aside in sleeps of kStepAside.
+// No space given back for this long while the consumer is asleep: it is
+// stalled, and the holders step aside in sleeps of kStepAside.
 constexpr int64_t kStalledNs = 3'000'000;
 constexpr timespec kStepAside{.tv_sec = 0, .tv_nsec = 200'000};
+constexpr int64_t kLookAgainNs = 1'000'000;  // between two looks at a stalled consumer
 
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -46,10 +45,12 @@ void cpu_relax() {
 
 int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
 
+// SCHED_RESET_ON_FORK: a child the consumer forks during an episode (the
+// space_left command) starts at normal priority.
 int set_real_time(pthread_t thread, int priority) {
   sched_param param{};
   param.sched_priority = priority;
-  return pthread_setschedparam(thread, SCHED_FIFO, &param);
+  return pthread_setschedparam(thread, SCHED_FIFO | SCHED_RESET_ON_FORK, &param);
 }
 
 int pin(pthread_t thread, int cpu) {
@@ -59,29 +60,10 @@ int pin(pthread_t thread, int cpu) {
   return pthread_setaffinity_np(thread, sizeof set, &set);
 }
 
-// The fields of /proc/self/task/TID/stat after the command name (which may
-// hold spaces and ')'): state first, the CPU last run on 36 fields later.
-bool read_thread_stat(pid_t tid, char& state, int& cpu) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid));
-  FileDescriptor fd(::open(path, O_RDONLY | O_CLOEXEC));
-  char stat[1024];
-  ssize_t n = fd.valid() ? ::read(fd.get(), stat, sizeof stat - 1) : -1;
-  if (n <= 0) return false;
-  stat[n] = '\0';
-  const char* at = std::strrchr(stat, ')');
-  if (!at || at[1] != ' ') return false;
-  state = at[2];
-  constexpr int kFieldsToProcessor = 36;  // from state (field 3) to processor (39)
-  for (int i = 0; i < kFieldsToProcessor && at; ++i) at = std::strchr(at + 1, ' ');
-  cpu = at ? std::atoi(at + 1) : -1;
-  return true;
-}
-
 }  // namespace
 
-OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, FillReader fill)
-    : options_(options), fill_(std::move(fill)), consumer_(pthread_self()), consumer_tid_(gettid()) {
+OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, PositionReader positions)
+    : options_(options), positions_(std::move(positions)), consumer_(pthread_self()), consumer_tid_(gettid()) {
   sched_param param{};
   pthread_getschedparam(consumer_, &consumer_policy_, &param);
   consumer_priority_ = param.sched_priority;
@@ -89,8 +71,8 @@ OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, FillReader fi
 }
 
 Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const ThrottleOptions& options,
-                                                                  FillReader fill) {
-  std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(fill)));
+                                                                  PositionReader positions) {
+  std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(positions)));
   // The consumer must be allowed to outrank the holders, or a holder on its
   // CPU would stop the very thread that drains the ring.
   if (int err = set_real_time(throttle->consumer_, kConsumerPriority)) {
@@ -142,8 +124,10 @@ void OverflowThrottle::watch_loop() {
 
 // One look at the fill: starts or ends an episode.
 void OverflowThrottle::watch_once(int64_t now) {
-  uint64_t fill = fill_();
-  if (fill != last_fill_) last_progress_ns_.store(now);
+  RingPositions at = positions_();
+  uint64_t fill = at.produced - at.released;
+  if (at.released != last_released_) last_progress_ns_.store(now);  // the consumer moved on
+  last_released_ = at.released;
   last_fill_ = fill;
   bool drained = fill <= options_.low_mark_bytes;
   if (holding()) {
@@ -177,27 +161,34 @@ void OverflowThrottle::hold_loop(int cpu) {
 // Spins on this CPU until the episode ends or its bound passes, stepping
 // aside while the consumer is stalled asleep.
 void OverflowThrottle::hold(uint32_t episode) {
+  int64_t next_look_ns = 0;  // /proc is read at most once per kLookAgainNs
   while (!quit_.load(std::memory_order_relaxed) &&
          episode_.load(std::memory_order_relaxed) == episode) {
     for (int i = 0; i < kSpinsPerClockRead; ++i) cpu_relax();
     int64_t now = monotonic_ns();
     if (now >= deadline_ns_.load(std::memory_order_relaxed)) return;
     if (now - last_progress_ns_.load(std::memory_order_relaxed) < kStalledNs) continue;
-    char state = 0;
-    int cpu = -1;
-    if (read_thread_stat(consumer_tid_, state, cpu) && state != 'R') nanosleep(&kStepAside, nullptr);
+    if (now < next_look_ns) continue;
+    // Asleep: step aside for kStepAside, then hold again until the next look,
+    // so that whatever it waits for gets a fifth of this CPU, and the
+    // producers no more. Running (a long batch): hold on.
+    next_look_ns = now + kLookAgainNs;
+    auto consumer = read_thread_stat(consumer_tid_);
+    if (!consumer || consumer->state != 'R') nanosleep(&kStepAside, nullptr);
   }
 }
 
 // The consumer first: kept where it is, at a priority above the holders;
-// then the holders are woken.
+// then the holders are woken. No episode when that cannot be done: holders
+// on every CPU could then keep out what the consumer waits for.
 void OverflowThrottle::begin_episode(int64_t now) {
-  char state = 0;
-  int cpu = -1;
-  if (!read_thread_stat(consumer_tid_, state, cpu) || cpu < 0) cpu = sched_getcpu();
-  pin(consumer_, cpu);
-  set_real_time(consumer_, kConsumerPriority);
-  consumer_cpu_.store(cpu);
+  auto consumer = read_thread_stat(consumer_tid_);
+  if (!consumer || consumer->cpu < 0 || pin(consumer_, consumer->cpu) != 0) return;
+  if (set_real_time(consumer_, kConsumerPriority) != 0) {
+    end_episode(now);  // puts its affinity back
+    return;
+  }
+  consumer_cpu_.store(consumer->cpu);
   episode_start_ns_ = now;
   last_progress_ns_.store(now);
   deadline_ns_.store(now + options_.max_wait_ns);

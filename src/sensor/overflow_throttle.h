@@ -13,9 +13,10 @@
 // mark, or at the wait bound; after a bound the throttle stays off until the
 // ring drains once, and what the ring cannot take is lost and recorded as
 // ever. When the consumer stalls asleep (it waits on a producer the hold
-// caught inside its commit, or on the disk), the holders step aside in short
-// sleeps. Like auditd's backlog_wait_time, but the whole CPU waits, not only
-// audited tasks: hence a bound of a second by default.
+// caught inside its commit or holding a lock, or on the disk), the holders
+// step aside for 200 µs of every millisecond until it moves on. Like auditd's
+// backlog_wait_time, but the whole CPU waits, not only audited tasks: hence
+// a bound of a second by default.
 #pragma once
 
 #include <pthread.h>
@@ -45,16 +46,23 @@ struct ThrottleStats {
   int64_t held_ns = 0;           // time spent holding, all episodes
 };
 
+// The ring's two positions (bytes since it was made): what the sensor has
+// committed, and what the consumer has given back.
+struct RingPositions {
+  uint64_t produced = 0;
+  uint64_t released = 0;
+};
+
 class OverflowThrottle {
  public:
-  // The ring's unconsumed bytes; called from the watcher thread.
-  using FillReader = std::function<uint64_t()>;
+  // Reads the ring's positions; called from the watcher thread.
+  using PositionReader = std::function<RingPositions()>;
 
   // Starts the watcher and one sleeping holder per CPU; the calling thread
   // is the consumer. Fails when real-time scheduling is not permitted (the
   // message says how to go on).
   static Result<std::unique_ptr<OverflowThrottle>> start(const ThrottleOptions& options,
-                                                         FillReader fill);
+                                                         PositionReader positions);
 
   OverflowThrottle(const OverflowThrottle&) = delete;
   OverflowThrottle& operator=(const OverflowThrottle&) = delete;
@@ -68,7 +76,7 @@ class OverflowThrottle {
   ThrottleStats stats() const;
 
  private:
-  OverflowThrottle(const ThrottleOptions& options, FillReader fill);
+  OverflowThrottle(const ThrottleOptions& options, PositionReader positions);
   void watch_loop();
   void watch_once(int64_t now);
   void hold_loop(int cpu);
@@ -77,7 +85,7 @@ class OverflowThrottle {
   void end_episode(int64_t now);
 
   ThrottleOptions options_;
-  FillReader fill_;
+  PositionReader positions_;
   pthread_t consumer_;
   pid_t consumer_tid_ = 0;
   int consumer_policy_ = 0;  // the consumer's scheduling outside episodes
@@ -91,16 +99,17 @@ class OverflowThrottle {
   // Odd while an episode holds the CPUs; each change wakes the holders.
   std::atomic<uint32_t> episode_{0};
   std::atomic<int64_t> deadline_ns_{0};       // CLOCK_MONOTONIC end of this episode
-  std::atomic<int64_t> last_progress_ns_{0};  // when the fill last moved
+  std::atomic<int64_t> last_progress_ns_{0};  // when the consumer last gave space back
   std::atomic<bool> quit_{false};
   std::atomic<int> holder_errors_{0};
   std::atomic<int> holders_ready_{0};
   uint64_t last_fill_ = 0;    // watcher only
+  uint64_t last_released_ = 0;
   int64_t episode_start_ns_ = 0;
   bool rearmed_ = true;       // false after a bound, until the ring drains
   std::atomic<uint64_t> episodes_{0}, bound_reached_{0};
   std::atomic<int64_t> held_ns_{0};
-  std::vector<std::thread> threads_;  // the watcher, then the holders
+  std::vector<std::thread> threads_;  // the holders, then the watcher
 };
 
 }  // namespace c2audit

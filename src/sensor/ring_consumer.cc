@@ -181,9 +181,10 @@ Result<int> RingConsumer::drain() {
   return handled;
 }
 
-uint64_t RingConsumer::unreleased_bytes() const {
-  uint64_t released = load_acquire(reinterpret_cast<const uint64_t*>(state_->consumer_page.data()));
-  return state_->producer_position() - released;
+uint64_t RingConsumer::produced_position() const { return state_->producer_position(); }
+
+uint64_t RingConsumer::released_position() const {
+  return load_acquire(reinterpret_cast<const uint64_t*>(state_->consumer_page.data()));
 }
 
 uint64_t RingConsumer::pending_bytes() const {

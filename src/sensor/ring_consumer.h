@@ -42,10 +42,12 @@ class RingConsumer {
   // Bytes committed but not yet consumed.
   uint64_t pending_bytes() const;
 
-  // Bytes the sensor cannot reuse yet: committed and not given back (space is
-  // given back every 256 KiB consumed). Safe from any thread: it reads only
-  // the two positions the kernel shares.
-  uint64_t unreleased_bytes() const;
+  // The sensor's committed position and the position given back to it
+  // (every 256 KiB consumed): their difference is what the sensor cannot
+  // reuse yet. Safe from any thread: it reads only the two positions the
+  // kernel shares.
+  uint64_t produced_position() const;
+  uint64_t released_position() const;
 
   struct State;
 

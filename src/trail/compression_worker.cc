@@ -66,12 +66,26 @@ void CompressionWorker::run() {
   }
 }
 
+// The long part outside the segment-files lock, so that rotate-oldest never
+// waits for it; the files change under the lock, once the raw segment is
+// known to be still there.
 void CompressionWorker::compress(const std::filesystem::path& closed) {
+  if (::access(closed.c_str(), F_OK) != 0) return;  // compressed or removed meanwhile
+  auto temp = compress_segment_to_temp(closed);
   std::lock_guard files(files_mutex_);
-  if (::access(closed.c_str(), F_OK) != 0) return;  // removed (rotate-oldest) meanwhile
+  if (!temp) {
+    if (::access(closed.c_str(), F_OK) == 0) {
+      add_note(fmt::format("closed segment left uncompressed: {}", temp.error().message));
+    }
+    return;
+  }
+  if (::access(closed.c_str(), F_OK) != 0) {  // removed by rotate-oldest meanwhile
+    ::unlink(temp->c_str());
+    return;
+  }
   clear_append_only(closed);
   ::chmod(closed.c_str(), kClosedMode);
-  if (auto packed = compress_segment(closed); !packed) {
+  if (auto packed = commit_compressed_segment(closed, *temp); !packed) {
     add_note(fmt::format("closed segment left uncompressed: {}", packed.error().message));
   }
 }

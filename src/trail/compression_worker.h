@@ -4,10 +4,12 @@
 // consumer for ~250 ms at each rotation.
 //
 // Threading: request(), take_notes() and lock_segment_files() are called by
-// the writer's thread, which alone knows which segment is active; the worker runs compress_segment() under the
-// segment-files lock, which whoever else removes or renames segment files
-// (rotate-oldest) holds meanwhile. The destructor finishes the requested work
-// and joins, so a closed writer leaves no segment half done.
+// the writer's thread, which alone knows which segment is active. The worker
+// compresses into a temporary file without locks, then links it in and
+// removes the raw segment under the segment-files lock, which whoever else
+// removes segment files (rotate-oldest) holds while it lists and removes
+// them. The destructor finishes the queued work and joins, so a closed
+// writer leaves no segment half done.
 #pragma once
 
 #include <condition_variable>

@@ -104,13 +104,28 @@ Result<void> sync_dir(const std::filesystem::path& dir) {
 }  // namespace
 
 Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw) {
+  auto temp = compress_segment_to_temp(raw);
+  if (!temp) return tl::unexpected(temp.error());
+  return commit_compressed_segment(raw, *temp);
+}
+
+Result<std::filesystem::path> compress_segment_to_temp(const std::filesystem::path& raw) {
   std::filesystem::path final_path = raw.native() + ".zst";
   std::filesystem::path temp = raw.parent_path() / ("." + final_path.filename().native() + ".tmp");
   auto written = compress_stream(raw, temp);
-  int linked = written ? ::link(temp.c_str(), final_path.c_str()) : -1;
+  if (!written) {
+    ::unlink(temp.c_str());
+    return tl::unexpected(written.error());
+  }
+  return temp;
+}
+
+Result<std::filesystem::path> commit_compressed_segment(const std::filesystem::path& raw,
+                                                        const std::filesystem::path& temp) {
+  std::filesystem::path final_path = raw.native() + ".zst";
+  int linked = ::link(temp.c_str(), final_path.c_str());
   int link_errno = errno;
   ::unlink(temp.c_str());
-  if (!written) return tl::unexpected(written.error());
   if (linked != 0 && link_errno != EEXIST) {
     errno = link_errno;
     return fail(errno_message(final_path, "link"));

@@ -21,6 +21,13 @@ inline constexpr int kSegmentZstdLevel = -3;
 // A crash at any point leaves at least one complete copy. Returns the new path.
 Result<std::filesystem::path> compress_segment(const std::filesystem::path& raw);
 
+// Its two halves, for a caller that keeps others off the segment files only
+// while they change: the long part, compressing `raw` into a synced hidden
+// temporary file (returned); then linking it in and removing `raw`.
+Result<std::filesystem::path> compress_segment_to_temp(const std::filesystem::path& raw);
+Result<std::filesystem::path> commit_compressed_segment(const std::filesystem::path& raw,
+                                                        const std::filesystem::path& temp);
+
 // Decompresses a whole .zst segment into `out`.
 Result<void> read_compressed_file(const std::filesystem::path& path, std::vector<uint8_t>& out);
 
