@@ -31,6 +31,7 @@ namespace {
 constexpr mode_t kDirMode = 0750;
 constexpr mode_t kActiveMode = 0600;
 constexpr mode_t kClosedMode = 0640;
+constexpr uint64_t kWritebackStepBytes = 8ull << 20;
 constexpr const char* kTempPrefix = ".";
 constexpr const char* kTempSuffix = ".tmp";
 
@@ -88,6 +89,7 @@ struct TrailWriter::State {
   std::filesystem::path active;
   int64_t active_created_ns = 0;
   uint64_t active_size = 0;
+  uint64_t writeback_started = 0;  // bytes of the active segment handed to writeback
   Seal pending_seal;   // first_seq, count, time range and chain head so far
   std::string buffer;  // frames not yet written
   size_t written = 0;  // bytes of buffer already in the file
@@ -103,6 +105,7 @@ struct TrailWriter::State {
                                              const std::string& header);
   Result<void> seal_active(bool final_seal);
   Result<void> close_active();
+  void start_writeback();
   void queue_closed_segments();
   Result<void> resume_after(const SegmentFile& newest);
   bool needs_rotation(int64_t now_ns) const;
@@ -159,6 +162,7 @@ Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
   active = path;
   active_created_ns = h.created_ns;
   active_size = header.size();
+  writeback_started = 0;
   pending_seal = Seal{};
   pending_seal.key_id = key.id;
   pending_seal.first_seq = first_seq;
@@ -262,9 +266,21 @@ Result<void> TrailWriter::State::flush() {
   written += done;
   active_size += done;
   if (!ok) return ok;
+  start_writeback();
   buffer.clear();
   written = 0;
   return {};
+}
+
+// Hands each written 8 MiB of the active segment to the disk at once
+// (asynchronously), so that the fdatasync of its seal waits for the last few
+// MiB only, not for the whole segment: the consumer stalled 75-90 ms at each
+// seal of a 64 MiB segment, and a small ring filled meanwhile.
+void TrailWriter::State::start_writeback() {
+  if (active_size - writeback_started < kWritebackStepBytes) return;
+  ::sync_file_range(segment_fd.get(), static_cast<off_t>(writeback_started),
+                    static_cast<off_t>(active_size - writeback_started), SYNC_FILE_RANGE_WRITE);
+  writeback_started = active_size;
 }
 
 Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
