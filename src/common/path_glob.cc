@@ -95,8 +95,13 @@ PathGlob::PathGlob(std::string pattern) : pattern_(std::move(pattern)), tokens_(
   }
 }
 
+std::string_view PathGlob::subtree() const {
+  std::string_view prefix = literal_prefix();
+  return shape_ == Shape::prefix_any && prefix.ends_with('/') ? prefix : std::string_view();
+}
+
 bool PathGlob::matches(std::string_view path) const {
-  std::string_view prefix(pattern_.data(), prefix_size_);
+  std::string_view prefix = literal_prefix();
   switch (shape_) {
     case Shape::literal:
       return path == prefix;

@@ -10,8 +10,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
+
+#include "common/string_hash.h"
 
 namespace c2audit {
 
@@ -44,9 +45,14 @@ class PathGlob {
   explicit PathGlob(std::string pattern);
 
   bool matches(std::string_view path) const;
-  const std::string& pattern() const { return pattern_; }
   // No special character: the glob names exactly one path.
   bool is_literal() const { return shape_ == Shape::literal; }
+  // "/dir/" when the glob is a directory followed only by stars ("/dir/**"):
+  // it matches every path under that directory and nothing else. Empty
+  // otherwise.
+  std::string_view subtree() const;
+  // The characters before the first special one (the whole glob when literal).
+  std::string_view literal_prefix() const { return {pattern_.data(), prefix_size_}; }
 
  private:
   enum class Shape : uint8_t { literal, prefix_any, prefix_segment, general };
@@ -77,11 +83,7 @@ class GlobSet {
   }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_set<std::string, Hash, std::equal_to<>> literals_;
+  StringSet literals_;
   std::vector<PathGlob> others_;
 };
 

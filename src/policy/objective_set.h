@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
+#include "common/string_hash.h"
 #include "policy/objective.h"
 #include "policy/path_gate.h"
 #include "record/audit_record.h"
@@ -50,10 +50,6 @@ class ObjectiveSet {
   const std::vector<uint64_t>& hits() const { return hits_; }
 
  private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   // Indexes of the objectives whose events and classes admit a record of
   // this event and class, in policy order.
   const std::vector<uint32_t>& candidates(std::string_view event, std::string_view cls) const;
@@ -69,8 +65,7 @@ class ObjectiveSet {
   // whose events and classes admit it, so a record is tried against those
   // only: a policy of 500 objectives over many syscalls costs about what one
   // does. Any other event or class tries all of them.
-  std::unordered_map<std::string, std::vector<ClassCandidates>, NameHash, std::equal_to<>>
-      candidates_by_event_;
+  StringMap<std::vector<ClassCandidates>> candidates_by_event_;
   std::vector<uint32_t> all_;
   PathGate path_gate_;  // watches passed over without trying their globs
   std::vector<std::string> files_;

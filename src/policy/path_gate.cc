@@ -7,33 +7,25 @@
 namespace c2audit {
 namespace {
 
-// "/dir/" when `glob` is "/dir/" followed only by stars ("/dir/**"): every
-// path under the directory, and nothing else.
-std::string_view subtree_of(std::string_view glob) {
-  std::string_view prefix = glob_literal_prefix(glob);
-  std::string_view rest = glob.substr(prefix.size());
-  bool stars_only = rest.size() >= 2 && rest.find_first_not_of('*') == std::string_view::npos;
-  return stars_only && prefix.ends_with('/') ? prefix : std::string_view();
-}
-
-bool is_literal(std::string_view glob) { return glob_literal_prefix(glob).size() == glob.size(); }
-
-bool gateable(const Objective& o) {
-  return !o.paths.empty() && std::all_of(o.paths.begin(), o.paths.end(), [](const std::string& g) {
-    return is_literal(g) || !subtree_of(g).empty();
+// Its path globs, compiled, when each is a literal or a subtree; else none.
+std::vector<PathGlob> gate_globs(const Objective& o) {
+  std::vector<PathGlob> globs(o.paths.begin(), o.paths.end());
+  bool gateable = std::all_of(globs.begin(), globs.end(), [](const PathGlob& g) {
+    return g.is_literal() || !g.subtree().empty();
   });
+  return gateable ? globs : std::vector<PathGlob>{};
 }
 
 }  // namespace
 
 PathGate::PathGate(const std::vector<Objective>& objectives) : gated_(objectives.size(), false) {
   for (uint32_t i = 0; i < objectives.size(); ++i) {
-    if (!gateable(objectives[i])) continue;
+    std::vector<PathGlob> globs = gate_globs(objectives[i]);
+    if (globs.empty()) continue;
     gated_[i] = true;
-    for (const std::string& glob : objectives[i].paths) {
-      Index& index = is_literal(glob) ? by_path_ : by_subtree_;
-      std::string key(is_literal(glob) ? std::string_view(glob) : subtree_of(glob));
-      auto& list = index[key];
+    for (const PathGlob& glob : globs) {
+      Index& index = glob.is_literal() ? by_path_ : by_subtree_;
+      auto& list = index[std::string(glob.is_literal() ? glob.literal_prefix() : glob.subtree())];
       if (list.empty() || list.back() != i) list.push_back(i);
     }
   }

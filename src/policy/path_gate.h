@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "common/string_hash.h"
 #include "policy/objective.h"
 
 namespace c2audit {
@@ -31,11 +31,7 @@ class PathGate {
   void mark(std::string_view path, std::vector<uint64_t>& passed) const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Index = std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>>;
+  using Index = StringMap<std::vector<uint32_t>>;
   static void mark_all(const Index& index, std::string_view key, std::vector<uint64_t>& passed);
 
   std::vector<bool> gated_;
