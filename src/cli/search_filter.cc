@@ -47,9 +47,7 @@ bool kind_filters_match(const SearchFilter& f, const AuditRecord& rec) {
 bool syscall_filters_match(const SearchFilter& f, const AuditRecord& rec) {
   return any_or_none(f.users, [&](const std::string& u) { return user_matches(u, rec); }) &&
          (!f.pid || rec.pid == *f.pid) &&
-         any_or_none(f.path_globs, [&](const std::string& g) {
-           return glob_match_either(g, rec.path, rec.path2);
-         }) &&
+         (f.path_globs.empty() || f.path_globs.matches_either(rec.path, rec.path2)) &&
          (!f.success || rec.success == *f.success) &&
          (f.objectives.empty() || contains(f.objectives, rec.objective));
 }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/path_glob.h"
 #include "record/audit_record.h"
 
 namespace c2audit::cli {
@@ -37,8 +38,8 @@ struct SearchFilter {
   // An exact class ("file.read"), a prefix with ".*" ("file.*") or a bare
   // prefix meaning the same ("file"); "*" accepts every class.
   std::vector<std::string> classes;
-  // Globs matched against path and path2, see glob_match().
-  std::vector<std::string> path_globs;
+  // Globs matched against path and path2 (see path_glob.h), compiled once.
+  GlobSet path_globs;
   std::optional<bool> success;          // result: true success, false failure
   std::vector<std::string> objectives;  // exact objective names
 

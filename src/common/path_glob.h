@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,13 +68,16 @@ class PathGlob {
   size_t prefix_size_ = 0;  // literal characters before the first special one
 };
 
-// A list of globs that matches when any of them does. Literal globs are kept
-// in a hash set, so a policy naming 500 files costs one lookup, not 500
-// compares.
+// A list of globs that matches when any of them does, compiled once: what
+// objectives and `c2audit search --path` match records with. Literal globs
+// are kept in a hash set, so a policy naming 500 files costs one lookup, not
+// 500 compares. Made from a list of globs, as written.
 class GlobSet {
  public:
   GlobSet() = default;
-  explicit GlobSet(const std::vector<std::string>& patterns);
+  GlobSet(const std::vector<std::string>& patterns);  // NOLINT: a list of globs is a GlobSet
+  GlobSet(std::initializer_list<std::string> patterns)
+      : GlobSet(std::vector<std::string>(patterns)) {}
 
   bool empty() const { return literals_.empty() && others_.empty(); }
   bool matches(std::string_view path) const;
@@ -89,14 +93,6 @@ class GlobSet {
 
 // Glob match of a whole path, compiling `pattern` for this one call.
 bool glob_match(std::string_view pattern, std::string_view path);
-
-// Whether the glob matches either of a record's two paths (an empty one
-// never matches): what objectives and `search --path` both ask.
-inline bool glob_match_either(std::string_view pattern, std::string_view path,
-                              std::string_view path2) {
-  return (!path.empty() && glob_match(pattern, path)) ||
-         (!path2.empty() && glob_match(pattern, path2));
-}
 
 // The part of `pattern` before its first special character: every path the
 // glob matches starts with it ("/etc/ssh/*" -> "/etc/ssh/").
