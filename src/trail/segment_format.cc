@@ -102,7 +102,8 @@ std::string encode_segment_header(const SegmentHeader& header) {
   append_u64(out, header.first_seq);
   append_u64(out, static_cast<uint64_t>(header.created_ns));
   append_u32(out, static_cast<uint32_t>(header.prev_end));
-  append_u32(out, 0);
+  append_le(out, header.stream);
+  append_le(out, header.streams);
   append_u64(out, header.prev_last_seq);
   out.append(reinterpret_cast<const char*>(header.prev_digest.data()), header.prev_digest.size());
   out.append(reinterpret_cast<const char*>(header.key_id.data()), header.key_id.size());
@@ -134,12 +135,17 @@ Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint
       static_cast<int64_t>(load_le<uint64_t>(bytes, offsetof(SegmentHeader, created_ns)));
   h.prev_end =
       static_cast<PreviousEnd>(load_le<uint32_t>(bytes, offsetof(SegmentHeader, prev_end)));
+  h.stream = load_le<uint16_t>(bytes, offsetof(SegmentHeader, stream));
+  h.streams = load_le<uint16_t>(bytes, offsetof(SegmentHeader, streams));
   h.prev_last_seq = load_le<uint64_t>(bytes, offsetof(SegmentHeader, prev_last_seq));
   std::memcpy(h.prev_digest.data(), bytes.data() + offsetof(SegmentHeader, prev_digest),
               h.prev_digest.size());
   std::memcpy(h.key_id.data(), bytes.data() + offsetof(SegmentHeader, key_id), h.key_id.size());
   if (h.prev_end > PreviousEnd::crashed) {
     return fail(fmt::format("bad previous-segment kind {}", static_cast<uint32_t>(h.prev_end)));
+  }
+  if (h.streams ? h.stream >= h.streams : h.stream != 0) {
+    return fail(fmt::format("bad stream {} of {}", h.stream, h.streams));
   }
   if (h.header_size < sizeof(SegmentHeader) || h.header_size > kMaxSegmentHeaderSize ||
       h.header_size > file_size) {

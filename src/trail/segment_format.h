@@ -37,7 +37,12 @@ struct SegmentHeader {
   uint64_t first_seq;    // seq of the first record this segment holds
   int64_t created_ns;    // wall clock when the segment was opened
   PreviousEnd prev_end;
-  uint32_t reserved;       // zero
+  // A trail written by several consumers has one stream per consumer, each a
+  // chain of its own, all drawing seqs from one counter (trail_streams.h):
+  // streams is their number, stream this segment's. 0 streams: the trail is
+  // one chain whose seqs are contiguous; else a stream's seqs only increase.
+  uint16_t stream;
+  uint16_t streams;
   uint64_t prev_last_seq;  // last seq of the predecessor (first_seq - 1 when none)
   Digest prev_digest;      // see PreviousEnd; zero when none
   KeyId key_id;            // the host key this segment's chain uses

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <queue>
 
 #include "record/record_codec.h"
 #include "trail/segment_format.h"
@@ -13,65 +15,111 @@
 namespace c2audit {
 namespace {
 
-// Where one pass over the trail is; shared across segments so that sequence
-// order is checked across file boundaries too.
-struct Pass {
-  const std::function<bool(const AuditRecord&)>& visit;
-  std::vector<std::string>& warnings;
-  std::vector<uint8_t> bytes;  // the current segment, reused between segments
-  uint64_t last_seq = 0;
-  bool stopped = false;  // visit returned false
-};
-
 Error at(const std::filesystem::path& file, size_t offset, const std::string& what) {
   return Error{fmt::format("{}: offset {}: {}", file.native(), offset, what)};
 }
 
-// Decodes one complete record frame and hands it to the visitor; seals are
-// skipped (checking them is `c2audit verify`'s job, which needs the key).
-Result<void> visit_frame(Pass& pass, const std::filesystem::path& file, size_t offset,
-                         std::span<const uint8_t> payload) {
-  if (!payload.empty() && payload[0] == static_cast<uint8_t>(FrameType::seal)) return {};
-  auto frame = split_record_frame(payload);
-  if (!frame) return tl::unexpected(at(file, offset, "unknown frame type"));
-  auto rec = decode_record(frame->encoding);
-  if (!rec) return tl::unexpected(at(file, offset, rec.error().message));
-  if (rec->seq <= pass.last_seq) {
-    return tl::unexpected(
-        at(file, offset, fmt::format("seq {} does not follow {}", rec->seq, pass.last_seq)));
-  }
-  pass.last_seq = rec->seq;
-  pass.stopped = !pass.visit(*rec);
-  return {};
-}
+// Reads one stream's records one at a time, segment after segment, checking
+// that its seqs increase across file boundaries too.
+class StreamCursor {
+ public:
+  StreamCursor(const std::vector<std::filesystem::path>& segments,
+               std::vector<std::string>& warnings)
+      : segments_(segments), warnings_(warnings) {}
 
-Result<void> read_segment(Pass& pass, const SegmentFile& segment) {
-  if (auto ok = read_segment_bytes(segment, pass.bytes); !ok) return ok;
-  auto header = decode_segment_header(pass.bytes, pass.bytes.size(), segment.first_seq);
-  if (!header) return tl::unexpected(with_context(segment.path.native(), header.error()));
-  size_t offset = header->header_size;
-  while (!pass.stopped) {
-    FrameScan frame = scan_frame(pass.bytes, offset);
-    switch (frame.status) {
-      case FrameStatus::end:
-        return {};
-      case FrameStatus::torn:
-        pass.warnings.push_back(
-            fmt::format("{}: offset {}: torn record at end of segment (crash?), skipped",
-                        segment.path.native(), offset));
-        return {};
-      case FrameStatus::corrupt:
-        return tl::unexpected(at(segment.path, offset, frame.problem));
-      case FrameStatus::complete:
-        if (auto ok = visit_frame(pass, segment.path, offset, frame.payload); !ok) return ok;
-        offset = frame.next_offset;
-        break;
+  // The next record, or nullopt at the stream's end.
+  Result<std::optional<AuditRecord>> next() {
+    while (true) {
+      if (!loaded_) {
+        if (next_segment_ == segments_.size()) return std::nullopt;
+        if (auto ok = load(segments_[next_segment_++]); !ok) return tl::unexpected(ok.error());
+      }
+      FrameScan frame = scan_frame(bytes_, offset_);
+      switch (frame.status) {
+        case FrameStatus::end:
+          loaded_ = false;
+          continue;
+        case FrameStatus::torn:
+          warnings_.push_back(
+              fmt::format("{}: offset {}: torn record at end of segment (crash?), skipped",
+                          path_.native(), offset_));
+          loaded_ = false;
+          continue;
+        case FrameStatus::corrupt:
+          return tl::unexpected(at(path_, offset_, frame.problem));
+        case FrameStatus::complete:
+          break;
+      }
+      size_t offset = std::exchange(offset_, frame.next_offset);
+      // Seals are skipped: checking them is `c2audit verify`'s job (it needs the key).
+      if (!frame.payload.empty() && frame.payload[0] == static_cast<uint8_t>(FrameType::seal)) {
+        continue;
+      }
+      auto split = split_record_frame(frame.payload);
+      if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
+      auto rec = decode_record(split->encoding);
+      if (!rec) return tl::unexpected(at(path_, offset, rec.error().message));
+      if (rec->seq <= last_seq_) {
+        return tl::unexpected(
+            at(path_, offset, fmt::format("seq {} does not follow {}", rec->seq, last_seq_)));
+      }
+      last_seq_ = rec->seq;
+      return std::optional<AuditRecord>(std::move(*rec));
     }
   }
-  return {};
-}
+
+ private:
+  Result<void> load(const std::filesystem::path& path) {
+    auto first_seq = parse_segment_file_name(path.filename().native());
+    bool compressed = path.native().ends_with(kCompressedSuffix);
+    SegmentFile segment{path, first_seq.value_or(0), compressed};
+    if (auto ok = read_segment_bytes(segment, bytes_); !ok) return ok;
+    auto header = decode_segment_header(bytes_, bytes_.size(), segment.first_seq);
+    if (!header) return tl::unexpected(with_context(path.native(), header.error()));
+    path_ = path;
+    offset_ = header->header_size;
+    loaded_ = true;
+    return {};
+  }
+
+  const std::vector<std::filesystem::path>& segments_;
+  std::vector<std::string>& warnings_;
+  size_t next_segment_ = 0;
+  std::filesystem::path path_;
+  std::vector<uint8_t> bytes_;  // the current segment, reused between segments
+  size_t offset_ = 0;
+  bool loaded_ = false;
+  uint64_t last_seq_ = 0;
+};
+
+// Within a stream, records are in the order they were written, which for
+// the kernel's events is their time order; but a record the daemon makes
+// itself (config, lost) bears the time it was written, after events of
+// earlier times that were still in a ring. The merge of the streams goes
+// through a window of this many records sorted by time, which puts those
+// back in place (~4 MiB of records).
+constexpr size_t kReorderWindow = 8192;
+
+// A record and the stream it came from; earliest first in a LaterHead heap.
+struct Head {
+  AuditRecord record;
+  size_t stream;
+};
+
+struct LaterHead {
+  bool operator()(const Head& a, const Head& b) const {
+    if (a.record.time_ns != b.record.time_ns) return a.record.time_ns > b.record.time_ns;
+    return a.record.seq > b.record.seq;
+  }
+};
 
 }  // namespace
+
+TrailReader::TrailReader(std::vector<StreamSegments> streams) : streams_(std::move(streams)) {
+  for (const auto& stream : streams_) {
+    segments_.insert(segments_.end(), stream.segments.begin(), stream.segments.end());
+  }
+}
 
 Result<TrailReader> TrailReader::open(const std::filesystem::path& dir) {
   struct stat st {};
@@ -79,29 +127,63 @@ Result<TrailReader> TrailReader::open(const std::filesystem::path& dir) {
     return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
-  auto listed = list_segments(dir);
-  if (!listed) return tl::unexpected(listed.error());
-  std::vector<std::filesystem::path> segments;
-  for (const auto& segment : *listed) {
-    if (auto header = read_segment_header(segment); !header) {
-      return tl::unexpected(header.error());
+  auto streams = list_streams(dir);
+  if (!streams) return tl::unexpected(streams.error());
+  std::vector<StreamSegments> found;
+  for (const auto& stream : *streams) {
+    auto listed = list_segments(stream.dir);
+    if (!listed) return tl::unexpected(listed.error());
+    StreamSegments segments{stream.index, {}};
+    for (const auto& segment : *listed) {
+      if (auto header = read_segment_header(segment); !header) {
+        return tl::unexpected(header.error());
+      }
+      segments.segments.push_back(segment.path);
     }
-    segments.push_back(segment.path);
+    found.push_back(std::move(segments));
   }
-  return TrailReader(std::move(segments));
+  return TrailReader(std::move(found));
 }
 
 Result<void> TrailReader::for_each(const std::function<bool(const AuditRecord&)>& visit) {
   warnings_.clear();
-  Pass pass{visit, warnings_, {}, 0, false};
-  for (const auto& path : segments_) {
-    auto first_seq = parse_segment_file_name(path.filename().native());
-    bool compressed = path.native().ends_with(kCompressedSuffix);
-    if (auto ok = read_segment(pass, SegmentFile{path, first_seq.value_or(0), compressed}); !ok) {
+  std::vector<StreamCursor> cursors;
+  cursors.reserve(streams_.size());
+  for (const auto& stream : streams_) cursors.emplace_back(stream.segments, warnings_);
+  std::priority_queue<Head, std::vector<Head>, LaterHead> heads;   // each stream's next
+  std::priority_queue<Head, std::vector<Head>, LaterHead> window;  // merged, not yet shown
+  auto advance = [&](size_t stream) -> Result<void> {
+    auto rec = cursors[stream].next();
+    if (!rec) return tl::unexpected(rec.error());
+    if (*rec) heads.push(Head{std::move(**rec), stream});
+    return {};
+  };
+  for (size_t stream = 0; stream < cursors.size(); ++stream) {
+    if (auto ok = advance(stream); !ok) return ok;
+  }
+  auto take = [](auto& heap) {
+    Head head = std::move(const_cast<Head&>(heap.top()));
+    heap.pop();
+    return head;
+  };
+  // What was read before damage is still shown, then the damage reported.
+  auto show_window = [&] {
+    while (!window.empty()) {
+      if (!visit(take(window).record)) return false;
+    }
+    return true;
+  };
+  while (!heads.empty()) {
+    Head head = take(heads);
+    size_t stream = head.stream;
+    window.push(std::move(head));
+    if (auto ok = advance(stream); !ok) {
+      show_window();
       return ok;
     }
-    if (pass.stopped) break;
+    if (window.size() > kReorderWindow && !visit(take(window).record)) return {};
   }
+  show_window();
   return {};
 }
 

@@ -1,4 +1,11 @@
-// TrailReader: reads every record of a trail directory in sequence order.
+// TrailReader: reads every record of a trail directory in time order (ties
+// by seq). The streams of a trail written by several consumers
+// (trail_streams.h) are merged by time; a stream holds the records of one
+// group of CPUs in the order its ring buffer took them, which for one CPU is
+// the order of their times. A window of a few thousand records, sorted by
+// time, puts the records the daemon makes itself (stamped when written) in
+// place; a record written more than that window after records of later
+// times (e.g. a `lost` record under a storm) comes after them.
 //
 // A partial record at the very end of a segment (a write torn by a crash) is
 // skipped and reported as a warning; any other damage (bad header, bad crc or
@@ -13,6 +20,7 @@
 
 #include "common/result.h"
 #include "record/audit_record.h"
+#include "trail/trail_streams.h"
 
 namespace c2audit {
 
@@ -21,7 +29,7 @@ class TrailReader {
   // Fails if the directory is missing, unreadable, or not a trail.
   static Result<TrailReader> open(const std::filesystem::path& dir);
 
-  // Segment files in sequence order.
+  // Segment files, stream by stream, each stream's in sequence order.
   const std::vector<std::filesystem::path>& segments() const { return segments_; }
 
   // Calls `visit` for each record in order; stops early when it returns false.
@@ -31,8 +39,13 @@ class TrailReader {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
-  explicit TrailReader(std::vector<std::filesystem::path> segments)
-      : segments_(std::move(segments)) {}
+  struct StreamSegments {
+    unsigned index = 0;
+    std::vector<std::filesystem::path> segments;
+  };
+  explicit TrailReader(std::vector<StreamSegments> streams);
+
+  std::vector<StreamSegments> streams_;
   std::vector<std::filesystem::path> segments_;
   std::vector<std::string> warnings_;
 };

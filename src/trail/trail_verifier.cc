@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -13,6 +14,7 @@
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
+#include "trail/trail_streams.h"
 
 namespace c2audit {
 namespace {
@@ -27,6 +29,7 @@ struct Ending {
   bool final_seal = false;  // sealed by a clean stop, not a rotation
   Digest digest{};          // seal MAC, or tag of the last durable frame
   bool torn = false;
+  bool interleaved = false;  // one stream of several: its seqs only increase
   size_t durable_end = 0;
   size_t size = 0;
   int64_t first_ns = 0, last_ns = 0;  // times of its first and last record
@@ -34,13 +37,15 @@ struct Ending {
 
 class Verifier {
  public:
-  Verifier(const HostKey& key, ChainMac mac, VerifyReport& report)
-      : key_(key), mac_(std::move(mac)), report_(report) {}
+  Verifier(const HostKey& key, ChainMac mac, unsigned stream, VerifyReport& report)
+      : key_(key), mac_(std::move(mac)), stream_(stream), report_(report) {}
 
   // Verifies one segment; false when it found tampering (report filled).
   Result<bool> segment(const SegmentFile& file);
   bool check_head();
   const std::optional<Ending>& previous() const { return previous_; }
+  // The most streams any segment header of this stream names.
+  unsigned streams_named() const { return streams_named_; }
 
  private:
   bool tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what);
@@ -55,6 +60,8 @@ class Verifier {
 
   const HostKey& key_;
   ChainMac mac_;
+  unsigned stream_;
+  unsigned streams_named_ = 0;
   VerifyReport& report_;
   std::optional<Ending> previous_;
   std::optional<SegmentHeader> first_header_;
@@ -87,12 +94,21 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
   }
   // A segment with no record gave its name's seq up (trail_writer.cc).
   uint64_t expected = p.last_seq + 1 + (p.records == 0 ? 1 : 0);
-  if (h.first_seq > expected) {
+  if (h.streams || p.interleaved) {
+    // Seqs shared with other streams: this one's only increase, so its
+    // links are proven by the digests below, not by contiguous seqs.
+    if (h.first_seq < expected || h.prev_last_seq != p.last_seq) {
+      return tamper(file, 0, h.first_seq,
+                    fmt::format("reordered: starts at seq {} after a predecessor ending at seq {}, "
+                                "but follows {} (seq {}-{})",
+                                h.first_seq, h.prev_last_seq, p.file, p.first_seq, p.last_seq));
+    }
+  } else if (h.first_seq > expected) {
     return tamper(file, 0, p.last_seq + 1,
                   fmt::format("missing segment: seq {}-{} between {} and {} are not in the trail",
                               p.last_seq + 1, h.first_seq - 1, p.file, file));
   }
-  if (h.first_seq != expected || h.prev_last_seq != p.last_seq) {
+  if (!(h.streams || p.interleaved) && (h.first_seq != expected || h.prev_last_seq != p.last_seq)) {
     return tamper(file, 0, h.first_seq,
                   fmt::format("reordered: starts at seq {} after a predecessor ending at seq {}, "
                               "but follows {} (seq {}-{})",
@@ -119,7 +135,7 @@ void Verifier::note_removal(const AuditRecord& rec) {
 
 bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
                       Ending& ending, Digest& chain) {
-  uint64_t expected = ending.last_seq + 1;
+  uint64_t expected = ending.last_seq + 1;  // the first record bears the header's first seq
   auto frame = split_record_frame(payload);
   if (!frame) return tamper(file, offset, expected, "unknown frame type (forged or modified)");
   auto rec = decode_record(frame->encoding);
@@ -127,7 +143,8 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
     return tamper(file, offset, expected,
                   "record modified: " + rec.error().message + " (crc was recomputed)");
   }
-  if (rec->seq != expected) {
+  bool in_order = ending.interleaved && ending.records ? rec->seq >= expected : rec->seq == expected;
+  if (!in_order) {
     return tamper(file, offset, rec->seq,
                   fmt::format("seq {} where seq {} was expected (records removed, inserted or "
                               "reordered)",
@@ -207,7 +224,7 @@ bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
 }
 
 Result<bool> Verifier::segment(const SegmentFile& file) {
-  std::string name = file.path.filename().native();
+  std::string name = stream_file_label(stream_, file.path);
   if (auto ok = read_segment_bytes(file, bytes_); !ok) {
     if (!file.compressed) return tl::unexpected(ok.error());
     return tamper(name, 0, 0, "compressed segment cannot be decompressed: " + ok.error().message);
@@ -227,12 +244,23 @@ Result<bool> Verifier::segment(const SegmentFile& file) {
                               "wrong --key-file)",
                               key_id_hex(header->key_id), key_id_hex(key_.id)));
   }
+  if (header->streams && header->stream != stream_) {
+    return tamper(name, 0, header->first_seq,
+                  fmt::format("segment of stream {} found in stream {} (moved)", header->stream,
+                              stream_));
+  }
+  if (!header->streams && stream_ != 0) {
+    return tamper(name, 0, header->first_seq,
+                  fmt::format("segment of a one-stream trail found in stream {} (moved)", stream_));
+  }
+  streams_named_ = std::max<unsigned>(streams_named_, header->streams);
   if (!check_link(*header, name)) return false;
   if (!first_header_) {
     first_header_ = *header;
     first_file_ = name;
   }
   Ending ending{name, header->first_seq, header->first_seq - 1};
+  ending.interleaved = header->streams != 0;
   if (!frames(bytes_, *header, name, ending)) return false;
   ++report_.segments;
   report_.compressed_segments += file.compressed;
@@ -249,7 +277,7 @@ bool Verifier::check_head() {
   if (!first_header_) return true;
   const SegmentHeader& h = *first_header_;
   if (h.prev_end == PreviousEnd::none) {
-    if (h.first_seq == 1) return true;
+    if (h.first_seq == 1 || h.streams) return true;  // a stream begins at any seq
     return tamper(first_file_, 0, h.first_seq,
                   fmt::format("header names no predecessor but starts at seq {}", h.first_seq));
   }
@@ -266,27 +294,23 @@ bool Verifier::check_head() {
                             h.prev_last_seq, first_file_));
 }
 
-}  // namespace
-
-Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
-                                  const VerifyOptions& options) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
-  }
-  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
-  auto segments = list_segments(dir);
+// Verifies one stream into `report`; `streams_named` gets the most streams
+// its headers name.
+Result<void> verify_stream(const TrailStream& stream, const HostKey& key,
+                           const VerifyOptions& options, VerifyReport& report,
+                           unsigned& streams_named) {
+  auto segments = list_segments(stream.dir);
   if (!segments) return tl::unexpected(segments.error());
   auto mac = ChainMac::create(key);
   if (!mac) return tl::unexpected(mac.error());
-  VerifyReport report;
-  Verifier verifier(key, std::move(*mac), report);
+  Verifier verifier(key, std::move(*mac), stream.index, report);
   for (const auto& segment : *segments) {
     auto ok = verifier.segment(segment);
     if (!ok) return tl::unexpected(ok.error());
-    if (!*ok) return report;
+    if (!*ok) return {};
   }
-  if (!verifier.check_head()) return report;
+  streams_named = verifier.streams_named();
+  if (!verifier.check_head()) return {};
   const auto& last = verifier.previous();
   if (last && last->sealed && !last->final_seal && !options.writer_active) {
     report.status = VerifyStatus::crashed_tail;
@@ -308,6 +332,62 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
   } else if (last && !last->final_seal) {
     report.notes.push_back(
         fmt::format("{}: open, being written by the running daemon", last->file));
+  }
+  return {};
+}
+
+// Adds one stream's report to the trail's: the first tampering found wins,
+// then the first crashed tail.
+void merge_stream_report(VerifyReport& trail, VerifyReport&& stream) {
+  trail.segments += stream.segments;
+  trail.compressed_segments += stream.compressed_segments;
+  trail.records += stream.records;
+  if (stream.first_seq && (!trail.first_seq || stream.first_seq < trail.first_seq)) {
+    trail.first_seq = stream.first_seq;
+  }
+  trail.last_seq = std::max(trail.last_seq, stream.last_seq);
+  for (auto& note : stream.notes) trail.notes.push_back(std::move(note));
+  if (stream.status > trail.status) {
+    trail.status = stream.status;
+    trail.finding = std::move(stream.finding);
+  }
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
+                                  const VerifyOptions& options) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
+  auto streams = list_streams(dir);
+  if (!streams) return tl::unexpected(streams.error());
+  VerifyReport report;
+  unsigned streams_named = 0;
+  std::vector<bool> present(kMaxStreams, false);
+  for (const auto& stream : *streams) {
+    VerifyReport one;
+    unsigned named = 0;
+    if (auto ok = verify_stream(stream, key, options, one, named); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    present[stream.index] = one.segments > 0;
+    streams_named = std::max(streams_named, named);
+    merge_stream_report(report, std::move(one));
+    if (report.status == VerifyStatus::tampered) return report;
+  }
+  // Each stream begins with a record of its own (the daemon's start), so a
+  // stream its siblings name cannot be empty: whole streams removed.
+  for (unsigned index = 0; index < streams_named; ++index) {
+    if (present[index]) continue;
+    report.status = VerifyStatus::tampered;
+    report.finding = VerifyFinding{fmt::format("{}{}", kStreamDirPrefix, index), 0, 0,
+                                   fmt::format("missing stream: the trail's segments name {} "
+                                               "streams, but stream {} has no segment",
+                                               streams_named, index)};
+    return report;
   }
   return report;
 }

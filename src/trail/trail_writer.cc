@@ -58,12 +58,15 @@ Result<void> write_all(int fd, std::string_view data, size_t& done,
 
 // Creates `dir` (0750) if it does not exist; an existing directory is
 // brought to 0750 too.
-Result<void> ensure_directory(const std::filesystem::path& dir) {
+// A stream's directory, inside the trail, must not be a link: root writes there.
+Result<void> ensure_directory(const std::filesystem::path& dir, bool follow_link) {
   if (::mkdir(dir.c_str(), kDirMode) != 0 && errno != EEXIST) {
     return fail(errno_message(dir, "cannot create trail directory"));
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) return fail(errno_message(dir, "stat"));
+  if ((follow_link ? ::stat(dir.c_str(), &st) : ::lstat(dir.c_str(), &st)) != 0) {
+    return fail(errno_message(dir, "stat"));
+  }
   if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
   if ((st.st_mode & 07777) != kDirMode && ::chmod(dir.c_str(), kDirMode) != 0) {
     return fail(errno_message(dir, "chmod"));
@@ -138,6 +141,8 @@ Result<FileDescriptor> TrailWriter::State::create_temp_segment(const std::filesy
 Result<void> TrailWriter::State::start_segment(uint64_t first_seq) {
   SegmentHeader h{};
   h.first_seq = first_seq;
+  h.stream = options.stream;
+  h.streams = options.streams;
   h.created_ns = realtime_ns();
   h.prev_end = prev_end;
   h.prev_last_seq = prev_last_seq;
@@ -285,7 +290,7 @@ void TrailWriter::State::start_writeback() {
 
 Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
   if (options.segment_bytes == 0) return fail("trail: segment_bytes must be positive");
-  if (auto ok = ensure_directory(options.dir); !ok) return tl::unexpected(ok.error());
+  if (auto ok = ensure_directory(options.dir, options.stream == 0); !ok) return tl::unexpected(ok.error());
   auto state = std::make_unique<State>();
   state->options = options;
   auto key = load_or_create_host_key(options.key_file, options.dir);
@@ -307,6 +312,12 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
     // the name the next segment would get: continue after it.
     if (segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
   }
+  if (options.shared_seq) {  // continue after the newest seq of any stream
+    uint64_t shared = options.shared_seq->load();
+    while (shared < state->last_seq &&
+           !options.shared_seq->compare_exchange_weak(shared, state->last_seq)) {
+    }
+  }
   state->active = options.dir / segment_file_name(state->last_seq + 1);
   if (options.compress_closed) state->compressor = std::make_unique<CompressionWorker>();
   return TrailWriter(std::move(state));
@@ -327,10 +338,13 @@ Result<void> TrailWriter::append(AuditRecord& rec) {
   if (s.needs_rotation(realtime_ns())) {
     if (auto ok = s.seal_active(false); !ok) return ok;
   }
+  // A seq taken from the shared counter and not used (a failed write) is a
+  // gap between streams, never within one.
+  uint64_t seq = s.options.shared_seq ? s.options.shared_seq->fetch_add(1) + 1 : s.last_seq + 1;
   if (!s.segment_fd.valid()) {
-    if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
+    if (auto ok = s.start_segment(seq); !ok) return ok;
   }
-  uint64_t old_seq = std::exchange(rec.seq, s.last_seq + 1);
+  uint64_t old_seq = std::exchange(rec.seq, seq);
   size_t start = s.buffer.size();
   s.buffer.append(sizeof(FrameHeader), '\0');
   s.buffer.push_back(static_cast<char>(FrameType::record));

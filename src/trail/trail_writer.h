@@ -27,6 +27,7 @@
 #include "common/result.h"
 #include "record/audit_record.h"
 #include "trail/host_key.h"
+#include "trail/trail_streams.h"
 
 namespace c2audit {
 
@@ -36,6 +37,12 @@ struct TrailOptions {
   std::filesystem::path key_file = kDefaultKeyFile;
   int64_t max_segment_age_ns = 0;  // rotate segments older than this; 0: size only
   bool compress_closed = true;     // zstd closed segments
+  // One stream of a trail with several (trail_streams.h): `dir` is the
+  // stream's directory, and seqs come from `shared_seq`. streams == 0: the
+  // trail's only chain, seqs from this writer alone.
+  uint16_t stream = 0;
+  uint16_t streams = 0;
+  SharedSeq shared_seq;
 };
 
 // What the writer found when it opened an existing trail.
@@ -61,7 +68,7 @@ class TrailWriter {
   const TrailResume& resume() const;
   const KeyId& key_id() const;
 
-  // Assigns rec.seq (last + 1) and buffers the frame; rotates first when the
+  // Assigns rec.seq (last + 1, or the shared counter's next) and buffers the frame; rotates first when the
   // active segment is full or too old.
   Result<void> append(AuditRecord& rec);
 
