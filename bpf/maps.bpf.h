@@ -57,11 +57,23 @@ struct {
   __type(value, __u64);
 } filtered SEC(".maps");
 
-/* Records to user space. Size set by user space before load. */
-struct {
+/* Records to user space: one ring per consumer, CPU c writing into ring
+ * c % ring_count, so that each consumer drains the CPUs of its own group.
+ * Ring size and count are set by user space before load; user space makes
+ * the rings and puts them in place before attaching. */
+const volatile __u32 ring_count = 1;
+
+struct ring {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 64 << 20);
-} events SEC(".maps");
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __array(values, struct ring);
+} rings SEC(".maps");
 
 /* Events that could not be handed over, per CPU. */
 struct {

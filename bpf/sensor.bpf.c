@@ -298,7 +298,9 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
   __u64 before = s->handed_over;
   s->handed_over = before + size;
   __u64 flag = (before ^ (before + size)) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-  if (bpf_ringbuf_output(&events, &s->out, size, flag) < 0) {
+  __u32 ring_index = bpf_get_smp_processor_id() % ring_count;
+  void *ring = bpf_map_lookup_elem(&rings, &ring_index);
+  if (!ring || bpf_ringbuf_output(ring, &s->out, size, flag) < 0) {
     count_loss();
   }
 }

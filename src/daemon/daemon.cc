@@ -1,8 +1,10 @@
 #include "daemon/daemon.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -15,33 +17,22 @@
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/trail_lock.h"
-#include "pipeline/enricher.h"
-#include "pipeline/event_decoder.h"
+#include "daemon/stream_consumer.h"
 #include "pipeline/syscall_table.h"
 #include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
 #include "policy/policy_store.h"
 #include "sensor/loss_monitor.h"
 #include "sensor/overflow_throttle.h"
-#include "sensor/ring_consumer.h"
 #include "sensor/sensor.h"
 #include "trail/trail_keeper.h"
+#include "trail/trail_open.h"
 
 namespace c2audit {
 namespace {
 
-constexpr int kPollTimeoutMs = 100;          // also the loss-check period
-// While the throttle holds the producers, no sensor wakeup may come: look
-// again soon.
-constexpr int kHoldingPollTimeoutMs = 1;
+constexpr int kPollTimeoutMs = 100;  // the loss-check period
 constexpr int64_t kStatusPeriodNs = 1'000'000'000;
-
-uint32_t policy_generation_of(std::span<const uint8_t> raw) {
-  uint32_t generation = 0;
-  constexpr size_t kAt = offsetof(c2a_event, policy_generation);
-  if (raw.size() >= kAt + sizeof(generation)) std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
-  return generation;
-}
 
 // The kernel filter of a policy, narrowed to the syscalls named in `only`
 // when given (--syscalls; every name must be a covered syscall).
@@ -74,69 +65,87 @@ AuditRecord self_record(RecordKind kind, std::string message) {
   return rec;
 }
 
+AuditRecord make_daemon_record(std::string message) {
+  return self_record(RecordKind::daemon, std::move(message));
+}
+
+// One consumer per online CPU by default, so an N-core host has up to N
+// cores of consumer capacity.
+unsigned consumer_count(const DaemonOptions& options) {
+  if (options.consumers) return options.consumers;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<unsigned>(std::clamp<long>(cpus, 1, kMaxAutoConsumers));
+}
+
 }  // namespace
 
 struct Daemon::Parts {
   DaemonOptions options;
   std::optional<TrailLock> lock;
-  std::optional<TrailKeeper> writer;
   std::optional<PolicyStore> policies;
   std::optional<Sensor> sensor;
-  std::optional<RingConsumer> ring;
+  SharedSeq seq = std::make_shared<std::atomic<uint64_t>>(0);
+  TrailResume resume;  // of stream 0: where the daemon's own records continue
+  std::vector<std::unique_ptr<StreamConsumer>> consumers;  // consumer i: ring i, stream i
   std::unique_ptr<OverflowThrottle> throttle;  // --overflow throttle
+  std::atomic<OverflowThrottle*> throttle_view{nullptr};  // for the consumers
   uint64_t bounds_recorded = 0;                 // its episodes ended by the bound, recorded
   std::string throttle_unavailable;             // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
   BootToWallClock clock;
-  EventDecoder decoder{clock};
-  Enricher enricher;
-  AuditRecord scratch;
   DaemonStats stats;
   DaemonIdentity identity;
   std::optional<Error> write_error;
   int64_t last_status_ns = 0;
   uint64_t received_at_last_status = 0;
 
-  void on_raw_record(std::span<const uint8_t> raw);
+  Result<void> start_consumers(std::vector<TrailKeeper> keepers);
   void record_overflow_bound();
   Result<void> start_throttle();
   Result<void> install_in_kernel(const ObjectiveSet& policy, uint32_t generation);
   Result<void> put_in_force(ObjectiveSet next);
   std::string reload(const std::string& who);
-  void append(AuditRecord& rec);
+  void append(AuditRecord& rec, unsigned stream = 0);
   void record_losses();
+  void check_consumers();
   void snapshot();
   void tick();
-  Result<void> flush();
 };
 
-void Daemon::Parts::append(AuditRecord& rec) {
+void Daemon::Parts::append(AuditRecord& rec, unsigned stream) {
   if (write_error) return;
-  if (auto ok = writer->append(rec); !ok) write_error = ok.error();
+  if (auto ok = consumers[stream]->append(rec); !ok) write_error = ok.error();
 }
 
-void Daemon::Parts::on_raw_record(std::span<const uint8_t> raw) {
-  ++stats.received;
-  if (!decoder.decode(raw, scratch)) {
-    ++stats.decode_errors;
-    return;
+void Daemon::Parts::check_consumers() {
+  for (const auto& consumer : consumers) {
+    if (auto failed = consumer->failure(); failed && !write_error) write_error = failed;
   }
-  const Objective* objective = policies->for_generation(policy_generation_of(raw)).match(scratch);
-  if (!objective) {
-    ++stats.not_selected;
-    return;
+}
+
+Result<void> Daemon::Parts::start_consumers(std::vector<TrailKeeper> keepers) {
+  for (unsigned index = 0; index < keepers.size(); ++index) {
+    StreamConsumer::Setup setup{
+        .index = index,
+        .ring_fd = sensor->ring_fd(index),
+        .ring_bytes = sensor->ring_bytes(),
+        .policies = &*policies,
+        .throttle_holding =
+            [this] {
+              OverflowThrottle* t = throttle_view.load(std::memory_order_relaxed);
+              return t && t->holding();
+            },
+    };
+    auto consumer = StreamConsumer::start(std::move(setup), std::move(keepers[index]));
+    if (!consumer) return tl::unexpected(consumer.error());
+    consumers.push_back(std::move(*consumer));
   }
-  enricher.enrich(scratch);
-  scratch.objective = objective->name;
-  scratch.criticality = objective->criticality;
-  uint64_t not_kept_before = writer->not_kept();
-  append(scratch);
-  if (writer->not_kept() == not_kept_before) ++stats.recorded;  // else: suspended, counted there
+  return {};
 }
 
 // An episode of the throttle that ended at its bound is recorded: from then
-// on, what the ring cannot take is lost (and recorded as such).
+// on, what a ring cannot take is lost (and recorded as such).
 void Daemon::Parts::record_overflow_bound() {
   if (!throttle) return;
   uint64_t bound_reached = throttle->stats().bound_reached;
@@ -156,16 +165,16 @@ void Daemon::Parts::record_overflow_bound() {
 // start record; asked for by name, the throttle is required.
 Result<void> Daemon::Parts::start_throttle() {
   if (options.overflow != OverflowPolicy::throttle) return {};
-  RingConsumer* consumer = &*ring;
-  auto started = OverflowThrottle::start({.high_mark_bytes = options.ring_bytes / 2,
-                                          .low_mark_bytes = options.ring_bytes / 4,
-                                          .max_wait_ns = options.overflow_wait_ns},
-                                         [consumer] {
-                                           // released first: it never passes produced
-                                           uint64_t released = consumer->released_position();
-                                           return RingPositions{consumer->produced_position(),
-                                                                released};
-                                         });
+  std::vector<ThrottledRing> rings;
+  for (const auto& consumer : consumers) {
+    StreamConsumer* c = consumer.get();
+    rings.push_back({c->thread(), c->thread_id(), [c] { return c->positions(); }});
+  }
+  uint64_t ring_bytes = sensor->ring_bytes();
+  auto started = OverflowThrottle::start(
+      {.high_mark_bytes = ring_bytes / 2, .low_mark_bytes = ring_bytes / 4,
+       .max_wait_ns = options.overflow_wait_ns},
+      std::move(rings));
   if (!started && options.overflow_given) return tl::unexpected(started.error());
   if (!started) {
     stats.overflow = "drop";
@@ -175,10 +184,12 @@ Result<void> Daemon::Parts::start_throttle() {
     return {};
   }
   throttle = std::move(*started);
+  throttle_view.store(throttle.get());
   return {};
 }
 
-// Each CPU whose loss counter grew becomes one `lost` record.
+// Each CPU whose loss counter grew becomes one `lost` record, in the stream
+// of that CPU's ring: where the events would have been.
 void Daemon::Parts::record_losses() {
   auto reports = losses->check();
   if (!reports) {
@@ -194,42 +205,49 @@ void Daemon::Parts::record_losses() {
     rec.cpu = r.cpu;
     rec.window_start_ns = clock.to_wall(r.window_start_boot_ns);
     rec.window_end_ns = clock.to_wall(r.window_end_boot_ns);
-    append(rec);
+    append(rec, r.cpu % consumers.size());
     stats.lost += r.count;
   }
 }
 
-// Fill level, last seq and segment: cheap, refreshed whenever shown.
+// Counters summed over the consumers, fill level, last seq and segment:
+// cheap, refreshed whenever shown.
 void Daemon::Parts::snapshot() {
-  stats.ring_fill = ring->pending_bytes();
+  stats.received = stats.recorded = stats.not_selected = stats.decode_errors = 0;
+  stats.not_kept = stats.ring_fill = 0;
+  stats.suspended = false;
+  for (const auto& consumer : consumers) {
+    const ConsumerCounters& c = consumer->counters();
+    stats.received += c.received.load(std::memory_order_relaxed);
+    stats.recorded += c.recorded.load(std::memory_order_relaxed);
+    stats.not_selected += c.not_selected.load(std::memory_order_relaxed);
+    stats.decode_errors += c.decode_errors.load(std::memory_order_relaxed);
+    stats.not_kept += c.not_kept.load(std::memory_order_relaxed);
+    stats.suspended = stats.suspended || c.suspended.load(std::memory_order_relaxed);
+    RingPositions ring = consumer->positions();  // what the sensor cannot reuse yet
+    stats.ring_fill += ring.produced - ring.released;
+  }
   stats.filtered = sensor->filtered_count();
-  stats.not_kept = writer->not_kept();
-  stats.suspended = writer->suspended();
   if (throttle) stats.throttle = throttle->stats();
   identity.policy_generation = policies->generation();
-  identity.last_seq = writer->last_seq();
-  identity.active_segment = writer->active_segment().filename().native();
+  identity.last_seq = seq->load();
+  identity.active_segment = consumers[0]->active_segment();
 }
 
 // Once a period: the event rate, the wall clock offset, the status line.
 void Daemon::Parts::tick() {
   int64_t now = realtime_ns();
   if (now - last_status_ns < kStatusPeriodNs) return;
+  snapshot();
   double seconds = static_cast<double>(now - last_status_ns) / 1e9;
   stats.events_per_s = last_status_ns ? (stats.received - received_at_last_status) / seconds : 0;
   received_at_last_status = stats.received;
   last_status_ns = now;
   clock.refresh();  // follow wall-clock steps
-  snapshot();
   if (options.live_status) {
     std::fprintf(stderr, "\r\033[K%s", status_line(stats, identity.last_seq).c_str());
     std::fflush(stderr);
   }
-}
-
-Result<void> Daemon::Parts::flush() {
-  if (write_error) return tl::unexpected(*write_error);
-  return writer->flush();
 }
 
 Result<void> Daemon::Parts::install_in_kernel(const ObjectiveSet& policy, uint32_t generation) {
@@ -241,7 +259,7 @@ Result<void> Daemon::Parts::install_in_kernel(const ObjectiveSet& policy, uint32
 Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
   if (auto ok = install_in_kernel(next, policies->generation() + 1); !ok) return ok;
   policies->adopt(std::move(next));
-  identity.mode = policies->current().description();
+  identity.mode = policies->current()->description();
   return {};
 }
 
@@ -283,18 +301,19 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   auto lock = TrailLock::acquire(options.trail.dir);
   if (!lock) return tl::unexpected(lock.error());
   p->lock.emplace(std::move(*lock));
-  auto writer = TrailKeeper::open(options.trail, options.storage, [](std::string message) {
-    return self_record(RecordKind::daemon, std::move(message));
-  });
-  if (!writer) return tl::unexpected(with_context("opening trail", writer.error()));
-  p->writer.emplace(std::move(*writer));
+  unsigned consumers = consumer_count(options);
+  auto trail = open_trail(options.trail, options.storage, make_daemon_record, consumers, p->seq);
+  if (!trail) return tl::unexpected(with_context("opening trail", trail.error()));
+  p->resume = trail->resume;
 
-  auto sensor =
-      Sensor::load({static_cast<uint32_t>(getpid()), options.ring_bytes, options.wakeup_bytes});
+  auto sensor = Sensor::load({.self_tgid = static_cast<uint32_t>(getpid()),
+                              .ring_bytes = options.ring_bytes,
+                              .ring_count = consumers,
+                              .wakeup_bytes = options.wakeup_bytes});
   if (!sensor) return tl::unexpected(sensor.error());
   p->sensor.emplace(std::move(*sensor));
-  const ObjectiveSet& initial = p->policies->current();
-  if (auto ok = p->install_in_kernel(initial, p->policies->generation()); !ok) {
+  auto initial = p->policies->current();
+  if (auto ok = p->install_in_kernel(*initial, p->policies->generation()); !ok) {
     return tl::unexpected(ok.error());
   }
 
@@ -302,32 +321,40 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!control) return tl::unexpected(control.error());
   p->control.emplace(std::move(*control));
 
-  Parts* raw = p.get();
-  auto ring = RingConsumer::open(p->sensor->ring_fd(), p->sensor->ring_bytes(),
-                                 [raw](std::span<const uint8_t> r) { raw->on_raw_record(r); });
-  if (!ring) return tl::unexpected(ring.error());
-  p->ring.emplace(std::move(*ring));
+  if (auto ok = p->start_consumers(std::move(trail->keepers)); !ok) {
+    return tl::unexpected(ok.error());
+  }
   p->losses.emplace(p->sensor->losses_fd());
   p->stats.overflow = options.overflow == OverflowPolicy::throttle ? "throttle" : "drop";
+  p->stats.consumers = consumers;
   if (auto ok = p->start_throttle(); !ok) return tl::unexpected(ok.error());
 
   p->identity.pid = getpid();
   p->identity.started_ns = realtime_ns();
-  p->identity.mode = initial.description();
+  p->identity.mode = initial->description();
   p->identity.trail_dir = options.trail.dir.native();
-  p->stats.ring_bytes = options.ring_bytes;
-  const TrailResume& resume = p->writer->resume();
-  auto start = self_record(RecordKind::daemon,
-                           fmt::format("c2auditd {} started; trail resumes after seq {}{}{}", getpid(),
-                                       resume.last_seq,
-                                       resume.torn_tail ? fmt::format(
-                                           " (previous run ended by a crash: torn record in {})",
-                                           resume.torn_segment)
-                                                        : "",
-                                       p->throttle_unavailable.empty()
-                                           ? ""
-                                           : fmt::format("; overflow: drop ({})",
-                                                         p->throttle_unavailable)));
+  p->stats.ring_bytes = p->sensor->ring_bytes() * consumers;
+  // Every stream begins with a record of this run: verify can then tell a
+  // stream removed whole from one that never had an event.
+  for (unsigned index = 1; index < consumers; ++index) {
+    auto opened = self_record(RecordKind::daemon,
+                              fmt::format("c2auditd {}: consumer {} of {} writes this stream",
+                                          getpid(), index, consumers));
+    p->append(opened, index);
+  }
+  const TrailResume& resume = p->resume;
+  auto start = self_record(
+      RecordKind::daemon,
+      fmt::format("c2auditd {} started; trail resumes after seq {}; {} consumer{}{}{}", getpid(),
+                  p->seq->load() ? p->seq->load() : resume.last_seq, consumers,
+                  consumers == 1 ? "" : "s",
+                  resume.torn_tail
+                      ? fmt::format(" (previous run ended by a crash: torn record in {})",
+                                    resume.torn_segment)
+                      : "",
+                  p->throttle_unavailable.empty()
+                      ? ""
+                      : fmt::format("; overflow: drop ({})", p->throttle_unavailable)));
   p->append(start);
   if (auto gap = describe_restart_gap(resume, realtime_ns()); !gap.empty()) {
     auto gap_record = self_record(RecordKind::daemon, std::move(gap));
@@ -335,19 +362,21 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   }
   auto config = self_record(RecordKind::config,
                             fmt::format("policy loaded: {} ({} objectives){}",
-                                        initial.description(), initial.objectives().size(),
+                                        initial->description(), initial->objectives().size(),
                                         options.only_syscalls.empty()
                                             ? ""
                                             : fmt::format("; kernel reports only {}",
                                                           fmt::join(options.only_syscalls, ","))));
   p->append(config);
-  if (auto ok = p->flush(); !ok) return tl::unexpected(ok.error());
+  if (p->write_error) return tl::unexpected(*p->write_error);
 
   if (auto ok = p->sensor->attach(); !ok) return tl::unexpected(ok.error());
   return Daemon(std::move(p));
 }
 
-std::string Daemon::policy_description() const { return parts_->policies->current().description(); }
+std::string Daemon::policy_description() const {
+  return parts_->policies->current()->description();
+}
 
 Result<void> Daemon::run(DaemonSignals& signals) {
   Parts& p = *parts_;
@@ -356,34 +385,41 @@ Result<void> Daemon::run(DaemonSignals& signals) {
       p.snapshot();
       return status_json(p.identity, p.stats).dump();
     }
-    if (request == "objectives") return policy_json(p.policies->current(), p.policies->generation()).dump();
+    if (request == "objectives") {
+      return policy_json(*p.policies->current(), p.policies->generation()).dump();
+    }
     if (request == "reload") {
       std::string outcome = p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
       return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}.dump();
     }
     return R"({"error":"unknown request"})";
   };
+  // The consumers do the recording; this thread answers the control socket
+  // and turns losses, bounds and reloads into records.
   while (!signals.stop.load() && !p.write_error) {
-    bool holding = p.throttle && p.throttle->holding();
-    if (auto n = p.ring->poll(holding ? kHoldingPollTimeoutMs : kPollTimeoutMs); !n) {
-      return tl::unexpected(n.error());
+    pollfd control{.fd = p.control->fd(), .events = POLLIN, .revents = 0};
+    if (::poll(&control, 1, kPollTimeoutMs) < 0 && errno != EINTR) {
+      return fail(fmt::format("waiting on the control socket: {}", std::strerror(errno)));
     }
+    p.check_consumers();
     p.record_overflow_bound();
     p.record_losses();
     if (signals.reload.exchange(false)) {
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
                            signals.reload_pid.load()));
     }
-    if (auto ok = p.flush(); !ok) return ok;
     p.control->serve_pending(handler);
     p.tick();
   }
 
   // Stop: no new events, then keep everything the kernel already holds.
   p.sensor->detach();
-  p.snapshot();
+  for (auto& consumer : p.consumers) {
+    if (auto ok = consumer->stop(); !ok && !p.write_error) p.write_error = ok.error();
+  }
+  p.throttle_view.store(nullptr);
   p.throttle.reset();  // nothing left to hold back
-  if (auto n = p.ring->drain(); !n) return tl::unexpected(n.error());
+  p.snapshot();
   p.record_losses();
   auto bye = self_record(RecordKind::daemon,
                          fmt::format("c2auditd {} stopped: {} events recorded, {} lost{}", getpid(),
@@ -391,7 +427,10 @@ Result<void> Daemon::run(DaemonSignals& signals) {
   p.append(bye);
   if (p.options.live_status) std::fputc('\n', stderr);
   if (p.write_error) return tl::unexpected(*p.write_error);
-  return p.writer->close();
+  for (auto& consumer : p.consumers) {
+    if (auto ok = consumer->close(); !ok) return ok;
+  }
+  return {};
 }
 
 }  // namespace c2audit

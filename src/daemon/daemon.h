@@ -1,5 +1,6 @@
-// Daemon: wires sensor -> decoder -> objectives -> enricher -> trail, and
-// serves the control socket. It owns every stage; it computes nothing itself.
+// Daemon: wires sensor -> consumers (decoder -> objectives -> enricher ->
+// trail stream, one thread per ring) and serves the control socket from its
+// main thread. It owns every stage; it computes nothing itself.
 #pragma once
 
 #include <atomic>
@@ -23,6 +24,9 @@ enum class OverflowPolicy : uint8_t {
   drop,      // let the ring overflow; every event it cannot take is a `lost` record
 };
 
+inline constexpr unsigned kMaxConsumers = 255;  // streams 0..254 (trail_streams.h)
+inline constexpr unsigned kMaxAutoConsumers = 64;
+
 struct DaemonOptions {
   TrailOptions trail;
   StoragePolicy storage;                         // flush policy, space_left, disk_full
@@ -34,7 +38,8 @@ struct DaemonOptions {
   // know exactly which events compete for the ring buffer.
   std::vector<std::string> only_syscalls;
   std::filesystem::path control_socket = kDefaultControlSocket;
-  uint64_t ring_bytes = 64ull << 20;
+  unsigned consumers = 0;                        // threads, rings and trail streams; 0: one per CPU
+  uint64_t ring_bytes = 64ull << 20;             // all rings together
   uint64_t wakeup_bytes = 1ull << 20;
   OverflowPolicy overflow = OverflowPolicy::throttle;
   bool overflow_given = false;                   // --overflow named: no fallback to drop

@@ -34,6 +34,7 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"recording_suspended", s.suspended},
       {"decode_errors", s.decode_errors},
       {"events_per_s", s.events_per_s},
+      {"consumers", s.consumers},
       {"ring_bytes", s.ring_bytes},
       {"ring_fill_bytes", s.ring_fill},
       {"ring_fill_percent", fill_percent(s)},
@@ -52,12 +53,13 @@ std::string throttle_summary(const DaemonStats& s) {
 
 nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation) {
   nlohmann::json objectives = nlohmann::json::array();
+  std::vector<uint64_t> hits = set.hits();
   for (size_t i = 0; i < set.objectives().size(); ++i) {
     const Objective& o = set.objectives()[i];
     objectives.push_back({{"name", o.name},
                           {"criticality", o.criticality},
                           {"action", o.action == ObjectiveAction::record ? "record" : "ignore"},
-                          {"hits", set.hits()[i]},
+                          {"hits", hits[i]},
                           {"file", o.where.file},
                           {"line", o.where.line}});
   }

@@ -20,8 +20,9 @@ struct DaemonStats {
   bool suspended = false;      // recording is suspended right now
   uint64_t lost = 0;           // reported lost by the kernel
   uint64_t decode_errors = 0;  // malformed sensor records (a bug if non-zero)
-  uint64_t ring_bytes = 0;     // ring buffer capacity
-  uint64_t ring_fill = 0;      // bytes pending at the last look
+  unsigned consumers = 0;      // consumer threads, each with a ring and a trail stream
+  uint64_t ring_bytes = 0;     // ring buffer capacity, all rings
+  uint64_t ring_fill = 0;      // bytes pending at the last look, all rings
   double events_per_s = 0;     // received, over the last status interval
   std::string overflow;        // --overflow: "throttle" or "drop"
   ThrottleStats throttle;      // producers held back (--overflow throttle)

@@ -87,9 +87,14 @@ int main(int argc, char** argv) {
   app.add_option("--segment-size", segment_mib, "Rotate trail segments past this many MiB")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 16));
-  app.add_option("--ring-size", ring_mib, "Kernel ring buffer size in MiB (power of two)")
+  app.add_option("--ring-size", ring_mib, "Kernel ring buffer size in MiB (power of two), shared equally by the consumers' rings")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 12));
+  app.add_option("--consumers", options.consumers,
+                 "Consumer threads, each draining a ring buffer of its own (CPU c writes into "
+                 "ring c % N) into a trail stream of its own; 0: one per CPU, up to 64")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, c2audit::kMaxConsumers));
   app.add_flag("--quiet", quiet, "No live status line on stderr");
   app.add_option("--priority-boost", priority_boost,
                  "Lower the daemon's nice value by this much, so it keeps up when audited "

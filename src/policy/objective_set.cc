@@ -52,6 +52,8 @@ Result<void> check_unique(const std::vector<Objective>& all, const Objective& o)
   return {};
 }
 
+thread_local size_t this_thread_hit_slot = 0;
+
 }  // namespace
 
 ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objectives,
@@ -60,7 +62,8 @@ ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objec
       objectives_(std::move(objectives)),
       path_gate_(objectives_),
       files_(std::move(files)),
-      hits_(objectives_.size(), 0) {
+      hit_stride_((objectives_.size() + 7) & ~size_t{7}),
+      hits_(std::make_unique<std::atomic<uint64_t>[]>(kHitSlots * hit_stride_ + 1)) {
   for (uint32_t i = 0; i < objectives_.size(); ++i) {
     globs_.emplace_back(objectives_[i]);
     all_.push_back(i);
@@ -151,8 +154,21 @@ const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {
 const Objective* ObjectiveSet::match(const AuditRecord& rec) const {
   const Objective* o = decide(rec);
   if (!o) return nullptr;
-  ++hits_[static_cast<size_t>(o - objectives_.data())];
+  hits_[this_thread_hit_slot * hit_stride_ + static_cast<size_t>(o - objectives_.data())]
+      .fetch_add(1, std::memory_order_relaxed);
   return o->action == ObjectiveAction::record ? o : nullptr;
+}
+
+void ObjectiveSet::use_hit_slot(unsigned slot) { this_thread_hit_slot = slot % kHitSlots; }
+
+std::vector<uint64_t> ObjectiveSet::hits() const {
+  std::vector<uint64_t> sums(objectives_.size(), 0);
+  for (size_t slot = 0; slot < kHitSlots; ++slot) {
+    for (size_t i = 0; i < sums.size(); ++i) {
+      sums[i] += hits_[slot * hit_stride_ + i].load(std::memory_order_relaxed);
+    }
+  }
+  return sums;
 }
 
 bool may_select(const Objective& o, const SyscallInfo& info) {

@@ -3,7 +3,9 @@
 // labels it with the objective's name and criticality, `ignore` drops it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -47,7 +49,12 @@ class ObjectiveSet {
   const std::string& description() const { return description_; }
   const std::vector<Objective>& objectives() const { return objectives_; }
   const std::vector<std::string>& files() const { return files_; }
-  const std::vector<uint64_t>& hits() const { return hits_; }
+  // Hits per objective, summed over the threads that counted them.
+  std::vector<uint64_t> hits() const;
+
+  // Picks the hit counters the calling thread uses: consumer threads with
+  // different slots never contend for a cache line when counting.
+  static void use_hit_slot(unsigned slot);
 
  private:
   // Indexes of the objectives whose events and classes admit a record of
@@ -69,7 +76,9 @@ class ObjectiveSet {
   std::vector<uint32_t> all_;
   PathGate path_gate_;  // watches passed over without trying their globs
   std::vector<std::string> files_;
-  mutable std::vector<uint64_t> hits_;  // per objective; only the consumer thread counts
+  static constexpr size_t kHitSlots = 8;
+  size_t hit_stride_ = 0;  // objectives, rounded up to a cache line of counters
+  std::unique_ptr<std::atomic<uint64_t>[]> hits_;  // kHitSlots rows of hit_stride_
 };
 
 // Whether objective `o` could select some occurrence of syscall `info`.

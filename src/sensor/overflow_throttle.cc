@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -62,26 +63,35 @@ int pin(pthread_t thread, int cpu) {
 
 }  // namespace
 
-OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, PositionReader positions)
-    : options_(options), positions_(std::move(positions)), consumer_(pthread_self()), consumer_tid_(gettid()) {
-  sched_param param{};
-  pthread_getschedparam(consumer_, &consumer_policy_, &param);
-  consumer_priority_ = param.sched_priority;
-  pthread_getaffinity_np(consumer_, sizeof consumer_affinity_, &consumer_affinity_);
+OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, std::vector<ThrottledRing> rings)
+    : options_(options) {
+  for (auto& ring : rings) {
+    Consumer c{.ring = std::move(ring)};
+    sched_param param{};
+    pthread_getschedparam(c.ring.consumer, &c.policy, &param);
+    c.priority = param.sched_priority;
+    pthread_getaffinity_np(c.ring.consumer, sizeof c.affinity, &c.affinity);
+    consumers_.push_back(std::move(c));
+  }
 }
 
 Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const ThrottleOptions& options,
-                                                                  PositionReader positions) {
-  std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(positions)));
-  // The consumer must be allowed to outrank the holders, or a holder on its
-  // CPU would stop the very thread that drains the ring.
-  if (int err = set_real_time(throttle->consumer_, kConsumerPriority)) {
-    return fail(fmt::format("--overflow throttle: real-time scheduling (SCHED_FIFO) is not "
-                            "permitted: {}; run with CAP_SYS_NICE, or use --overflow drop",
-                            std::strerror(err)));
+                                                                  std::vector<ThrottledRing> rings) {
+  std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(rings)));
+  // The consumers must be allowed to outrank the holders, or a holder on a
+  // consumer's CPU would stop the very thread that drains the ring.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  for (auto& c : throttle->consumers_) {
+    int err = set_real_time(c.ring.consumer, kConsumerPriority);
+    throttle->restore(c);
+    if (err) {
+      return fail(fmt::format("--overflow throttle: real-time scheduling (SCHED_FIFO) is not "
+                              "permitted: {}; run with CAP_SYS_NICE, or use --overflow drop",
+                              std::strerror(err)));
+    }
+    CPU_OR(&allowed, &allowed, &c.affinity);
   }
-  throttle->end_episode(0);  // back to the consumer's own scheduling
-  cpu_set_t allowed = throttle->consumer_affinity_;
   OverflowThrottle* raw = throttle.get();
   int holders = 0;
   for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
@@ -122,14 +132,19 @@ void OverflowThrottle::watch_loop() {
   }
 }
 
-// One look at the fill: starts or ends an episode.
+// One look at the rings: starts or ends an episode.
 void OverflowThrottle::watch_once(int64_t now) {
-  RingPositions at = positions_();
-  uint64_t fill = at.produced - at.released;
-  if (at.released != last_released_) last_progress_ns_.store(now);  // the consumer moved on
-  last_released_ = at.released;
-  last_fill_ = fill;
-  bool drained = fill <= options_.low_mark_bytes;
+  bool drained = true, over = false;
+  last_fill_ = 0;
+  for (auto& c : consumers_) {
+    RingPositions at = c.ring.positions();
+    if (at.released != c.released) last_progress_ns_.store(now);  // a consumer moved on
+    c.released = at.released;
+    c.fill = at.produced - at.released;
+    last_fill_ = std::max(last_fill_, c.fill);
+    drained = drained && c.fill <= options_.low_mark_bytes;
+    over = over || c.fill >= options_.high_mark_bytes;
+  }
   if (holding()) {
     bool bound = now >= deadline_ns_.load();
     if (!drained && !bound) return;
@@ -141,7 +156,7 @@ void OverflowThrottle::watch_once(int64_t now) {
     return;
   }
   if (drained) rearmed_ = true;
-  if (rearmed_ && fill >= options_.high_mark_bytes) begin_episode(now);
+  if (rearmed_ && over) begin_episode(now);
 }
 
 void OverflowThrottle::hold_loop(int cpu) {
@@ -154,7 +169,7 @@ void OverflowThrottle::hold_loop(int cpu) {
   while (!quit_.load()) {
     episode_.wait(seen);
     seen = episode_.load();
-    if ((seen & 1) && cpu != consumer_cpu_.load()) hold(seen);
+    if ((seen & 1) && !CPU_ISSET(cpu, &kept_cpus_)) hold(seen);
   }
 }
 
@@ -173,22 +188,40 @@ void OverflowThrottle::hold(uint32_t episode) {
     // so that whatever it waits for gets a fifth of this CPU, and the
     // producers no more. Running (a long batch): hold on.
     next_look_ns = now + kLookAgainNs;
-    auto consumer = read_thread_stat(consumer_tid_);
-    if (!consumer || consumer->state != 'R') nanosleep(&kStepAside, nullptr);
+    if (consumer_stalled_asleep()) nanosleep(&kStepAside, nullptr);
   }
 }
 
-// The consumer first: kept where it is, at a priority above the holders;
-// then the holders are woken. No episode when that cannot be done: holders
-// on every CPU could then keep out what the consumer waits for.
-void OverflowThrottle::begin_episode(int64_t now) {
-  auto consumer = read_thread_stat(consumer_tid_);
-  if (!consumer || consumer->cpu < 0 || pin(consumer_, consumer->cpu) != 0) return;
-  if (set_real_time(consumer_, kConsumerPriority) != 0) {
-    end_episode(now);  // puts its affinity back
-    return;
+// A consumer with records waiting is asleep: it waits for something else.
+bool OverflowThrottle::consumer_stalled_asleep() const {
+  for (const auto& c : consumers_) {
+    RingPositions at = c.ring.positions();
+    if (at.produced == at.released) continue;
+    auto stat = read_thread_stat(c.ring.consumer_tid);
+    if (!stat || stat->state != 'R') return true;
   }
-  consumer_cpu_.store(consumer->cpu);
+  return false;
+}
+
+// The consumers first: kept where they are, at a priority above the holders
+// (all of them: a task held off its CPU moves to another and fills that
+// CPU's ring instead); then the holders are woken. No episode when that
+// cannot be done: holders on every CPU could then keep out what the
+// consumers wait for.
+void OverflowThrottle::begin_episode(int64_t now) {
+  cpu_set_t kept;
+  CPU_ZERO(&kept);
+  for (auto& c : consumers_) {
+    c.pressed = true;
+    auto stat = read_thread_stat(c.ring.consumer_tid);
+    if (!stat || stat->cpu < 0 || pin(c.ring.consumer, stat->cpu) != 0 ||
+        set_real_time(c.ring.consumer, kConsumerPriority) != 0) {
+      end_episode(now);  // puts their scheduling back
+      return;
+    }
+    CPU_SET(stat->cpu, &kept);
+  }
+  kept_cpus_ = kept;  // published to the holders by the episode_ increment
   episode_start_ns_ = now;
   last_progress_ns_.store(now);
   deadline_ns_.store(now + options_.max_wait_ns);
@@ -202,10 +235,17 @@ void OverflowThrottle::end_episode(int64_t now) {
     episode_.fetch_add(1);
     held_ns_.fetch_add(now - episode_start_ns_);
   }
+  for (auto& c : consumers_) {
+    if (c.pressed) restore(c);
+    c.pressed = false;
+  }
+}
+
+void OverflowThrottle::restore(Consumer& c) {
   sched_param param{};
-  param.sched_priority = consumer_priority_;
-  pthread_setschedparam(consumer_, consumer_policy_, &param);
-  pthread_setaffinity_np(consumer_, sizeof consumer_affinity_, &consumer_affinity_);
+  param.sched_priority = c.priority;
+  pthread_setschedparam(c.ring.consumer, c.policy, &param);
+  pthread_setaffinity_np(c.ring.consumer, sizeof c.affinity, &c.affinity);
 }
 
 }  // namespace c2audit

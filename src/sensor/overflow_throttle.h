@@ -1,20 +1,21 @@
-// OverflowThrottle (`c2auditd --overflow throttle`): when the consumer is
-// outrun and the ring buffer fills past a high mark, the producers are held
+// OverflowThrottle (`c2auditd --overflow throttle`): when a consumer is
+// outrun and its ring buffer fills past a high mark, the producers are held
 // back instead of losing their events.
 //
 // A tracepoint program cannot sleep, so the hold is the scheduler's. A
-// watcher thread looks at the ring's fill every few milliseconds, whatever
-// the consumer is doing (a consumer busy with a rotation, or starved by the
+// watcher thread looks at every ring's fill every few milliseconds, whatever
+// the consumers are doing (a consumer busy with a rotation, or starved by the
 // audited tasks, would notice too late). Past the high mark it starts an
-// episode: the consumer is kept on the CPU it is on at a real-time priority,
-// and one holder thread per other CPU, pinned at a real-time priority above
-// every normal task, occupies its CPU. Producers then run only where and when
-// the consumer sleeps. The episode ends once the ring has drained below a low
+// episode: every consumer is kept on the CPU it is on at a real-time
+// priority, and one holder thread per other CPU, pinned at a real-time
+// priority above every normal task, occupies its CPU. Producers then run
+// only where and when the consumers sleep, and a consumer sleeps only once
+// its ring is empty. The episode ends once every ring has drained below the low
 // mark, or at the wait bound; after a bound the throttle stays off until the
-// ring drains once, and what the ring cannot take is lost and recorded as
-// ever. When the consumer stalls asleep (it waits on a producer the hold
-// caught inside its commit or holding a lock, or on the disk), the holders
-// step aside for 200 µs of every millisecond until it moves on. Like auditd's
+// rings drain once, and what a ring cannot take is lost and recorded as
+// ever. When a consumer with records waiting stalls asleep (it waits on a producer the
+// hold caught inside its commit or holding a lock, or on the disk), the
+// holders step aside for 200 µs of every millisecond until it moves on. Like auditd's
 // backlog_wait_time, but the whole CPU waits, not only audited tasks: hence
 // a bound of a second by default.
 #pragma once
@@ -53,48 +54,61 @@ struct RingPositions {
   uint64_t released = 0;
 };
 
+// One ring and the thread that consumes it.
+struct ThrottledRing {
+  pthread_t consumer;
+  pid_t consumer_tid = 0;
+  // Reads the ring's positions; called from the watcher thread.
+  std::function<RingPositions()> positions;
+};
+
 class OverflowThrottle {
  public:
-  // Reads the ring's positions; called from the watcher thread.
-  using PositionReader = std::function<RingPositions()>;
-
-  // Starts the watcher and one sleeping holder per CPU; the calling thread
-  // is the consumer. Fails when real-time scheduling is not permitted (the
-  // message says how to go on).
+  // Starts the watcher and one sleeping holder per CPU the consumers may
+  // use. Fails when real-time scheduling is not permitted (the message says
+  // how to go on).
   static Result<std::unique_ptr<OverflowThrottle>> start(const ThrottleOptions& options,
-                                                         PositionReader positions);
+                                                         std::vector<ThrottledRing> rings);
 
   OverflowThrottle(const OverflowThrottle&) = delete;
   OverflowThrottle& operator=(const OverflowThrottle&) = delete;
   // Ends any episode, stops and joins its threads.
   ~OverflowThrottle();
 
-  // Whether an episode is holding the CPUs now (the consumer then looks at
-  // the ring often: no sensor wakeup may come).
+  // Whether an episode is holding the CPUs now (consumers then look at
+  // their rings often: no sensor wakeup may come).
   bool holding() const { return episode_.load() & 1; }
   // A snapshot, from any thread.
   ThrottleStats stats() const;
 
  private:
-  OverflowThrottle(const ThrottleOptions& options, PositionReader positions);
+  // A consumer, its scheduling outside episodes, and its ring's last look.
+  struct Consumer {
+    ThrottledRing ring;
+    int policy = 0;
+    int priority = 0;
+    cpu_set_t affinity{};
+    bool pressed = false;  // raised for this episode (watcher only)
+    uint64_t fill = 0;     // at the last look (watcher only)
+    uint64_t released = 0;
+  };
+
+  OverflowThrottle(const ThrottleOptions& options, std::vector<ThrottledRing> rings);
   void watch_loop();
   void watch_once(int64_t now);
   void hold_loop(int cpu);
   void hold(uint32_t episode);
+  bool consumer_stalled_asleep() const;
   void begin_episode(int64_t now);
   void end_episode(int64_t now);
+  void restore(Consumer& consumer);
 
   ThrottleOptions options_;
-  PositionReader positions_;
-  pthread_t consumer_;
-  pid_t consumer_tid_ = 0;
-  int consumer_policy_ = 0;  // the consumer's scheduling outside episodes
-  int consumer_priority_ = 0;
-  cpu_set_t consumer_affinity_{};
-  // The CPU the consumer keeps during an episode: not held, so that the
-  // kernel's own workers, which its writes may wait for, still find a CPU
-  // whenever it blocks.
-  std::atomic<int> consumer_cpu_{-1};
+  std::vector<Consumer> consumers_;
+  // The CPUs the held-for consumers keep during an episode: not held, so
+  // that the kernel's own workers, which their writes may wait for, still
+  // find a CPU whenever they block. Written before an episode starts.
+  cpu_set_t kept_cpus_{};
 
   // Odd while an episode holds the CPUs; each change wakes the holders.
   std::atomic<uint32_t> episode_{0};
@@ -103,8 +117,7 @@ class OverflowThrottle {
   std::atomic<bool> quit_{false};
   std::atomic<int> holder_errors_{0};
   std::atomic<int> holders_ready_{0};
-  uint64_t last_fill_ = 0;    // watcher only
-  uint64_t last_released_ = 0;
+  uint64_t last_fill_ = 0;    // watcher only: the fullest ring's
   int64_t episode_start_ns_ = 0;
   bool rearmed_ = true;       // false after a bound, until the ring drains
   std::atomic<uint64_t> episodes_{0}, bound_reached_{0};

@@ -167,11 +167,16 @@ Result<RingConsumer> RingConsumer::open(int ring_fd, uint64_t ring_bytes, Handle
   return RingConsumer(std::move(state));
 }
 
-Result<int> RingConsumer::poll(int timeout_ms) {
+Result<void> RingConsumer::wait(int timeout_ms) {
   epoll_event ready{};
   if (epoll_wait(state_->epoll.get(), &ready, 1, timeout_ms) < 0 && errno != EINTR) {
     return fail(fmt::format("waiting for the ring buffer: {}", std::strerror(errno)));
   }
+  return {};
+}
+
+Result<int> RingConsumer::poll(int timeout_ms) {
+  if (auto ok = wait(timeout_ms); !ok) return tl::unexpected(ok.error());
   return drain();
 }
 

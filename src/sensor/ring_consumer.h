@@ -1,6 +1,6 @@
 // RingConsumer: drains the sensor's BPF ring buffer and hands each raw record
 // to a callback, in the order the kernel committed them. Single-threaded:
-// poll() and drain() from one thread.
+// poll(), wait() and drain() from one thread.
 //
 // Not libbpf's ring_buffer, for two reasons measured in bench/ (see
 // docs/benchmark.md): it publishes the consumer position after every record,
@@ -35,6 +35,9 @@ class RingConsumer {
   // fill threshold), then consumes everything pending, woken or not.
   // Returns the number of records handled.
   Result<int> poll(int timeout_ms);
+
+  // Waits up to timeout_ms for the sensor's wakeup; consumes nothing.
+  Result<void> wait(int timeout_ms);
 
   // Consumes everything pending without waiting.
   Result<int> drain();

@@ -4,6 +4,8 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <algorithm>
 #include <bit>
@@ -24,19 +26,48 @@ int print_libbpf(enum libbpf_print_level level, const char* format, va_list args
   return vfprintf(stderr, format, args);
 }
 
-// Each CPU wakes the consumer when its own output crosses a multiple of
-// this. Every CPU may be just short of a crossing while the consumer sleeps,
-// so together they must stay well inside the ring: at most a quarter of it.
-// The sensor tests for a crossing with a mask: a power of two.
-uint64_t per_cpu_wakeup_bytes(const SensorOptions& options, unsigned cpus) {
-  uint64_t share = options.ring_bytes / 4 / std::max(cpus, 1u);
+// Each CPU wakes its consumer when its own output crosses a multiple of
+// this. Every CPU of a ring may be just short of a crossing while the
+// consumer sleeps, so together they must stay well inside the ring: at most
+// a quarter of it. The sensor tests for a crossing with a mask: a power of two.
+uint64_t per_cpu_wakeup_bytes(const SensorOptions& options, uint64_t ring_bytes, unsigned cpus) {
+  unsigned cpus_per_ring = (std::max(cpus, 1u) + options.ring_count - 1) / options.ring_count;
+  uint64_t share = ring_bytes / 4 / cpus_per_ring;
   return std::bit_floor(std::max<uint64_t>(std::min(options.wakeup_bytes, share), 1));
+}
+
+// Makes the rings. The first is also the template the array of rings is
+// made with (libbpf cannot size the template of a map-in-map declaration).
+Result<std::vector<FileDescriptor>> make_rings(uint32_t count, uint64_t ring_bytes) {
+  std::vector<FileDescriptor> rings;
+  for (uint32_t i = 0; i < count; ++i) {
+    FileDescriptor ring(bpf_map_create(BPF_MAP_TYPE_RINGBUF, "c2a_ring", 0, 0,
+                                       static_cast<uint32_t>(ring_bytes), nullptr));
+    if (!ring.valid()) {
+      return fail(fmt::format("making ring buffer {} of {} bytes: {}", i, ring_bytes,
+                              errno_text(errno)));
+    }
+    rings.push_back(std::move(ring));
+  }
+  return rings;
+}
+
+// Puts the rings in the loaded sensor's array of rings.
+Result<void> install_rings(struct sensor* skel, const std::vector<FileDescriptor>& rings) {
+  for (uint32_t i = 0; i < rings.size(); ++i) {
+    int fd = rings[i].get();
+    if (bpf_map_update_elem(bpf_map__fd(skel->maps.rings), &i, &fd, BPF_ANY) != 0) {
+      return fail(fmt::format("installing ring buffer {}: {}", i, errno_text(errno)));
+    }
+  }
+  return {};
 }
 
 }  // namespace
 
-Sensor::Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel, uint64_t ring_bytes)
-    : skel_(std::move(skel)), ring_bytes_(ring_bytes) {}
+Sensor::Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel,
+               std::vector<FileDescriptor> rings, uint64_t ring_bytes)
+    : skel_(std::move(skel)), rings_(std::move(rings)), ring_bytes_(ring_bytes) {}
 Sensor::Sensor(Sensor&&) noexcept = default;
 Sensor& Sensor::operator=(Sensor&&) noexcept = default;
 Sensor::~Sensor() = default;
@@ -48,22 +79,36 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
     return fail(fmt::format("opening BPF sensor: {}", errno_text(errno)));
   }
   skel->rodata->self_tgid = options.self_tgid;
-  int err = bpf_map__set_max_entries(skel->maps.events, options.ring_bytes);
+  if (options.ring_count == 0) return fail("ring buffers: at least one is needed");
+  uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t ring_bytes = std::bit_floor(options.ring_bytes / options.ring_count);
+  if (ring_bytes < page || ring_bytes > (1ull << 31)) {
+    return fail(fmt::format("ring buffers: {} bytes for {} rings leaves {} bytes a ring, not "
+                            "between a page and 2 GiB",
+                            options.ring_bytes, options.ring_count, ring_bytes));
+  }
+  skel->rodata->ring_count = options.ring_count;
+  auto rings = make_rings(options.ring_count, ring_bytes);
+  if (!rings) return tl::unexpected(rings.error());
+  int err = bpf_map__set_max_entries(skel->maps.rings, options.ring_count);
+  if (!err) err = bpf_map__set_inner_map_fd(skel->maps.rings, (*rings)[0].get());
   if (err) {
-    return fail(fmt::format("ring buffer size {}: {}", options.ring_bytes, errno_text(err)));
+    return fail(fmt::format("ring buffers ({} of {} bytes): {}", options.ring_count, ring_bytes,
+                            errno_text(err)));
   }
   int cpus = libbpf_num_possible_cpus();
   err = cpus > 0 ? bpf_map__set_max_entries(skel->maps.scratch_space, cpus) : cpus;
   if (err) {
     return fail(fmt::format("sizing per-CPU scratch: {}", errno_text(err)));
   }
-  skel->rodata->wakeup_bytes = per_cpu_wakeup_bytes(options, static_cast<unsigned>(cpus));
+  skel->rodata->wakeup_bytes = per_cpu_wakeup_bytes(options, ring_bytes, static_cast<unsigned>(cpus));
   err = sensor::load(skel.get());
   if (err) {
     return fail(fmt::format("loading BPF sensor: {}{}", errno_text(err),
                             err == -EPERM ? " (run as root with CAP_BPF and CAP_PERFMON)" : ""));
   }
-  return Sensor(std::move(skel), options.ring_bytes);
+  if (auto ok = install_rings(skel.get(), *rings); !ok) return tl::unexpected(ok.error());
+  return Sensor(std::move(skel), std::move(*rings), ring_bytes);
 }
 
 void Sensor::clear_slot(uint32_t slot) {
@@ -139,7 +184,6 @@ Result<void> Sensor::attach() {
 
 void Sensor::detach() { sensor::detach(skel_.get()); }
 
-int Sensor::ring_fd() const { return bpf_map__fd(skel_->maps.events); }
 int Sensor::losses_fd() const { return bpf_map__fd(skel_->maps.losses); }
 
 }  // namespace c2audit

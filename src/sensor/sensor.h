@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "c2audit/wire.h"
+#include "common/file_descriptor.h"
 #include "common/result.h"
 
 struct sensor;  // the generated skeleton
@@ -20,8 +21,9 @@ namespace c2audit {
 
 struct SensorOptions {
   uint32_t self_tgid = 0;             // never audited (the daemon)
-  uint64_t ring_bytes = 64ull << 20;  // ring buffer size, power of two
-  uint64_t wakeup_bytes = 1ull << 20; // wake the consumer each time a CPU hands this much more over (rounded down to a power of two, all CPUs' share within a quarter of the ring)
+  uint64_t ring_bytes = 64ull << 20;  // all rings together; each gets an equal power of two
+  uint32_t ring_count = 1;            // one per consumer: CPU c writes into ring c % ring_count
+  uint64_t wakeup_bytes = 1ull << 20; // wake the consumer each time a CPU hands this much more over (rounded down to a power of two, the share of a ring's CPUs within a quarter of it)
 };
 
 struct KernelFilter;
@@ -50,16 +52,21 @@ class Sensor {
   // Detaches the programs: no new events; what is in the ring buffer stays.
   void detach();
 
-  int ring_fd() const;
-  int losses_fd() const;
+  // The rings, each of ring_bytes(): ring i takes the records of the CPUs c
+  // with c % ring_count() == i.
+  uint32_t ring_count() const { return static_cast<uint32_t>(rings_.size()); }
+  int ring_fd(uint32_t ring) const { return rings_[ring].get(); }
   uint64_t ring_bytes() const { return ring_bytes_; }
+  int losses_fd() const;
 
  private:
-  Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel, uint64_t ring_bytes);
+  Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel,
+         std::vector<FileDescriptor> rings, uint64_t ring_bytes);
   void clear_slot(uint32_t slot);
   Result<void> write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation);
 
   std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel_;
+  std::vector<FileDescriptor> rings_;
   uint64_t ring_bytes_;
   // Keys written per slot, so a slot can be emptied before reuse.
   std::array<std::vector<c2a_user_key>, C2A_POLICY_SLOTS> user_keys_;

@@ -95,8 +95,14 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
   // A segment with no record gave its name's seq up (trail_writer.cc).
   uint64_t expected = p.last_seq + 1 + (p.records == 0 ? 1 : 0);
   if (h.streams || p.interleaved) {
-    // Seqs shared with other streams: this one's only increase, so its
-    // links are proven by the digests below, not by contiguous seqs.
+    // Seqs shared with other streams: this one's only increase, so a gap
+    // shows in what the header says its predecessor reached.
+    if (h.prev_last_seq > p.last_seq) {
+      return tamper(file, 0, p.last_seq + 1,
+                    fmt::format("missing segment: {} follows a segment that reached seq {}, but "
+                                "{} ends at seq {}: segments between them are not in the trail",
+                                file, h.prev_last_seq, p.file, p.last_seq));
+    }
     if (h.first_seq < expected || h.prev_last_seq != p.last_seq) {
       return tamper(file, 0, h.first_seq,
                     fmt::format("reordered: starts at seq {} after a predecessor ending at seq {}, "

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -122,10 +123,11 @@ TEST(DaemonTest, RestartAfterKillContinuesTheSequence) {
   }
   auto after = search_json(trail);
   ASSERT_GT(after.size(), before.size());
-  uint64_t last = 0;
-  for (const auto& rec : after) {
-    EXPECT_GT(rec["seq"].get<uint64_t>(), last);
-    last = rec["seq"];
+  expect_time_order_and_unique_seqs(after);
+  uint64_t newest_before = 0;
+  for (const auto& rec : before) newest_before = std::max<uint64_t>(newest_before, rec["seq"]);
+  for (size_t i = before.size(); i < after.size(); ++i) {
+    EXPECT_GT(after[i]["seq"].get<uint64_t>(), newest_before) << after[i].dump();
   }
   EXPECT_EQ(after[before.size()]["event"], "daemon");  // the restart says so
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -148,6 +149,17 @@ std::string c2audit_path() { return C2AUDIT_PATH; }
 std::string workload_path() { return WORKLOAD_PATH; }
 std::string load_path() { return LOAD_PATH; }
 std::string storm_path() { return STORM_PATH; }
+
+void expect_time_order_and_unique_seqs(const std::vector<nlohmann::json>& records) {
+  std::set<uint64_t> seqs;
+  std::string last_time;
+  for (const auto& rec : records) {
+    EXPECT_TRUE(seqs.insert(rec["seq"].get<uint64_t>()).second) << "seq used twice: " << rec.dump();
+    std::string time = rec["time"];  // RFC 3339 with 9 fraction digits: compares as text
+    EXPECT_GE(time, last_time) << rec.dump();
+    last_time = time;
+  }
+}
 
 std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;

@@ -93,6 +93,10 @@ std::string storm_path();
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
                                         const std::vector<std::string>& extra = {});
 
+// The order `search` promises (trail_reader.h): records in time order, each
+// seq used once (a trail of several streams interleaves their seqs).
+void expect_time_order_and_unique_seqs(const std::vector<nlohmann::json>& records);
+
 // Parses JSON lines (e.g. the workload's expectations).
 std::vector<nlohmann::json> parse_json_lines(const std::string& text);
 

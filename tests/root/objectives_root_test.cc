@@ -232,15 +232,8 @@ TEST_F(ObjectivesTest, ReloadUnderLoadLosesAndDuplicatesNothing) {
   ASSERT_EQ(daemon->stop(), 0);
 
   auto records = search_json(trail_);
-  std::set<uint64_t> seqs;
-  uint64_t last = 0;
-  for (const auto& r : records) {
-    EXPECT_NE(r["event"], "lost") << r.dump();
-    EXPECT_GT(r["seq"].get<uint64_t>(), last);
-    last = r["seq"];
-    seqs.insert(last);
-  }
-  EXPECT_EQ(seqs.size(), records.size());
+  expect_time_order_and_unique_seqs(records);
+  for (const auto& r : records) EXPECT_NE(r["event"], "lost") << r.dump();
   int opens_pid = parse_json_lines(opened.out).at(0)["pid"];
   int execs_pid = parse_json_lines(executed.out).at(0)["pid"];
   auto opened_records = with(with(records, "pid", opens_pid), "path", at("load/f"));

@@ -162,6 +162,8 @@ TEST_F(TrailStreamsTest, SegmentRemovedFromAStreamIsTampering) {
   VerifyReport report = verify();
   ASSERT_EQ(report.status, VerifyStatus::tampered);
   EXPECT_EQ(report.finding->file.rfind("stream-1/", 0), 0u) << report.finding->file;
+  EXPECT_NE(report.finding->what.find("missing segment: stream-1/"), std::string::npos)
+      << report.finding->what;
 }
 
 TEST_F(TrailStreamsTest, SegmentMovedToAnotherStreamIsTampering) {
