@@ -160,7 +160,8 @@ def run_session(cfg, args, root):
     out_dir = args.out or os.path.join(root, "bench", "results", stamp)
 
     available = {"baseline": peers.Baseline(), "floor": peers.Floor(cfg),
-                 "c2auditd": peers.C2auditd(cfg), "auditd": peers.Auditd(cfg),
+                 "c2auditd": peers.C2auditd(cfg), "c2auditd-1c": peers.C2auditd(cfg, consumers=1),
+                 "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     unknown = [n for n in args.auditors.split(",") if n not in available]
     if unknown:

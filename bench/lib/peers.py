@@ -7,6 +7,9 @@ import subprocess
 from . import procs
 from .auditd import Auditd  # noqa: F401  (re-exported: one place lists every peer)
 
+# c2auditd names its consumer threads so (src/daemon/stream_consumer.h).
+CONSUMER_THREAD = "c2a-consume-"
+
 
 def bpf_memlock_bytes(pid):
     """Kernel memory of the BPF maps a process holds open: the memlock of each
@@ -86,15 +89,20 @@ def c2auditd_selection(workload, tmp):
 
 
 class C2auditd(Peer):
-    name = "c2auditd"
+    """c2auditd as installed (a consumer per CPU), or with a given number of
+    consumers (c2auditd-1c: one, to compare with in the same session)."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, consumers=None):
         self.cfg = cfg
+        self.consumers = consumers
+        self.name = "c2auditd" if consumers is None else f"c2auditd-{consumers}c"
 
     def start(self, workload, tmp):
         self.trail = os.path.join(tmp, "trail")
         self.socket = os.path.join(tmp, "control.sock")
         selection = c2auditd_selection(workload, tmp)
+        if self.consumers is not None:
+            selection += ["--consumers", str(self.consumers)]
         self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
         self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
         self.proc = subprocess.Popen(
@@ -106,16 +114,21 @@ class C2auditd(Peer):
         if not ready or self.proc.poll() is not None:
             procs.stop(self.proc)
             raise RuntimeError(f"c2auditd did not start (see {self.stderr.name})")
-        # The consumer is the main thread; the --overflow throttle's holders,
+        # The consumer threads (c2a-consume-N) and the main thread, which
+        # writes the daemon's own records; the --overflow throttle's holders,
         # which spin only to keep producers off their CPUs, are not per record.
-        self.consumer_cpu_at_ready = procs.cpu_seconds(self.proc.pid, self.proc.pid)
+        self.consumer_cpu_at_ready = self.consumer_cpu()
+
+    def consumer_cpu(self):
+        threads = procs.threads_named(self.proc.pid, CONSUMER_THREAD) + [self.proc.pid]
+        return sum(procs.cpu_seconds(self.proc.pid, tid) for tid in threads)
 
     def stop(self):
         cost = procs.usage(self.proc.pid) or {}
         if "cpu_s" in cost:  # the workload's share: loading the sensor is not per record
-            consumer = procs.cpu_seconds(self.proc.pid, self.proc.pid)
+            consumer = self.consumer_cpu()
             cost["workload_cpu_s"] = round(consumer - self.consumer_cpu_at_ready, 3)
-            cost["consumer_threads"] = 1  # c2auditd consumes the ring on one thread
+            cost["consumer_threads"] = len(procs.threads_named(self.proc.pid, CONSUMER_THREAD))
             status = procs.run([self.cfg.c2audit, "status", "--socket", self.socket, "--json"])
             if status.returncode == 0:
                 s = json.loads(status.stdout)

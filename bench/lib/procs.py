@@ -21,6 +21,19 @@ def cpu_seconds(pid, tid=None):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def threads_named(pid, prefix):
+    """Thread ids of a live process whose name starts with prefix."""
+    tids = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().startswith(prefix):
+                    tids.append(int(tid))
+        except OSError:
+            pass  # the thread ended meanwhile
+    return tids
+
+
 def memory_kib(pid):
     """Peak RSS (VmHWM) and current private RSS (RssAnon) of a live process.
 

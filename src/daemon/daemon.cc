@@ -1,5 +1,7 @@
 #include "daemon/daemon.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -10,14 +12,11 @@
 #include <cstring>
 #include <optional>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "common/clock.h"
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
-#include "daemon/trail_lock.h"
 #include "daemon/stream_consumer.h"
+#include "daemon/trail_lock.h"
 #include "pipeline/syscall_table.h"
 #include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
@@ -25,6 +24,7 @@
 #include "sensor/loss_monitor.h"
 #include "sensor/overflow_throttle.h"
 #include "sensor/sensor.h"
+#include "trail/run_marker.h"
 #include "trail/trail_keeper.h"
 #include "trail/trail_open.h"
 
@@ -87,10 +87,10 @@ struct Daemon::Parts {
   SharedSeq seq = std::make_shared<std::atomic<uint64_t>>(0);
   TrailResume resume;  // of stream 0: where the daemon's own records continue
   std::vector<std::unique_ptr<StreamConsumer>> consumers;  // consumer i: ring i, stream i
-  std::unique_ptr<OverflowThrottle> throttle;  // --overflow throttle
-  std::atomic<OverflowThrottle*> throttle_view{nullptr};  // for the consumers
-  uint64_t bounds_recorded = 0;                 // its episodes ended by the bound, recorded
-  std::string throttle_unavailable;             // why the default throttle could not start
+  std::unique_ptr<OverflowThrottle> throttle;              // --overflow throttle
+  std::atomic<OverflowThrottle*> throttle_view{nullptr};   // for the consumers
+  uint64_t bounds_recorded = 0;      // its episodes ended by the bound, recorded
+  std::string throttle_unavailable;  // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
   BootToWallClock clock;
@@ -100,7 +100,9 @@ struct Daemon::Parts {
   int64_t last_status_ns = 0;
   uint64_t received_at_last_status = 0;
 
+  ~Parts();
   Result<void> start_consumers(std::vector<TrailKeeper> keepers);
+  void record_start(unsigned consumers);
   void record_overflow_bound();
   Result<void> start_throttle();
   Result<void> install_in_kernel(const ObjectiveSet& policy, uint32_t generation);
@@ -112,6 +114,14 @@ struct Daemon::Parts {
   void snapshot();
   void tick();
 };
+
+// Also on the way out of a failed start: the throttle gives the consumers
+// their scheduling back while they still run, the consumers end, and only
+// then does the throttle they look at go away.
+Daemon::Parts::~Parts() {
+  if (throttle) throttle->stop();
+  consumers.clear();
+}
 
 void Daemon::Parts::append(AuditRecord& rec, unsigned stream) {
   if (write_error) return;
@@ -144,6 +154,34 @@ Result<void> Daemon::Parts::start_consumers(std::vector<TrailKeeper> keepers) {
   return {};
 }
 
+// The run's first records. With several consumers, each stream begins with
+// one naming the run (run_marker.h), stream 0 with the start record: verify
+// can then tell a stream, or one stream's part of a run, removed from one
+// that never had an event.
+void Daemon::Parts::record_start(unsigned consumers) {
+  uint64_t resumes_after = std::max(seq->load(), resume.last_seq);
+  uint64_t run = static_cast<uint64_t>(identity.started_ns);
+  for (unsigned index = 1; index < consumers; ++index) {
+    auto opened =
+        self_record(RecordKind::daemon, fmt::format("c2auditd {} writes this stream: {}", getpid(),
+                                                    format_run_marker({run, index, consumers})));
+    append(opened, index);
+  }
+  std::string details;
+  if (resume.torn_tail) {
+    details +=
+        fmt::format(" (previous run ended by a crash: torn record in {})", resume.torn_segment);
+  }
+  if (consumers > 1) details += "; " + format_run_marker({run, 0, consumers});
+  if (!throttle_unavailable.empty())
+    details += fmt::format("; overflow: drop ({})", throttle_unavailable);
+  auto start = self_record(
+      RecordKind::daemon,
+      fmt::format("c2auditd {} started; trail resumes after seq {}; {} consumer{}{}", getpid(),
+                  resumes_after, consumers, consumers == 1 ? "" : "s", details));
+  append(start);
+}
+
 // An episode of the throttle that ended at its bound is recorded: from then
 // on, what a ring cannot take is lost (and recorded as such).
 void Daemon::Parts::record_overflow_bound() {
@@ -171,10 +209,10 @@ Result<void> Daemon::Parts::start_throttle() {
     rings.push_back({c->thread(), c->thread_id(), [c] { return c->positions(); }});
   }
   uint64_t ring_bytes = sensor->ring_bytes();
-  auto started = OverflowThrottle::start(
-      {.high_mark_bytes = ring_bytes / 2, .low_mark_bytes = ring_bytes / 4,
-       .max_wait_ns = options.overflow_wait_ns},
-      std::move(rings));
+  auto started = OverflowThrottle::start({.high_mark_bytes = ring_bytes / 2,
+                                          .low_mark_bytes = ring_bytes / 4,
+                                          .max_wait_ns = options.overflow_wait_ns},
+                                         std::move(rings));
   if (!started && options.overflow_given) return tl::unexpected(started.error());
   if (!started) {
     stats.overflow = "drop";
@@ -269,7 +307,8 @@ std::string Daemon::Parts::reload(const std::string& who) {
   std::string outcome;
   if (options.audit_all) {
     outcome = "rejected: running with --all, which ignores the objectives";
-  } else if (auto next = ObjectiveSet::load_dir(options.objectives_dir, options.objectives_dir_given);
+  } else if (auto next =
+                 ObjectiveSet::load_dir(options.objectives_dir, options.objectives_dir_given);
              !next) {
     outcome = fmt::format("rejected: {}; the policy in force stays", next.error().message);
   } else {
@@ -292,9 +331,9 @@ Daemon::~Daemon() = default;
 Result<Daemon> Daemon::start(const DaemonOptions& options) {
   auto p = std::make_unique<Parts>();
   p->options = options;
-  auto policy = options.audit_all ? Result<ObjectiveSet>(ObjectiveSet::audit_all())
-                                  : ObjectiveSet::load_dir(options.objectives_dir,
-                                                           options.objectives_dir_given);
+  auto policy = options.audit_all
+                    ? Result<ObjectiveSet>(ObjectiveSet::audit_all())
+                    : ObjectiveSet::load_dir(options.objectives_dir, options.objectives_dir_given);
   if (!policy) return tl::unexpected(with_context("objectives", policy.error()));
   p->policies.emplace(std::move(*policy));
 
@@ -334,39 +373,18 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->identity.mode = initial->description();
   p->identity.trail_dir = options.trail.dir.native();
   p->stats.ring_bytes = p->sensor->ring_bytes() * consumers;
-  // Every stream begins with a record of this run: verify can then tell a
-  // stream removed whole from one that never had an event.
-  for (unsigned index = 1; index < consumers; ++index) {
-    auto opened = self_record(RecordKind::daemon,
-                              fmt::format("c2auditd {}: consumer {} of {} writes this stream",
-                                          getpid(), index, consumers));
-    p->append(opened, index);
-  }
-  const TrailResume& resume = p->resume;
-  auto start = self_record(
-      RecordKind::daemon,
-      fmt::format("c2auditd {} started; trail resumes after seq {}; {} consumer{}{}{}", getpid(),
-                  p->seq->load() ? p->seq->load() : resume.last_seq, consumers,
-                  consumers == 1 ? "" : "s",
-                  resume.torn_tail
-                      ? fmt::format(" (previous run ended by a crash: torn record in {})",
-                                    resume.torn_segment)
-                      : "",
-                  p->throttle_unavailable.empty()
-                      ? ""
-                      : fmt::format("; overflow: drop ({})", p->throttle_unavailable)));
-  p->append(start);
-  if (auto gap = describe_restart_gap(resume, realtime_ns()); !gap.empty()) {
+  p->record_start(consumers);
+  if (auto gap = describe_restart_gap(p->resume, realtime_ns()); !gap.empty()) {
     auto gap_record = self_record(RecordKind::daemon, std::move(gap));
     p->append(gap_record);
   }
-  auto config = self_record(RecordKind::config,
-                            fmt::format("policy loaded: {} ({} objectives){}",
-                                        initial->description(), initial->objectives().size(),
-                                        options.only_syscalls.empty()
-                                            ? ""
-                                            : fmt::format("; kernel reports only {}",
-                                                          fmt::join(options.only_syscalls, ","))));
+  auto config = self_record(
+      RecordKind::config, fmt::format("policy loaded: {} ({} objectives){}", initial->description(),
+                                      initial->objectives().size(),
+                                      options.only_syscalls.empty()
+                                          ? ""
+                                          : fmt::format("; kernel reports only {}",
+                                                        fmt::join(options.only_syscalls, ","))));
   p->append(config);
   if (p->write_error) return tl::unexpected(*p->write_error);
 
@@ -389,8 +407,10 @@ Result<void> Daemon::run(DaemonSignals& signals) {
       return policy_json(*p.policies->current(), p.policies->generation()).dump();
     }
     if (request == "reload") {
-      std::string outcome = p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
-      return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}.dump();
+      std::string outcome =
+          p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
+      return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}
+          .dump();
     }
     return R"({"error":"unknown request"})";
   };
@@ -414,11 +434,10 @@ Result<void> Daemon::run(DaemonSignals& signals) {
 
   // Stop: no new events, then keep everything the kernel already holds.
   p.sensor->detach();
+  if (p.throttle) p.throttle->stop();  // nothing left to hold back
   for (auto& consumer : p.consumers) {
     if (auto ok = consumer->stop(); !ok && !p.write_error) p.write_error = ok.error();
   }
-  p.throttle_view.store(nullptr);
-  p.throttle.reset();  // nothing left to hold back
   p.snapshot();
   p.record_losses();
   auto bye = self_record(RecordKind::daemon,

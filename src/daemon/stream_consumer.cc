@@ -1,5 +1,7 @@
 #include "daemon/stream_consumer.h"
 
+#include <fmt/format.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -19,7 +21,8 @@ constexpr int kHoldingPollTimeoutMs = 1;
 uint32_t policy_generation_of(std::span<const uint8_t> raw) {
   uint32_t generation = 0;
   constexpr size_t kAt = offsetof(c2a_event, policy_generation);
-  if (raw.size() >= kAt + sizeof(generation)) std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
+  if (raw.size() >= kAt + sizeof(generation))
+    std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
   return generation;
 }
 
@@ -101,6 +104,10 @@ void StreamConsumer::publish_active_segment() {
 }
 
 void StreamConsumer::run() {
+  // Named so that top, perf and the benchmark can tell the consumers apart.
+  pthread_setname_np(
+      pthread_self(),
+      fmt::format("{}{}", kConsumerThreadPrefix, setup_.index).substr(0, 15).c_str());
   ObjectiveSet::use_hit_slot(setup_.index);
   tid_.store(gettid());
   tid_.notify_all();

@@ -40,6 +40,9 @@ struct ConsumerCounters {
   std::atomic<bool> suspended{false};
 };
 
+// Consumer threads are named this plus their index ("c2a-consume-0").
+inline constexpr const char* kConsumerThreadPrefix = "c2a-consume-";
+
 class StreamConsumer {
  public:
   struct Setup {

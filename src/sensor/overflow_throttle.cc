@@ -1,13 +1,12 @@
 #include "sensor/overflow_throttle.h"
 
+#include <fmt/format.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "common/clock.h"
 #include "common/thread_stat.h"
@@ -75,8 +74,8 @@ OverflowThrottle::OverflowThrottle(const ThrottleOptions& options, std::vector<T
   }
 }
 
-Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const ThrottleOptions& options,
-                                                                  std::vector<ThrottledRing> rings) {
+Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(
+    const ThrottleOptions& options, std::vector<ThrottledRing> rings) {
   std::unique_ptr<OverflowThrottle> throttle(new OverflowThrottle(options, std::move(rings)));
   // The consumers must be allowed to outrank the holders, or a holder on a
   // consumer's CPU would stop the very thread that drains the ring.
@@ -86,9 +85,10 @@ Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const Throttle
     int err = set_real_time(c.ring.consumer, kConsumerPriority);
     throttle->restore(c);
     if (err) {
-      return fail(fmt::format("--overflow throttle: real-time scheduling (SCHED_FIFO) is not "
-                              "permitted: {}; run with CAP_SYS_NICE, or use --overflow drop",
-                              std::strerror(err)));
+      return fail(
+          fmt::format("--overflow throttle: real-time scheduling (SCHED_FIFO) is not "
+                      "permitted: {}; run with CAP_SYS_NICE, or use --overflow drop",
+                      std::strerror(err)));
     }
     CPU_OR(&allowed, &allowed, &c.affinity);
   }
@@ -99,20 +99,24 @@ Result<std::unique_ptr<OverflowThrottle>> OverflowThrottle::start(const Throttle
     throttle->threads_.emplace_back([raw, cpu] { raw->hold_loop(cpu); });
     ++holders;
   }
-  for (int ready = raw->holders_ready_.load(); ready < holders; ready = raw->holders_ready_.load()) {
+  for (int ready = raw->holders_ready_.load(); ready < holders;
+       ready = raw->holders_ready_.load()) {
     raw->holders_ready_.wait(ready);
   }
   if (int err = raw->holder_errors_.load()) {
-    return fail(fmt::format("--overflow throttle: a holder thread cannot be pinned at real-time "
-                            "priority: {}; use --overflow drop",
-                            std::strerror(err)));
+    return fail(
+        fmt::format("--overflow throttle: a holder thread cannot be pinned at real-time "
+                    "priority: {}; use --overflow drop",
+                    std::strerror(err)));
   }
   throttle->threads_.emplace_back([raw] { raw->watch_loop(); });
   return throttle;
 }
 
-OverflowThrottle::~OverflowThrottle() {
-  quit_.store(true);
+OverflowThrottle::~OverflowThrottle() { stop(); }
+
+void OverflowThrottle::stop() {
+  if (quit_.exchange(true)) return;
   episode_.fetch_add(2);  // wakes the sleeping holders; parity unchanged
   episode_.notify_all();
   for (auto& t : threads_) t.join();
@@ -124,6 +128,7 @@ ThrottleStats OverflowThrottle::stats() const {
 }
 
 void OverflowThrottle::watch_loop() {
+  pthread_setname_np(pthread_self(), "c2a-watch");
   if (int err = set_real_time(pthread_self(), kWatcherPriority)) holder_errors_.store(err);
   while (!quit_.load()) {
     bool quiet = !holding() && last_fill_ < options_.high_mark_bytes / 4;
@@ -160,6 +165,7 @@ void OverflowThrottle::watch_once(int64_t now) {
 }
 
 void OverflowThrottle::hold_loop(int cpu) {
+  pthread_setname_np(pthread_self(), fmt::format("c2a-hold-{}", cpu).substr(0, 15).c_str());
   if (int err = pin(pthread_self(), cpu)) holder_errors_.store(err);
   if (int err = set_real_time(pthread_self(), kHolderPriority)) holder_errors_.store(err);
   holders_ready_.fetch_add(1);

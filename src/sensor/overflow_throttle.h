@@ -42,9 +42,9 @@ struct ThrottleOptions {
 };
 
 struct ThrottleStats {
-  uint64_t episodes = 0;         // times the producers were held back
-  uint64_t bound_reached = 0;    // episodes ended by the bound, not by draining
-  int64_t held_ns = 0;           // time spent holding, all episodes
+  uint64_t episodes = 0;       // times the producers were held back
+  uint64_t bound_reached = 0;  // episodes ended by the bound, not by draining
+  int64_t held_ns = 0;         // time spent holding, all episodes
 };
 
 // The ring's two positions (bytes since it was made): what the sensor has
@@ -72,8 +72,11 @@ class OverflowThrottle {
 
   OverflowThrottle(const OverflowThrottle&) = delete;
   OverflowThrottle& operator=(const OverflowThrottle&) = delete;
-  // Ends any episode, stops and joins its threads.
-  ~OverflowThrottle();
+  ~OverflowThrottle();  // stop()
+
+  // Ends any episode (the consumers get their own scheduling back: they must
+  // still be running), stops and joins its threads. holding() is false after.
+  void stop();
 
   // Whether an episode is holding the CPUs now (consumers then look at
   // their rings often: no sensor wakeup may come).
@@ -117,9 +120,9 @@ class OverflowThrottle {
   std::atomic<bool> quit_{false};
   std::atomic<int> holder_errors_{0};
   std::atomic<int> holders_ready_{0};
-  uint64_t last_fill_ = 0;    // watcher only: the fullest ring's
+  uint64_t last_fill_ = 0;  // watcher only: the fullest ring's
   int64_t episode_start_ns_ = 0;
-  bool rearmed_ = true;       // false after a bound, until the ring drains
+  bool rearmed_ = true;  // false after a bound, until the ring drains
   std::atomic<uint64_t> episodes_{0}, bound_reached_{0};
   std::atomic<int64_t> held_ns_{0};
   std::vector<std::thread> threads_;  // the holders, then the watcher

@@ -3,12 +3,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
-
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -44,8 +43,8 @@ Result<std::vector<FileDescriptor>> make_rings(uint32_t count, uint64_t ring_byt
     FileDescriptor ring(bpf_map_create(BPF_MAP_TYPE_RINGBUF, "c2a_ring", 0, 0,
                                        static_cast<uint32_t>(ring_bytes), nullptr));
     if (!ring.valid()) {
-      return fail(fmt::format("making ring buffer {} of {} bytes: {}", i, ring_bytes,
-                              errno_text(errno)));
+      return fail(
+          fmt::format("making ring buffer {} of {} bytes: {}", i, ring_bytes, errno_text(errno)));
     }
     rings.push_back(std::move(ring));
   }
@@ -83,9 +82,10 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
   uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   uint64_t ring_bytes = std::bit_floor(options.ring_bytes / options.ring_count);
   if (ring_bytes < page || ring_bytes > (1ull << 31)) {
-    return fail(fmt::format("ring buffers: {} bytes for {} rings leaves {} bytes a ring, not "
-                            "between a page and 2 GiB",
-                            options.ring_bytes, options.ring_count, ring_bytes));
+    return fail(
+        fmt::format("ring buffers: {} bytes for {} rings leaves {} bytes a ring, not "
+                    "between a page and 2 GiB",
+                    options.ring_bytes, options.ring_count, ring_bytes));
   }
   skel->rodata->ring_count = options.ring_count;
   auto rings = make_rings(options.ring_count, ring_bytes);
@@ -101,7 +101,8 @@ Result<Sensor> Sensor::load(const SensorOptions& options) {
   if (err) {
     return fail(fmt::format("sizing per-CPU scratch: {}", errno_text(err)));
   }
-  skel->rodata->wakeup_bytes = per_cpu_wakeup_bytes(options, ring_bytes, static_cast<unsigned>(cpus));
+  skel->rodata->wakeup_bytes =
+      per_cpu_wakeup_bytes(options, ring_bytes, static_cast<unsigned>(cpus));
   err = sensor::load(skel.get());
   if (err) {
     return fail(fmt::format("loading BPF sensor: {}{}", errno_text(err),
@@ -135,7 +136,8 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
   }
   for (const auto& [id, masks] : filter.users) {
     c2a_user_key key{slot, id};
-    if (auto ok = update(bpf_map__fd(skel_->maps.user_masks), &key, &masks, "users"); !ok) return ok;
+    if (auto ok = update(bpf_map__fd(skel_->maps.user_masks), &key, &masks, "users"); !ok)
+      return ok;
     user_keys_[slot].push_back(key);
   }
   for (const auto& [prefix, mask] : filter.prefixes) {
@@ -143,12 +145,14 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
     key.slot = static_cast<uint8_t>(slot);
     std::memcpy(key.path, prefix.data(), std::min(prefix.size(), sizeof(key.path)));
     key.prefixlen = 8 * (1 + std::min(prefix.size(), sizeof(key.path)));
-    if (auto ok = update(bpf_map__fd(skel_->maps.path_prefixes), &key, &mask, "paths"); !ok) return ok;
+    if (auto ok = update(bpf_map__fd(skel_->maps.path_prefixes), &key, &mask, "paths"); !ok)
+      return ok;
     prefix_keys_[slot].push_back(key);
   }
   for (const auto& [err, mask] : filter.errnos) {
     c2a_errno_key key{slot, err};
-    if (auto ok = update(bpf_map__fd(skel_->maps.errno_masks), &key, &mask, "errnos"); !ok) return ok;
+    if (auto ok = update(bpf_map__fd(skel_->maps.errno_masks), &key, &mask, "errnos"); !ok)
+      return ok;
     errno_keys_[slot].push_back(key);
   }
   c2a_policy_masks masks = filter.masks;

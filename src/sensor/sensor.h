@@ -23,7 +23,9 @@ struct SensorOptions {
   uint32_t self_tgid = 0;             // never audited (the daemon)
   uint64_t ring_bytes = 64ull << 20;  // all rings together; each gets an equal power of two
   uint32_t ring_count = 1;            // one per consumer: CPU c writes into ring c % ring_count
-  uint64_t wakeup_bytes = 1ull << 20; // wake the consumer each time a CPU hands this much more over (rounded down to a power of two, the share of a ring's CPUs within a quarter of it)
+  uint64_t wakeup_bytes =
+      1ull << 20;  // wake the consumer each time a CPU hands this much more over (rounded down to a
+                   // power of two, the share of a ring's CPUs within a quarter of it)
 };
 
 struct KernelFilter;

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -53,6 +54,7 @@ void CompressionWorker::add_note(std::string note) {
 void CompressionWorker::run() {
   // Compression is housekeeping: at normal priority, not the consumer's boost.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 0);
+  pthread_setname_np(pthread_self(), "c2a-compress");
   for (;;) {
     std::filesystem::path closed;
     {

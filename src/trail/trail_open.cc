@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "trail/segment_format.h"
+
 namespace c2audit {
 
 Result<OpenedTrail> open_trail(const TrailOptions& trail, const StoragePolicy& storage,
@@ -9,8 +11,14 @@ Result<OpenedTrail> open_trail(const TrailOptions& trail, const StoragePolicy& s
                                const SharedSeq& seq) {
   auto on_disk = list_streams(trail.dir);
   if (!on_disk) return tl::unexpected(on_disk.error());
+  // Streams that hold segments count; an empty one (a start that failed
+  // after making it) does not.
   unsigned streams = consumers;
-  for (const auto& stream : *on_disk) streams = std::max(streams, stream.index + 1);
+  for (const auto& stream : *on_disk) {
+    auto segments = list_segments(stream.dir);
+    if (!segments) return tl::unexpected(segments.error());
+    if (!segments->empty()) streams = std::max(streams, stream.index + 1);
+  }
   OpenedTrail opened;
   for (unsigned index = 0; index < streams; ++index) {
     TrailOptions options = trail;
@@ -24,6 +32,11 @@ Result<OpenedTrail> open_trail(const TrailOptions& trail, const StoragePolicy& s
       options.compress_closed = false;
       auto old = TrailWriter::open(options);
       if (!old) return tl::unexpected(old.error());
+      // Ended by a crash: end it cleanly now, naming how it ended, as a
+      // writer continuing it would; else it would stay a crashed tail.
+      if (old->resume().crashed) {
+        if (auto ok = old->end_chain(); !ok) return tl::unexpected(ok.error());
+      }
       continue;
     }
     auto keeper = TrailKeeper::open(options, storage, make_record);

@@ -11,6 +11,7 @@
 #include "record/record_codec.h"
 #include "trail/hash_chain.h"
 #include "trail/removal_note.h"
+#include "trail/run_marker.h"
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
@@ -18,6 +19,17 @@
 
 namespace c2audit {
 namespace {
+
+// What one stream says about the trail's other streams.
+struct StreamSummary {
+  unsigned streams_named = 0;   // the most streams any of its segment headers names
+  uint64_t head_first_seq = 0;  // first seq of its oldest segment present; 0 when none
+  struct RunSeen {
+    unsigned streams = 0;
+    uint64_t seq = 0;  // of the record that marks the run
+  };
+  std::map<uint64_t, RunSeen> runs;  // run id -> its marker in this stream
+};
 
 // How a verified segment ended, for checking its successor's header.
 struct Ending {
@@ -44,8 +56,7 @@ class Verifier {
   Result<bool> segment(const SegmentFile& file);
   bool check_head();
   const std::optional<Ending>& previous() const { return previous_; }
-  // The most streams any segment header of this stream names.
-  unsigned streams_named() const { return streams_named_; }
+  const StreamSummary& summary() const { return summary_; }
 
  private:
   bool tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what);
@@ -56,12 +67,12 @@ class Verifier {
               Ending& ending, Digest& chain);
   bool seal(std::span<const uint8_t> payload, size_t offset, const std::string& file,
             Ending& ending, const Digest& chain);
-  void note_removal(const AuditRecord& rec);
+  void note_daemon_record(const AuditRecord& rec);
 
   const HostKey& key_;
   ChainMac mac_;
   unsigned stream_;
-  unsigned streams_named_ = 0;
+  StreamSummary summary_;
   VerifyReport& report_;
   std::optional<Ending> previous_;
   std::optional<SegmentHeader> first_header_;
@@ -134,9 +145,12 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
   return true;
 }
 
-void Verifier::note_removal(const AuditRecord& rec) {
+void Verifier::note_daemon_record(const AuditRecord& rec) {
   if (rec.kind != RecordKind::daemon) return;
   if (auto note = parse_removal(rec.message)) removals_[note->last_seq] = note->seal;
+  if (auto run = parse_run_marker(rec.message); run && run->stream == stream_) {
+    summary_.runs.emplace(run->run, StreamSummary::RunSeen{run->streams, rec.seq});
+  }
 }
 
 bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
@@ -149,7 +163,8 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
     return tamper(file, offset, expected,
                   "record modified: " + rec.error().message + " (crc was recomputed)");
   }
-  bool in_order = ending.interleaved && ending.records ? rec->seq >= expected : rec->seq == expected;
+  bool in_order =
+      ending.interleaved && ending.records ? rec->seq >= expected : rec->seq == expected;
   if (!in_order) {
     return tamper(file, offset, rec->seq,
                   fmt::format("seq {} where seq {} was expected (records removed, inserted or "
@@ -167,7 +182,7 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
   ending.last_seq = rec->seq;
   if (ending.records++ == 0) ending.first_ns = rec->time_ns;
   ending.last_ns = rec->time_ns;
-  note_removal(*rec);
+  note_daemon_record(*rec);
   return true;
 }
 
@@ -251,19 +266,20 @@ Result<bool> Verifier::segment(const SegmentFile& file) {
                               key_id_hex(header->key_id), key_id_hex(key_.id)));
   }
   if (header->streams && header->stream != stream_) {
-    return tamper(name, 0, header->first_seq,
-                  fmt::format("segment of stream {} found in stream {} (moved)", header->stream,
-                              stream_));
+    return tamper(
+        name, 0, header->first_seq,
+        fmt::format("segment of stream {} found in stream {} (moved)", header->stream, stream_));
   }
   if (!header->streams && stream_ != 0) {
     return tamper(name, 0, header->first_seq,
                   fmt::format("segment of a one-stream trail found in stream {} (moved)", stream_));
   }
-  streams_named_ = std::max<unsigned>(streams_named_, header->streams);
+  summary_.streams_named = std::max<unsigned>(summary_.streams_named, header->streams);
   if (!check_link(*header, name)) return false;
   if (!first_header_) {
     first_header_ = *header;
     first_file_ = name;
+    summary_.head_first_seq = header->first_seq;
   }
   Ending ending{name, header->first_seq, header->first_seq - 1};
   ending.interleaved = header->streams != 0;
@@ -300,11 +316,10 @@ bool Verifier::check_head() {
                             h.prev_last_seq, first_file_));
 }
 
-// Verifies one stream into `report`; `streams_named` gets the most streams
-// its headers name.
+// Verifies one stream into `report`; `summary` gets what it says of the others.
 Result<void> verify_stream(const TrailStream& stream, const HostKey& key,
                            const VerifyOptions& options, VerifyReport& report,
-                           unsigned& streams_named) {
+                           StreamSummary& summary) {
   auto segments = list_segments(stream.dir);
   if (!segments) return tl::unexpected(segments.error());
   auto mac = ChainMac::create(key);
@@ -315,7 +330,7 @@ Result<void> verify_stream(const TrailStream& stream, const HostKey& key,
     if (!ok) return tl::unexpected(ok.error());
     if (!*ok) return {};
   }
-  streams_named = verifier.streams_named();
+  summary = verifier.summary();
   if (!verifier.check_head()) return {};
   const auto& last = verifier.previous();
   if (last && last->sealed && !last->final_seal && !options.writer_active) {
@@ -361,6 +376,32 @@ void merge_stream_report(VerifyReport& trail, VerifyReport&& stream) {
 
 }  // namespace
 
+// Every run that wrote several streams is in each of them (run_marker.h),
+// unless the stream's segments that old were removed by retention (checked
+// with its head). Else that stream's part of the run was removed: its
+// chain does not show it, as the stream goes on after the cut.
+std::optional<VerifyFinding> check_runs(const std::vector<StreamSummary>& streams) {
+  for (size_t from = 0; from < streams.size(); ++from) {
+    for (const auto& [run, seen] : streams[from].runs) {
+      for (unsigned other = 0; other < seen.streams; ++other) {
+        if (other == from) continue;
+        if (other < streams.size()) {
+          const StreamSummary& in = streams[other];
+          if (in.runs.contains(run)) continue;
+          if (in.head_first_seq > seen.seq) continue;  // retention removed that far back
+        }
+        return VerifyFinding{
+            fmt::format("{}{}", kStreamDirPrefix, other), 0, 0,
+            fmt::format("missing run: {} says run {} wrote {} streams, but stream {} holds none "
+                        "of its records (its segments of that run were removed)",
+                        from == 0 ? "stream 0" : fmt::format("{}{}", kStreamDirPrefix, from), run,
+                        seen.streams, other)};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
                                   const VerifyOptions& options) {
   struct stat st {};
@@ -373,14 +414,15 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
   VerifyReport report;
   unsigned streams_named = 0;
   std::vector<bool> present(kMaxStreams, false);
+  std::vector<StreamSummary> summaries(streams->back().index + 1);
   for (const auto& stream : *streams) {
     VerifyReport one;
-    unsigned named = 0;
-    if (auto ok = verify_stream(stream, key, options, one, named); !ok) {
+    StreamSummary& summary = summaries[stream.index];
+    if (auto ok = verify_stream(stream, key, options, one, summary); !ok) {
       return tl::unexpected(ok.error());
     }
     present[stream.index] = one.segments > 0;
-    streams_named = std::max(streams_named, named);
+    streams_named = std::max(streams_named, summary.streams_named);
     merge_stream_report(report, std::move(one));
     if (report.status == VerifyStatus::tampered) return report;
   }
@@ -394,6 +436,10 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
                                                "streams, but stream {} has no segment",
                                                streams_named, index)};
     return report;
+  }
+  if (auto missing = check_runs(summaries)) {
+    report.status = VerifyStatus::tampered;
+    report.finding = std::move(missing);
   }
   return report;
 }

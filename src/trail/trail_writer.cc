@@ -397,6 +397,15 @@ Result<void> TrailWriter::close() {
   return ok;
 }
 
+Result<void> TrailWriter::end_chain() {
+  State& s = *state_;
+  if (s.closed) return {};
+  if (!s.segment_fd.valid()) {
+    if (auto ok = s.start_segment(s.last_seq + 1); !ok) return ok;
+  }
+  return close();
+}
+
 Result<void> TrailWriter::State::close_active() {
   if (segment_fd.valid()) return seal_active(true);
   if (last_seal_final) return {};

@@ -85,6 +85,10 @@ class TrailWriter {
   // flush, seal, sync: a clean end. Later appends fail.
   Result<void> close();
 
+  // A clean end for a stream no one continues: an empty segment naming how
+  // the newest one ended (a crash is then recovered from), sealed as final.
+  Result<void> end_chain();
+
   // Bytes appended but not yet written.
   size_t buffered_bytes() const;
 

@@ -44,9 +44,9 @@ TEST(ConsumersTest, EachCpuFillsTheStreamOfItsRingAndNothingIsLost) {
   std::ofstream(target) << "x";
   unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   unsigned consumers = std::max(2u, cpus);
-  DaemonProcess daemon(trail, dir.path() / "control.sock",
-                       {"--all", "--syscalls", "fremovexattr", "--consumers",
-                        std::to_string(consumers)});
+  DaemonProcess daemon(
+      trail, dir.path() / "control.sock",
+      {"--all", "--syscalls", "fremovexattr", "--consumers", std::to_string(consumers)});
   ASSERT_TRUE(daemon.ready());
   auto status = control_request(dir.path() / "control.sock", "status");
   ASSERT_TRUE(status);
@@ -54,9 +54,9 @@ TEST(ConsumersTest, EachCpuFillsTheStreamOfItsRingAndNothingIsLost) {
 
   std::vector<std::unique_ptr<BackgroundProcess>> storms;
   for (unsigned cpu = 0; cpu < cpus; ++cpu) {
-    storms.push_back(std::make_unique<BackgroundProcess>(std::vector<std::string>{
-        "/usr/bin/taskset", "-c", std::to_string(cpu), storm_path(), target.native(),
-        kCallsPerStorm}));
+    storms.push_back(std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{"/usr/bin/taskset", "-c", std::to_string(cpu), storm_path(),
+                                 target.native(), kCallsPerStorm}));
   }
   std::vector<int> pids;
   uint64_t performed = 0;
