@@ -1,5 +1,6 @@
 #include "control/control_server.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -7,9 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "control/control_protocol.h"
 
@@ -26,16 +26,30 @@ Result<sockaddr_un> socket_address(const std::filesystem::path& path) {
   return addr;
 }
 
-bool wait_for(int fd, short events) {
+using Clock = std::chrono::steady_clock;
+
+// The daemon's side: a request is one short line, written at once.
+constexpr auto kPeerReadDeadline = std::chrono::milliseconds(500);
+constexpr auto kPeerWriteDeadline = std::chrono::milliseconds(kControlTimeoutMs);
+
+// Waits for `events` until `deadline`: a peer gets one deadline for its whole
+// exchange, so one that sends a byte now and then cannot hold the daemon.
+bool wait_until(int fd, short events, Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (left.count() <= 0) return false;
   pollfd p{fd, events, 0};
-  return ::poll(&p, 1, kControlTimeoutMs) == 1;
+  return ::poll(&p, 1, static_cast<int>(left.count())) == 1;
 }
 
-std::string read_line(int fd) {
+bool wait_for(int fd, short events) {
+  return wait_until(fd, events, Clock::now() + std::chrono::milliseconds(kControlTimeoutMs));
+}
+
+std::string read_line(int fd, Clock::time_point deadline) {
   std::string line;
   char buf[256];
   while (line.size() < kMaxRequestBytes && line.find('\n') == std::string::npos &&
-         wait_for(fd, POLLIN)) {
+         wait_until(fd, POLLIN, deadline)) {
     ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n <= 0) break;
     line.append(buf, n);
@@ -43,8 +57,8 @@ std::string read_line(int fd) {
   return line.substr(0, line.find('\n'));
 }
 
-void write_all(int fd, std::string_view data) {
-  while (!data.empty() && wait_for(fd, POLLOUT)) {
+void write_all(int fd, std::string_view data, Clock::time_point deadline) {
+  while (!data.empty() && wait_until(fd, POLLOUT, deadline)) {
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n <= 0) return;
     data.remove_prefix(n);
@@ -98,9 +112,10 @@ void ControlServer::serve_pending(const Handler& handler) {
     if (::getsockopt(client.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
       peer = {cred.pid, cred.uid};
     }
-    std::string reply = handler(read_line(client.get()), peer);
+    std::string request = read_line(client.get(), Clock::now() + kPeerReadDeadline);
+    std::string reply = handler(request, peer);
     reply += '\n';
-    write_all(client.get(), reply);
+    write_all(client.get(), reply, Clock::now() + kPeerWriteDeadline);
   }
 }
 
@@ -113,7 +128,8 @@ Result<std::string> control_request(const std::filesystem::path& path, std::stri
     return fail(fmt::format("{}: cannot reach c2auditd: {}{}", path.native(), std::strerror(errno),
                             errno == ENOENT || errno == ECONNREFUSED ? " (is it running?)" : ""));
   }
-  write_all(fd.get(), std::string(request) + "\n");
+  write_all(fd.get(), std::string(request) + "\n",
+            Clock::now() + std::chrono::milliseconds(kControlTimeoutMs));
   std::string reply;
   char buf[4096];
   while (wait_for(fd.get(), POLLIN)) {
