@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   app.add_option("--control-socket", socket, "Control socket path")->capture_default_str();
   app.add_option("--segment-size", segment_mib, "Rotate trail segments past this many MiB")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1 << 16));
+      ->check(CLI::Range(1, 1024));  // kMaxSegmentBytes: what readers accept
   app.add_option("--ring-size", ring_mib, "Kernel ring buffer size in MiB (power of two), shared equally by the consumers' rings")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 12));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -18,6 +19,7 @@ namespace {
 
 constexpr mode_t kFileMode = 0640;  // closed segments: root, and the audit group may read
 constexpr size_t kPrefixInputChunk = 4096;
+constexpr size_t kDecompressStartBytes = 1 << 20;
 
 struct CctxDeleter {
   void operator()(ZSTD_CCtx* ctx) const { ZSTD_freeCCtx(ctx); }
@@ -31,10 +33,18 @@ std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
 }
 
-Result<void> read_file(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+}  // namespace
+
+Result<void> read_file_at_most(const std::filesystem::path& path, size_t limit,
+                               std::vector<uint8_t>& out) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path, "read"));
+  if (static_cast<uint64_t>(st.st_size) > limit) {
+    return fail(fmt::format("{}: {} bytes, more than a segment can hold ({}): not a segment "
+                            "c2auditd wrote",
+                            path.native(), st.st_size, limit));
+  }
   out.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < out.size()) {
@@ -47,6 +57,8 @@ Result<void> read_file(const std::filesystem::path& path, std::vector<uint8_t>& 
   out.resize(done);
   return {};
 }
+
+namespace {
 
 Result<void> write_all(int fd, const std::filesystem::path& path, const uint8_t* data,
                        size_t size) {
@@ -137,19 +149,38 @@ Result<std::filesystem::path> commit_compressed_segment(const std::filesystem::p
   return final_path;
 }
 
-Result<void> read_compressed_file(const std::filesystem::path& path, std::vector<uint8_t>& out) {
+Result<void> read_compressed_file(const std::filesystem::path& path, size_t limit,
+                                  std::vector<uint8_t>& out) {
   std::vector<uint8_t> packed;
-  if (auto ok = read_file(path, packed); !ok) return ok;
-  unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
-    return fail(fmt::format("{}: not a complete zstd-compressed segment", path.native()));
+  if (auto ok = read_file_at_most(path, limit, packed); !ok) return ok;
+  std::unique_ptr<ZSTD_DCtx, DctxDeleter> ctx(ZSTD_createDCtx());
+  if (!ctx) return fail(fmt::format("{}: zstd: out of memory", path.native()));
+  ZSTD_inBuffer input{packed.data(), packed.size(), 0};
+  size_t produced = 0;
+  size_t left_in_frame = 1;  // ZSTD_decompressStream's hint; 0 once the frame is complete
+  while (left_in_frame != 0) {
+    if (produced == out.size()) {  // grow by what came out so far: no frame header decides
+      if (produced == limit) {
+        return fail(fmt::format("{}: decompresses to more than a segment can hold ({} bytes)",
+                                path.native(), limit));
+      }
+      out.resize(std::min(limit, std::max(2 * produced, kDecompressStartBytes)));
+    }
+    ZSTD_outBuffer output{out.data(), out.size(), produced};
+    left_in_frame = ZSTD_decompressStream(ctx.get(), &output, &input);
+    if (ZSTD_isError(left_in_frame)) {
+      return fail(fmt::format("{}: zstd: {}", path.native(), ZSTD_getErrorName(left_in_frame)));
+    }
+    bool stuck = output.pos == produced && input.pos == input.size;
+    produced = output.pos;
+    if (stuck && left_in_frame != 0 && produced < out.size()) {
+      return fail(fmt::format("{}: not a complete zstd-compressed segment", path.native()));
+    }
   }
-  out.resize(static_cast<size_t>(size));
-  size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
-  if (ZSTD_isError(n)) {
-    return fail(fmt::format("{}: zstd: {}", path.native(), ZSTD_getErrorName(n)));
+  if (input.pos != input.size) {
+    return fail(fmt::format("{}: data after the zstd frame", path.native()));
   }
-  out.resize(n);
+  out.resize(produced);
   return {};
 }
 

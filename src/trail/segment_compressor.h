@@ -28,8 +28,16 @@ Result<std::filesystem::path> compress_segment_to_temp(const std::filesystem::pa
 Result<std::filesystem::path> commit_compressed_segment(const std::filesystem::path& raw,
                                                         const std::filesystem::path& temp);
 
-// Decompresses a whole .zst segment into `out`.
-Result<void> read_compressed_file(const std::filesystem::path& path, std::vector<uint8_t>& out);
+// Decompresses a whole .zst segment into `out`, growing it only as data
+// actually comes out (the size the frame claims is not trusted), and fails
+// past `limit` bytes.
+Result<void> read_compressed_file(const std::filesystem::path& path, size_t limit,
+                                  std::vector<uint8_t>& out);
+
+// Reads a whole file into `out`; fails, without reading, when it is larger
+// than `limit` bytes (e.g. a sparse file claiming a terabyte).
+Result<void> read_file_at_most(const std::filesystem::path& path, size_t limit,
+                               std::vector<uint8_t>& out);
 
 // Decompresses at most `limit` leading bytes (enough for a header).
 Result<void> read_compressed_prefix(const std::filesystem::path& path, size_t limit,

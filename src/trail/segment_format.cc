@@ -185,22 +185,8 @@ Result<SegmentHeader> read_segment_header(const SegmentFile& segment) {
 }
 
 Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>& out) {
-  if (segment.compressed) return read_compressed_file(segment.path, out);
-  const std::filesystem::path& path = segment.path;
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return fail(errno_message(path));
-  out.resize(static_cast<size_t>(st.st_size));
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(errno_message(path));
-    if (n == 0) break;  // shrank since fstat: keep what is there
-    done += static_cast<size_t>(n);
-  }
-  out.resize(done);
-  return {};
+  if (segment.compressed) return read_compressed_file(segment.path, kMaxSegmentBytes, out);
+  return read_file_at_most(segment.path, kMaxSegmentBytes, out);
 }
 
 void encode_frame_header(std::span<const uint8_t> payload, std::string& out) {

@@ -21,6 +21,11 @@ inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
 inline constexpr const char* kCompressedSuffix = ".zst";  // appended to a closed segment's name
 inline constexpr uint32_t kMaxFramePayload = 1u << 20;    // sanity bound on a frame
+// The largest segment c2auditd writes (--segment-size is at most 1024 MiB;
+// the frame that passes it and the seal may follow), and so the most a
+// reader holds of one: a file, or a zstd frame, that claims more is refused
+// rather than believed.
+inline constexpr uint64_t kMaxSegmentBytes = (1ull << 30) + 2 * kMaxFramePayload;
 
 // How a segment's predecessor ended, as its successor's header records it.
 enum class PreviousEnd : uint32_t {
@@ -101,7 +106,8 @@ Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint
 Result<SegmentHeader> read_segment_header(const SegmentFile& segment);
 
 // Reads the whole segment into `out` (reusing its capacity), decompressing a
-// .zst file. Errors are "<path>: <what>".
+// .zst file; never more than kMaxSegmentBytes, whatever its size or its zstd
+// frame claims. Errors are "<path>: <what>".
 Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>& out);
 
 // Appends a frame header for `payload` to `out`.
