@@ -74,9 +74,11 @@ Result<std::vector<std::pair<std::string, toml::source_region>>> strings_of(
 }
 
 Result<UserRange> user_of(const toml::node& item, const Locator& loc, const UserLookup& lookup) {
-  if (auto id = item.value<int64_t>(); item.is_integer() && id) {
-    if (*id < 0 || *id > UINT32_MAX) return tl::unexpected(loc.at(item.source(), "user id out of range"));
-    auto u = static_cast<uint32_t>(*id);
+  // The type first: toml++ would convert a float (1E99) to an integer, out of range.
+  if (item.is_integer()) {
+    int64_t id = item.as_integer()->get();
+    if (id < 0 || id > UINT32_MAX) return tl::unexpected(loc.at(item.source(), "user id out of range"));
+    auto u = static_cast<uint32_t>(id);
     return UserRange{u, u, std::to_string(u)};
   }
   auto text = item.value<std::string>();

@@ -218,7 +218,9 @@ int64_t midnight_of(int64_t ns) {
 
 std::string format_rfc3339(int64_t ns, TimePrecision precision) {
   int64_t seconds = floor_div(ns, kNsPerSecond);
-  int64_t nanos = ns - seconds * kNsPerSecond;
+  // Not ns - seconds * 10^9: for a time near INT64_MIN that product overflows.
+  int64_t nanos = ns % kNsPerSecond;
+  if (nanos < 0) nanos += kNsPerSecond;
   int64_t day_number = floor_div(seconds, kSecondsPerDay);
   int64_t in_day = seconds - day_number * kSecondsPerDay;
   std::chrono::year_month_day ymd{sys_days{days{day_number}}};

@@ -105,6 +105,9 @@ TEST(ObjectiveFile, EveryErrorNamesFileLineAndColumn) {
        "test.toml:4:10: user range runs backwards"},
       {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [-1]\n",
        "test.toml:4:10: user id out of range"},
+      // A float is no user id (and must not be converted to one first: UBSan).
+      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [1E99]\n",
+       "test.toml:4:10: a user is a name, an id or a range \"A-B\""},
       {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\npaths = [\"etc/*\"]\n",
        "test.toml:4:10: 'etc/*': a path glob starts with '/' or '**'"},
       {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nprograms = [\"vim\"]\n",

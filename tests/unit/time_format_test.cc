@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace c2audit {
 namespace {
 
@@ -22,6 +24,13 @@ TEST(FormatRfc3339, MillisecondsTruncate) {
 
 TEST(FormatRfc3339, BeforeTheEpoch) {
   EXPECT_EQ(format_rfc3339(-1), "1969-12-31T23:59:59.999999999Z");
+}
+
+// A crafted record may carry any time; the ends of the range must not
+// overflow (UBSan found ns - seconds * 10^9 did at INT64_MIN).
+TEST(FormatRfc3339, EndsOfTheRange) {
+  EXPECT_EQ(format_rfc3339(std::numeric_limits<int64_t>::min()), "1677-09-21T00:12:43.145224192Z");
+  EXPECT_EQ(format_rfc3339(std::numeric_limits<int64_t>::max()), "2262-04-11T23:47:16.854775807Z");
 }
 
 TEST(ParseTimeArg, FormatRoundTrips) {
