@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/private_path.h"
 #include "control/control_protocol.h"
 
 namespace c2audit {
@@ -77,19 +78,30 @@ bool socket_is_live(const sockaddr_un& addr) {
 Result<ControlServer> ControlServer::listen(const std::filesystem::path& path) {
   auto addr = socket_address(path);
   if (!addr) return tl::unexpected(addr.error());
-  // A directory we create is root-only; one that exists (e.g. /run, /tmp) is
-  // left as it is: the socket's own 0600 mode already keeps others out.
+  // A directory we create is root-only. One that exists must be root's and
+  // writable by no one else (not /tmp): else anyone could plant a socket or
+  // a file at the path first.
+  std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
   std::error_code ec;
-  if (!std::filesystem::exists(path.parent_path(), ec)) {
-    if (::mkdir(path.parent_path().c_str(), 0700) != 0 && errno != EEXIST) {
-      return fail(fmt::format("{}: cannot create control directory: {}",
-                              path.parent_path().native(), std::strerror(errno)));
+  if (!std::filesystem::exists(dir, ec)) {
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return fail(fmt::format("{}: cannot create control directory: {}", dir.native(),
+                              std::strerror(errno)));
     }
   }
-  if (socket_is_live(*addr)) {
-    return fail(fmt::format("{}: another c2auditd is already running", path.native()));
+  if (auto ok = check_private_directory(dir, "control socket directory"); !ok) {
+    return tl::unexpected(ok.error());
   }
-  ::unlink(path.c_str());  // a stale socket from a daemon that died
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return fail(fmt::format("{}: exists and is not a socket; not removed", path.native()));
+    }
+    if (socket_is_live(*addr)) {
+      return fail(fmt::format("{}: another c2auditd is already running", path.native()));
+    }
+    ::unlink(path.c_str());  // a stale socket from a daemon that died
+  }
   FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) ||
       ::chmod(path.c_str(), 0600) || ::listen(fd.get(), SOMAXCONN)) {

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "common/private_path.h"
+
 namespace c2audit {
 
 Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
@@ -20,10 +22,16 @@ Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
                               ec ? ec.message() : std::strerror(errno)));
     }
   }
+  // Before anything is created in it: a directory another user owns or may
+  // write lets them plant links, and delete every segment later.
+  if (auto ok = check_private_directory(trail_dir, "trail directory"); !ok) {
+    return tl::unexpected(ok.error());
+  }
   auto path = trail_dir / ".lock";
-  FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd.valid()) {
-    return fail(fmt::format("{}: {}", path.native(), std::strerror(errno)));
+    return fail(fmt::format("{}: {}{}", path.native(), std::strerror(errno),
+                            errno == ELOOP ? " (a symbolic link: not followed)" : ""));
   }
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     return fail(fmt::format("{}: another c2auditd is writing this trail", trail_dir.native()));

@@ -13,6 +13,7 @@
 
 #include "common/file_descriptor.h"
 #include "common/hex.h"
+#include "common/private_path.h"
 
 namespace c2audit {
 namespace {
@@ -68,6 +69,13 @@ Result<void> create_key_file(const std::filesystem::path& path) {
   return {};
 }
 
+// Whoever could write the key's directory could swap in a key they know.
+Result<void> check_key_directory(const std::filesystem::path& key_file) {
+  std::filesystem::path parent = key_file.parent_path();
+  return check_private_directory(parent.empty() ? std::filesystem::path(".") : parent,
+                                 "key directory");
+}
+
 bool is_inside(const std::filesystem::path& path, const std::filesystem::path& dir) {
   std::error_code ec;  // a path that cannot be resolved is compared as written
   auto p = std::filesystem::weakly_canonical(path, ec);
@@ -91,6 +99,7 @@ Result<HostKey> load_host_key(const std::filesystem::path& path) {
   if (!S_ISREG(st.st_mode)) {
     return fail(fmt::format("key file {}: not a regular file", path.native()));
   }
+  if (auto ok = check_owned_file(st, path, "key file"); !ok) return tl::unexpected(ok.error());
   if (st.st_mode & kGroupOtherBits) {
     return fail(fmt::format("key file {}: readable by group or others (mode {:o}); must be 0400",
                             path.native(), st.st_mode & 07777));
@@ -117,10 +126,13 @@ Result<HostKey> load_or_create_host_key(const std::filesystem::path& path,
     if (!parent.empty() && ::mkdir(parent.c_str(), kKeyDirMode) != 0 && errno != EEXIST) {
       return fail(errno_message(parent, "cannot create key directory"));
     }
+    if (auto ok = check_key_directory(path); !ok) return tl::unexpected(ok.error());
     if (auto ok = create_key_file(path); !ok) {
       if (auto raced = load_host_key(path)) return raced;  // another daemon made it first
       return tl::unexpected(ok.error());
     }
+  } else if (auto ok = check_key_directory(path); !ok) {
+    return tl::unexpected(ok.error());
   }
   return load_host_key(path);
 }
