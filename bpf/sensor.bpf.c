@@ -352,8 +352,30 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   hand_over(s, size);
 }
 
+/* A 32-bit system call made through the ia32 entry (int 0x80, or by a
+ * 32-bit program): its number is from another table (ia32 swapon is x86-64
+ * unlink), so it must not be judged as a 64-bit call. The kernel marks the
+ * task TS_COMPAT for the length of such a call. */
+#define C2A_TS_COMPAT 0x0002
+
+static __always_inline bool in_ia32_call(struct task_struct *task) {
+  return task->thread_info.status & C2A_TS_COMPAT;
+}
+
+static __always_inline void count_compat_call(void) {
+  __u32 zero = 0;
+  __u64 *count = bpf_map_lookup_elem(&compat_calls, &zero);
+  if (count) {
+    (*count)++;
+  }
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+  if (in_ia32_call(bpf_get_current_task_btf())) {
+    count_compat_call();
+    return 0;
+  }
   __u32 slot = active_slot;
   __u64 nr = regs->orig_ax;
   struct c2a_syscall_filter *filter = selected_filter(slot, nr);
@@ -388,6 +410,9 @@ int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bpr
   }
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
   __u64 nr = regs->orig_ax;
+  if (in_ia32_call(task)) {
+    return 0; /* counted at its exit, like any 32-bit call */
+  }
   struct c2a_syscall_filter *filter = selected_filter(active_slot, nr);
   struct scratch *s = this_cpu_scratch();
   if (!filter || !(filter->spec.flags & C2A_SPEC_EXEC) || !s) {

@@ -62,6 +62,17 @@ Result<void> install_rings(struct sensor* skel, const std::vector<FileDescriptor
   return {};
 }
 
+// A per-CPU counter map of one entry, summed over the CPUs.
+uint64_t sum_per_cpu(const struct bpf_map* map) {
+  int cpus = libbpf_num_possible_cpus();
+  std::vector<uint64_t> per_cpu(cpus > 0 ? cpus : 1);
+  uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(map), &zero, per_cpu.data()) != 0) return 0;
+  uint64_t total = 0;
+  for (uint64_t n : per_cpu) total += n;
+  return total;
+}
+
 }  // namespace
 
 Sensor::Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel,
@@ -168,15 +179,9 @@ Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generat
   return {};
 }
 
-uint64_t Sensor::filtered_count() const {
-  int cpus = libbpf_num_possible_cpus();
-  std::vector<uint64_t> per_cpu(cpus > 0 ? cpus : 1);
-  uint32_t zero = 0;
-  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.filtered), &zero, per_cpu.data()) != 0) return 0;
-  uint64_t total = 0;
-  for (uint64_t n : per_cpu) total += n;
-  return total;
-}
+uint64_t Sensor::filtered_count() const { return sum_per_cpu(skel_->maps.filtered); }
+
+uint64_t Sensor::compat_count() const { return sum_per_cpu(skel_->maps.compat_calls); }
 
 Result<void> Sensor::attach() {
   int err = sensor::attach(skel_.get());

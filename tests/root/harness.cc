@@ -149,6 +149,7 @@ std::string c2audit_path() { return C2AUDIT_PATH; }
 std::string workload_path() { return WORKLOAD_PATH; }
 std::string load_path() { return LOAD_PATH; }
 std::string storm_path() { return STORM_PATH; }
+std::string ia32_call_path() { return IA32_CALL_PATH; }
 
 void expect_time_order_and_unique_seqs(const std::vector<nlohmann::json>& records) {
   std::set<uint64_t> seqs;

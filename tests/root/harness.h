@@ -88,6 +88,7 @@ std::string c2audit_path();
 std::string workload_path();
 std::string load_path();  // c2audit-load
 std::string storm_path();
+std::string ia32_call_path();  // c2audit-ia32-call
 
 // `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
