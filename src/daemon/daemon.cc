@@ -70,9 +70,12 @@ AuditRecord make_daemon_record(std::string message) {
 }
 
 // One consumer per online CPU by default, so an N-core host has up to N
-// cores of consumer capacity.
+// cores of consumer capacity; but one with --disk-full-action rotate-oldest,
+// which frees space only in the stream that needs it (docs/trail.md): with
+// several, a stream with no closed segment of its own would suspend.
 unsigned consumer_count(const DaemonOptions& options) {
   if (options.consumers) return options.consumers;
+  if (options.storage.disk_full == DiskFullAction::rotate_oldest) return 1;
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   return static_cast<unsigned>(std::clamp<long>(cpus, 1, kMaxAutoConsumers));
 }
@@ -173,6 +176,10 @@ void Daemon::Parts::record_start(unsigned consumers) {
         fmt::format(" (previous run ended by a crash: torn record in {})", resume.torn_segment);
   }
   if (consumers > 1) details += "; " + format_run_marker({run, 0, consumers});
+  if (consumers > 1 && options.storage.disk_full == DiskFullAction::rotate_oldest) {
+    details += "; disk_full rotate-oldest frees space per stream: a stream with no closed "
+               "segment of its own suspends";
+  }
   if (!throttle_unavailable.empty())
     details += fmt::format("; overflow: drop ({})", throttle_unavailable);
   auto start = self_record(

@@ -143,13 +143,18 @@ struct DiskRun {
 
 constexpr size_t kDiskTestStreams = 2;
 
+// Suspend and halt run with two consumers: each writes a stream of its own,
+// and each stream's keeper acts on the disk's state by itself (and says so,
+// once). rotate-oldest runs with the default consumers, which it makes one
+// (a stream cannot yet remove another's segments: docs/trail.md).
 std::vector<std::string> disk_flags(const std::string& action,
                                     std::vector<std::string> extra = {}) {
-  // Two consumers: each writes a stream of its own, and each stream's
-  // keeper acts on the disk's state by itself (and says so, once).
-  std::vector<std::string> flags = {"--all",        "--consumers",         "2",    "--segment-size",
-                                    "1",            "--no-compress",       "--space-left", "4",
-                                    "--disk-reserve", "1", "--disk-full-action", action};
+  std::vector<std::string> flags = {"--all",         "--segment-size", "1", "--no-compress",
+                                    "--space-left",  "4",              "--disk-reserve", "1",
+                                    "--disk-full-action", action};
+  if (action != "rotate-oldest") {
+    flags.insert(flags.end(), {"--consumers", std::to_string(kDiskTestStreams)});
+  }
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
@@ -239,12 +244,9 @@ TEST(TrailDiskTest, RotateOldestNeverCrossesTheRetentionFloor) {
   ASSERT_EQ(daemon.stop(), 0);
   auto messages = daemon_messages(run.trail);
   EXPECT_EQ(count_containing(messages, "removed segment-"), 0u);
-  // Once per stream that had a record to refuse (a stream acts on its own).
-  size_t floors = count_containing(messages, "past the retention floor");
-  EXPECT_GE(floors, 1u);
-  EXPECT_LE(floors, kDiskTestStreams);
+  EXPECT_EQ(count_containing(messages, "past the retention floor"), 1u);
   // Stopped while still suspended: the count is recorded on the way out.
-  EXPECT_EQ(count_containing(messages, "stopping while recording is suspended"), floors);
+  EXPECT_EQ(count_containing(messages, "stopping while recording is suspended"), 1u);
   auto v = verify(run.trail);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
