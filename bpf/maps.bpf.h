@@ -49,8 +49,9 @@ struct {
   __type(value, __u64);
 } path_prefixes SEC(".maps");
 
-/* 32-bit (ia32, int 0x80) system calls, per CPU: not audited yet, and never
- * judged by the 64-bit table their numbers would misname; shows in status. */
+/* 32-bit (ia32, int 0x80) system calls whose number a selected 64-bit call
+ * shares, per CPU: not audited yet, and never judged by the 64-bit table
+ * their numbers would misname; shows in status. */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 1);

@@ -372,20 +372,20 @@ static __always_inline void count_compat_call(void) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
-  if (in_ia32_call(bpf_get_current_task_btf())) {
-    count_compat_call();
-    return 0;
-  }
   __u32 slot = active_slot;
   __u64 nr = regs->orig_ax;
   struct c2a_syscall_filter *filter = selected_filter(slot, nr);
   if (!filter) {
+    return 0; /* before anything else: most calls end here, and a helper call is dear */
+  }
+  struct task_struct *task = bpf_get_current_task_btf();
+  if (in_ia32_call(task)) {
+    count_compat_call(); /* one whose number a selected 64-bit call shares */
     return 0;
   }
   if ((filter->spec.flags & C2A_SPEC_EXEC) && ret == 0) {
     return 0; /* the new program's first return: recorded at sched_process_exec */
   }
-  struct task_struct *task = bpf_get_current_task_btf();
   if (task->tgid == self_tgid) {
     return 0; /* the daemon itself */
   }

@@ -48,7 +48,8 @@ class Sensor {
   // Events the pre-filter dropped so far (all CPUs).
   uint64_t filtered_count() const;
 
-  // 32-bit (ia32) system calls so far (all CPUs): not audited.
+  // 32-bit (ia32) system calls so far whose number a selected 64-bit call
+  // shares (all CPUs): not audited.
   uint64_t compat_count() const;
 
   // Attaches the tracepoint programs; events flow from here on.
