@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds c2audit and runs the whole suite: unit tests (also under ASan+UBSan)
-# and the root tests, which load the real BPF sensor and run the real daemon.
+# Builds c2audit and runs the whole suite: unit tests (also under ASan+UBSan),
+# every parser's fuzz target for a fixed time, and the root tests, which load
+# the real BPF sensor and run the real daemon.
 # Fails if the root tests did not all run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,9 @@ echo "== unit tests under ASan+UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DC2AUDIT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)" --target c2audit_unit_tests
 build-asan/tests/c2audit_unit_tests --gtest_brief=1
+
+echo "== fuzz targets (libFuzzer, ASan+UBSan), 20 s each"
+scripts/fuzz.sh 20
 
 root_tests=$(cd build && ctest -N -L root | sed -n 's/^Total Tests: //p')
 if [[ -z "$root_tests" || "$root_tests" -eq 0 ]]; then
