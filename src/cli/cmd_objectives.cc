@@ -220,7 +220,8 @@ int run_import(const std::string& rules_file, const std::string& output) {
 }
 
 void add_socket_option(CLI::App* cmd, std::string& socket) {
-  cmd->add_option("--socket", socket, "Control socket of the daemon")->capture_default_str();
+  cmd->add_option("--control-socket,--socket", socket,
+                  "Control socket of the daemon (c2auditd --control-socket)")->capture_default_str();
 }
 
 void add_test_command(CLI::App* parent, int& exit_code) {

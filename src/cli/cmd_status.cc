@@ -61,7 +61,8 @@ int run_status(const StatusArgs& args) {
 void add_status_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<StatusArgs>();
   auto* cmd = app.add_subcommand("status", "Show the running daemon's status");
-  cmd->add_option("--socket", args->socket, "Control socket of the daemon")->capture_default_str();
+  cmd->add_option("--control-socket,--socket", args->socket,
+                  "Control socket of the daemon (c2auditd --control-socket)")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the status as one JSON object");
   cmd->callback([args, &exit_code] { exit_code = run_status(*args); });
 }
