@@ -205,12 +205,15 @@ TEST(BadInputTest, CorruptSegmentIsReportedWithFileAndOffset) {
   }
   ASSERT_FALSE(segment.empty());
   auto size = std::filesystem::file_size(segment);
+  // Inside the first record (the 88-byte header, its 8-byte frame header,
+  // then the payload): frames follow it, so this is damage, not a torn tail.
+  constexpr std::streamoff kInFirstRecord = 88 + 8 + 4;
   {
     std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.seekg(kInFirstRecord);
     char c = 0;
     f.read(&c, 1);
-    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.seekp(kInFirstRecord);
     c = static_cast<char>(c ^ 0x5a);
     f.write(&c, 1);
   }
