@@ -1,10 +1,7 @@
 #include "trail/trail_reader.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <queue>
 
@@ -122,11 +119,6 @@ TrailReader::TrailReader(std::vector<StreamSegments> streams) : streams_(std::mo
 }
 
 Result<TrailReader> TrailReader::open(const std::filesystem::path& dir) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
-  }
-  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
   auto streams = list_streams(dir);
   if (!streams) return tl::unexpected(streams.error());
   std::vector<StreamSegments> found;

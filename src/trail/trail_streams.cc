@@ -38,6 +38,11 @@ std::string stream_file_label(unsigned index, const std::filesystem::path& file)
 }
 
 Result<std::vector<TrailStream>> list_streams(const std::filesystem::path& trail) {
+  struct stat st {};
+  if (::stat(trail.c_str(), &st) != 0) {
+    return fail(fmt::format("{}: {}", trail.native(), std::strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", trail.native()));
   std::vector<TrailStream> streams{{0, trail}};
   std::error_code ec;
   std::filesystem::directory_iterator it(trail, ec);

@@ -32,8 +32,9 @@ struct TrailStream {
 std::filesystem::path stream_dir(const std::filesystem::path& trail, unsigned index);
 
 // Stream 0 (the trail directory itself), then each stream-<k> subdirectory
-// (1 <= k < kMaxStreams) in order. Entries named like a stream that are not
-// plain directories (e.g. a symlink) are an error, as are unlistable ones.
+// (1 <= k < kMaxStreams) in order. A trail that is missing or not a
+// directory is an error ("<dir>: ..."), as are entries named like a stream
+// that are not plain directories (e.g. a symlink), and unlistable ones.
 Result<std::vector<TrailStream>> list_streams(const std::filesystem::path& trail);
 
 // "stream-2/segment-…c2a" for a file of stream 2; the file name for stream 0.

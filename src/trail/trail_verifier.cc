@@ -1,11 +1,8 @@
 #include "trail/trail_verifier.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <map>
 
 #include "record/record_codec.h"
@@ -404,11 +401,6 @@ std::optional<VerifyFinding> check_runs(const std::vector<StreamSummary>& stream
 
 Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
                                   const VerifyOptions& options) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    return fail(fmt::format("{}: {}", dir.native(), std::strerror(errno)));
-  }
-  if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{}: not a directory", dir.native()));
   auto streams = list_streams(dir);
   if (!streams) return tl::unexpected(streams.error());
   VerifyReport report;
