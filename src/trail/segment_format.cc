@@ -144,7 +144,7 @@ Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint
   if (h.prev_end > PreviousEnd::crashed) {
     return fail(fmt::format("bad previous-segment kind {}", static_cast<uint32_t>(h.prev_end)));
   }
-  if (h.streams ? h.stream >= h.streams : h.stream != 0) {
+  if (h.streams > kMaxSegmentStreams || (h.streams ? h.stream >= h.streams : h.stream != 0)) {
     return fail(fmt::format("bad stream {} of {}", h.stream, h.streams));
   }
   if (h.header_size < sizeof(SegmentHeader) || h.header_size > kMaxSegmentHeaderSize ||

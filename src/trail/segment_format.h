@@ -21,6 +21,7 @@ inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
 inline constexpr const char* kCompressedSuffix = ".zst";  // appended to a closed segment's name
 inline constexpr uint32_t kMaxFramePayload = 1u << 20;    // sanity bound on a frame
+inline constexpr uint16_t kMaxSegmentStreams = 256;       // = kMaxStreams (trail_streams.h)
 // The largest segment c2auditd writes (--segment-size is at most 1024 MiB;
 // the frame that passes it and the seal may follow), and so the most a
 // reader holds of one: a file, or a zstd frame, that claims more is refused

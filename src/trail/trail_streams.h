@@ -14,11 +14,12 @@
 #include <vector>
 
 #include "common/result.h"
+#include "trail/segment_format.h"
 
 namespace c2audit {
 
 inline constexpr const char* kStreamDirPrefix = "stream-";
-inline constexpr unsigned kMaxStreams = 256;
+inline constexpr unsigned kMaxStreams = kMaxSegmentStreams;  // a header names no more
 
 // The seq counter the streams of one daemon share: the last seq handed out.
 using SharedSeq = std::shared_ptr<std::atomic<uint64_t>>;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -246,6 +248,21 @@ TEST_F(TrailStreamsTest, OneStreamsPartOfTheNewestRunRemovedIsTampering) {
   EXPECT_NE(report.finding->what.find("missing run: stream 0 says run 2 wrote 2 streams, but "
                                       "stream 1 holds none"),
             std::string::npos)
+      << report.finding->what;
+}
+
+// A header naming more streams than a trail can have (its fields are u16)
+// is refused, not used to index the streams.
+TEST_F(TrailStreamsTest, HeaderNamingTooManyStreamsIsRefused) {
+  run(2, 0, 10);
+  fs::path first = segments_of(0).front();
+  std::vector<uint8_t> bytes = testing_files::file_bytes(first);
+  uint16_t streams = 60000;
+  std::memcpy(bytes.data() + offsetof(SegmentHeader, streams), &streams, sizeof streams);
+  testing_files::write_bytes(first, bytes);
+  VerifyReport report = verify();
+  ASSERT_EQ(report.status, VerifyStatus::tampered);
+  EXPECT_NE(report.finding->what.find("bad stream 0 of 60000"), std::string::npos)
       << report.finding->what;
 }
 
