@@ -13,12 +13,17 @@
 #define C2A_O_TRUNC 01000
 #define C2A_MAX_ERRNO 4095
 
-static __always_inline struct c2a_syscall_filter *selected_filter(__u32 slot, long nr) {
-  if (nr < 0 || nr >= C2A_SYSCALL_SLOTS || slot >= C2A_POLICY_SLOTS) {
+/* The filter entry of one call number of one ABI, selected or not. */
+static __always_inline struct c2a_syscall_filter *filter_entry(__u32 slot, __u32 abi, long nr) {
+  if (nr < 0 || nr >= C2A_SYSCALL_SLOTS || slot >= C2A_POLICY_SLOTS || abi >= C2A_ABI_COUNT) {
     return NULL;
   }
-  __u32 key = slot * C2A_SYSCALL_SLOTS + nr;
-  struct c2a_syscall_filter *f = bpf_map_lookup_elem(&syscall_filters, &key);
+  __u32 key = c2a_filter_key(slot, abi, nr);
+  return bpf_map_lookup_elem(&syscall_filters, &key);
+}
+
+static __always_inline struct c2a_syscall_filter *selected_filter(__u32 slot, __u32 abi, long nr) {
+  struct c2a_syscall_filter *f = filter_entry(slot, abi, nr);
   return f && (f->spec.flags & C2A_SPEC_AUDIT) ? f : NULL;
 }
 

@@ -12,10 +12,11 @@ const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU: wake the consumer each 
  * in force then, and its record carries that slot's policy generation. */
 volatile __u32 active_slot = 0;
 
-/* Selection, argument roles and objective mask per slot and syscall number. */
+/* Selection, argument roles and objective mask per slot, ABI and syscall
+ * number (c2a_filter_key). */
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, C2A_POLICY_SLOTS * C2A_SYSCALL_SLOTS);
+  __uint(max_entries, C2A_POLICY_SLOTS * C2A_ABI_COUNT * C2A_SYSCALL_SLOTS);
   __type(key, __u32);
   __type(value, struct c2a_syscall_filter);
 } syscall_filters SEC(".maps");
@@ -48,16 +49,6 @@ struct {
   __type(key, struct c2a_prefix_key);
   __type(value, __u64);
 } path_prefixes SEC(".maps");
-
-/* 32-bit (ia32, int 0x80) system calls whose number a selected 64-bit call
- * shares, per CPU: not audited yet, and never judged by the 64-bit table
- * their numbers would misname; shows in status. */
-struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
-  __type(value, __u64);
-} compat_calls SEC(".maps");
 
 /* Events the pre-filter dropped, per CPU: shows in status. */
 struct {
@@ -116,6 +107,7 @@ struct exec_args {
   __u16 name_len;
   __u16 argv_len;
   __u16 status;
+  __u16 abi;         /* enum c2a_abi of the call */
   char name[C2A_PATH_MAX];
   char argv[2 * C2A_ARGV_MAX]; /* room for a masked offset plus one read */
 };

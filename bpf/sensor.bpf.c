@@ -38,8 +38,20 @@ static __always_inline __u64 arg_of(const __u64 *args, __u8 index) {
 }
 
 /* The six arguments as the caller passed them: its registers stay in pt_regs
- * until the return to user space (or until a successful exec replaces them). */
-static __always_inline void read_args(__u64 *args, const struct pt_regs *regs) {
+ * until the return to user space (or until a successful exec replaces them).
+ * An ia32 call passes them in ebx, ecx, edx, esi, edi, ebp, of which the
+ * kernel uses the low halves (a 64-bit caller of int 0x80 may leave anything
+ * in the upper ones). */
+static __always_inline void read_args(__u64 *args, const struct pt_regs *regs, __u32 abi) {
+  if (abi == C2A_ABI_IA32) {
+    args[0] = (__u32)regs->bx;
+    args[1] = (__u32)regs->cx;
+    args[2] = (__u32)regs->dx;
+    args[3] = (__u32)regs->si;
+    args[4] = (__u32)regs->di;
+    args[5] = (__u32)regs->bp;
+    return;
+  }
   args[0] = regs->di;
   args[1] = regs->si;
   args[2] = regs->dx;
@@ -48,22 +60,33 @@ static __always_inline void read_args(__u64 *args, const struct pt_regs *regs) {
   args[5] = regs->r9;
 }
 
+/* Entry i of a user array of pointers (argv): 4-byte pointers for an ia32
+ * caller. 0 at the end, or when it cannot be read. */
+static __always_inline __u64 user_pointer_at(__u64 array, int i, __u32 abi) {
+  if (abi == C2A_ABI_IA32) {
+    __u32 p = 0;
+    return bpf_probe_read_user(&p, sizeof(p), (const void *)(array + 4 * i)) < 0 ? 0 : p;
+  }
+  __u64 p = 0;
+  return bpf_probe_read_user(&p, sizeof(p), (const void *)(array + 8 * i)) < 0 ? 0 : p;
+}
+
 /* Reads exec's filename and argv (NUL-separated) from the caller, whose
  * memory is still there: at a failed exec's exit, or at a successful one's
  * sched_prepare_exec. */
 static __always_inline void capture_exec(struct exec_args *exec,
                                          const struct c2a_syscall_spec *spec,
-                                         const __u64 *args) {
+                                         const __u64 *args, __u32 abi) {
   const char *name = (const char *)arg_of(args, spec->name1_arg);
-  const char *const *argv = (const char *const *)arg_of(args, spec->name1_arg + 1);
+  __u64 argv = arg_of(args, spec->name1_arg + 1);
   long n = bpf_probe_read_user_str(exec->name, sizeof(exec->name), name);
   exec->status = n < 0 ? C2A_ST_NAME1_FAULT : 0;
   exec->name_len = n > 0 ? n - 1 : 0;
 
   __u32 pos = 0;
   for (int i = 0; i < C2A_ARGS_MAX; i++) {
-    const char *arg = NULL;
-    if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) < 0 || !arg) {
+    const char *arg = (const char *)user_pointer_at(argv, i, abi);
+    if (!arg) {
       exec->argv_len = pos;
       return;
     }
@@ -311,6 +334,7 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
  * away; NULL for any other call. */
 static __always_inline void record_call(struct scratch *s, struct c2a_syscall_filter *filter,
                                         __u32 slot, struct task_struct *task, __s64 ret,
+                                        __u32 abi, __u16 abi_status,
                                         struct exec_args *kept) {
   struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
   if (!masks) {
@@ -320,7 +344,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   struct c2a_event *ev = &s->out.ev;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
-  ev->status = 0;
+  ev->status = abi_status;
   ev->ret = ret;
   ev->policy_generation = masks->generation;
   ev->open_flags = open_flags(spec, ev->args);
@@ -341,7 +365,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   cache_exe(state, task, &s->walk);
   struct exec_args *exec = kept;
   if (!kept && (spec->flags & C2A_SPEC_EXEC)) {
-    capture_exec(&s->exec, spec, ev->args); /* a failed exec: its caller is intact */
+    capture_exec(&s->exec, spec, ev->args, abi); /* a failed exec: its caller is intact */
     exec = &s->exec;
   }
   __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec);
@@ -352,35 +376,76 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   hand_over(s, size);
 }
 
-/* A 32-bit system call made through the ia32 entry (int 0x80, or by a
- * 32-bit program): its number is from another table (ia32 swapon is x86-64
- * unlink), so it must not be judged as a 64-bit call. The kernel marks the
- * task TS_COMPAT for the length of such a call. */
+/* A 32-bit system call, made through int 0x80 or by a 32-bit program: the
+ * kernel marks the task TS_COMPAT for the length of such a call. Its number
+ * is from the ia32 table (ia32 swapon is x86-64 unlink), so it is judged by
+ * the filter's ia32 section. */
 #define C2A_TS_COMPAT 0x0002
 
 static __always_inline bool in_ia32_call(struct task_struct *task) {
   return task->thread_info.status & C2A_TS_COMPAT;
 }
 
-static __always_inline void count_compat_call(void) {
-  __u32 zero = 0;
-  __u64 *count = bpf_map_lookup_elem(&compat_calls, &zero);
-  if (count) {
-    (*count)++;
+/* The socket calls socketcall(2) carries, by its call number (linux/net.h),
+ * as the direct ia32 calls they stand for; 0 for the others. */
+static __always_inline __u32 socketcall_target(__u32 call) {
+  switch (call) {
+    case 2: return 361;                        /* SYS_BIND */
+    case 3: return 362;                        /* SYS_CONNECT */
+    case 4: return 363;                        /* SYS_LISTEN */
+    case 5: return C2A_IA32_SOCKETCALL_ACCEPT; /* SYS_ACCEPT */
+    case 18: return 364;                       /* SYS_ACCEPT4 */
+    default: return 0;
   }
+}
+
+/* Turns an ia32 socketcall(call, args) into the call it carries: its number
+ * and its arguments, read from the caller's array of 32-bit words (still
+ * there at exit). 0 when it carries no call the sensor covers. */
+static __always_inline __u32 unfold_socketcall(__u64 *args) {
+  __u32 nr = socketcall_target((__u32)args[0]);
+  __u32 words[4] = {};
+  if (!nr || bpf_probe_read_user(words, sizeof(words), (const void *)args[1]) < 0) {
+    return 0;
+  }
+  for (int i = 0; i < 4; i++) {
+    args[i] = words[i];
+  }
+  args[4] = args[5] = 0;
+  return nr;
+}
+
+/* The filter entry that judges a call of this number on this task, and its
+ * ABI; NULL when no objective can select it. The x86-64 entry is asked
+ * first, without a helper call: most calls end there. */
+static __always_inline struct c2a_syscall_filter *filter_for_call(__u32 slot, long nr,
+                                                                  struct task_struct **task,
+                                                                  __u32 *abi) {
+  struct c2a_syscall_filter *x86_64 = filter_entry(slot, C2A_ABI_X86_64, nr);
+  if (!x86_64 || !(x86_64->spec.flags & (C2A_SPEC_AUDIT | C2A_SPEC_IA32_TOO))) {
+    return NULL;
+  }
+  *task = bpf_get_current_task_btf();
+  if (in_ia32_call(*task)) {
+    *abi = C2A_ABI_IA32;
+    return filter_entry(slot, C2A_ABI_IA32, nr); /* socketcall's is resolved later */
+  }
+  *abi = C2A_ABI_X86_64;
+  if (!(x86_64->spec.flags & C2A_SPEC_AUDIT)) {
+    return NULL;
+  }
+  barrier_var(x86_64); /* else clang masks the pointer, which the verifier refuses */
+  return x86_64;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   __u32 slot = active_slot;
   __u64 nr = regs->orig_ax;
-  struct c2a_syscall_filter *filter = selected_filter(slot, nr);
-  if (!filter) {
-    return 0; /* before anything else: most calls end here, and a helper call is dear */
-  }
-  struct task_struct *task = bpf_get_current_task_btf();
-  if (in_ia32_call(task)) {
-    count_compat_call(); /* one whose number a selected 64-bit call shares */
+  struct task_struct *task = NULL;
+  __u32 abi = C2A_ABI_X86_64;
+  struct c2a_syscall_filter *filter = filter_for_call(slot, nr, &task, &abi);
+  if (!filter || !task) {
     return 0;
   }
   if ((filter->spec.flags & C2A_SPEC_EXEC) && ret == 0) {
@@ -393,15 +458,27 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   if (!s) {
     return 0;
   }
+  __u64 *args = s->out.ev.args;
+  read_args(args, regs, abi);
+  __u16 abi_status = abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0;
+  if (abi == C2A_ABI_IA32 && nr == C2A_IA32_SOCKETCALL) {
+    nr = unfold_socketcall(args);
+    filter = selected_filter(slot, C2A_ABI_IA32, nr);
+    abi_status |= C2A_ST_SOCKETCALL;
+  } else if (!(filter->spec.flags & C2A_SPEC_AUDIT)) {
+    return 0;
+  }
+  if (!filter) {
+    return 0;
+  }
   s->out.ev.syscall_nr = nr;
-  read_args(s->out.ev.args, regs);
-  record_call(s, filter, slot, task, ret, NULL);
+  record_call(s, filter, slot, task, ret, abi, abi_status, NULL);
   return 0;
 }
 
 /* An exec past its point of no return, its caller still intact: keep the
- * call's number, arguments, name and argv for sched_process_exec. By the
- * exit, the caller's memory is gone and the registers are the new
+ * call's number, ABI, arguments, name and argv for sched_process_exec. By
+ * the exit, the caller's memory is gone and the registers are the new
  * program's (orig_ax then says execve, whichever exec it was). */
 SEC("tp_btf/sched_prepare_exec")
 int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bprm) {
@@ -410,18 +487,17 @@ int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bpr
   }
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
   __u64 nr = regs->orig_ax;
-  if (in_ia32_call(task)) {
-    return 0; /* counted at its exit, like any 32-bit call */
-  }
-  struct c2a_syscall_filter *filter = selected_filter(active_slot, nr);
+  __u32 abi = in_ia32_call(task) ? C2A_ABI_IA32 : C2A_ABI_X86_64;
+  struct c2a_syscall_filter *filter = selected_filter(active_slot, abi, nr);
   struct scratch *s = this_cpu_scratch();
   if (!filter || !(filter->spec.flags & C2A_SPEC_EXEC) || !s) {
     return 0;
   }
   struct exec_args *exec = &s->exec;
   exec->syscall_nr = nr;
-  read_args(exec->args, regs);
-  capture_exec(exec, &filter->spec, exec->args);
+  exec->abi = abi;
+  read_args(exec->args, regs, abi);
+  capture_exec(exec, &filter->spec, exec->args, abi);
   __u32 tid = task->pid;
   bpf_map_update_elem(&exec_args_by_tid, &tid, exec, BPF_ANY);
   return 0;
@@ -442,7 +518,8 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
     return 0;
   }
   __u32 slot = active_slot;
-  struct c2a_syscall_filter *filter = selected_filter(slot, kept->syscall_nr);
+  __u32 abi = kept->abi;
+  struct c2a_syscall_filter *filter = selected_filter(slot, abi, kept->syscall_nr);
   struct scratch *s = this_cpu_scratch();
   if (filter && s) {
     struct c2a_event *ev = &s->out.ev;
@@ -450,7 +527,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
     for (int i = 0; i < 6; i++) {
       ev->args[i] = kept->args[i];
     }
-    record_call(s, filter, slot, task, 0, kept);
+    record_call(s, filter, slot, task, 0, abi, abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0, kept);
   }
   bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;

@@ -22,7 +22,7 @@
 #define C2A_COMM_LEN 16
 #define C2A_TTY_LEN 32
 #define C2A_EXE_MAX 512          /* cached executable path */
-#define C2A_SYSCALL_SLOTS 512    /* syscall numbers the filter map covers */
+#define C2A_SYSCALL_SLOTS 512    /* syscall numbers the filter map covers, per ABI */
 #define C2A_AT_FDCWD -100
 #define C2A_POLICY_SLOTS 2       /* kernel filter: in force + being written */
 #define C2A_FILTER_OBJECTIVES 64 /* objective bits; the last one is shared by any beyond */
@@ -55,7 +55,27 @@ enum c2a_status {
   C2A_ST_OBJ1_CUT = 1u << 4,
   C2A_ST_ARGV_CUT = 1u << 5,    /* more args or bytes than kept */
   C2A_ST_EXE_CUT = 1u << 6,
+  C2A_ST_IA32 = 1u << 7,        /* a 32-bit call (int 0x80, or a 32-bit program):
+                                   syscall_nr and args are the ia32 ABI's */
+  C2A_ST_SOCKETCALL = 1u << 8,  /* an ia32 socketcall(2): syscall_nr and args
+                                   are those of the call it multiplexed */
 };
+
+/* The system call ABIs of an x86-64 kernel the sensor tells apart. The same
+ * number means different calls in each (ia32 swapon is x86-64 unlink). */
+enum c2a_abi {
+  C2A_ABI_X86_64 = 0,
+  C2A_ABI_IA32 = 1,
+  C2A_ABI_COUNT
+};
+
+/* ia32 socketcall(call, u32 *args) multiplexes the socket calls: the sensor
+ * judges and records the call it carries, under the number of the direct
+ * ia32 call (bind 361, connect 362, listen 363, accept4 364); accept has
+ * none, and is filed under C2A_IA32_SOCKETCALL_ACCEPT, a number the ia32
+ * table does not use. */
+#define C2A_IA32_SOCKETCALL 102
+#define C2A_IA32_SOCKETCALL_ACCEPT 511
 
 /* How the sensor reads one syscall's arguments: the filter map holds one spec
  * per syscall number, filled by user space, so the BPF side stays generic.
@@ -75,6 +95,10 @@ enum c2a_spec_flags {
   C2A_SPEC_SOCK_FROM_FD = 1u << 5,/* no address given: read the socket's own
                                      (arg 0's local one; accept: the peer) */
   C2A_SPEC_OPEN_CLASS = 1u << 6,  /* class decided by open flags (open*) */
+  C2A_SPEC_IA32_TOO = 1u << 7,    /* on an x86-64 entry: the ia32 call of the
+                                     same number is selected (its entry is in
+                                     the ia32 section), so a call of this
+                                     number must be asked which ABI it used */
 };
 
 struct c2a_syscall_spec {
@@ -88,7 +112,12 @@ struct c2a_syscall_spec {
   __u8 sockaddr_arg; /* struct sockaddr * ; length in sockaddr_arg + 1 */
 };
 
-/* One syscall's entry in the kernel filter of one policy slot. */
+/* One syscall's entry in the kernel filter of one policy slot: the filter
+ * map holds C2A_POLICY_SLOTS x C2A_ABI_COUNT sections of C2A_SYSCALL_SLOTS. */
+static inline __u32 c2a_filter_key(__u32 slot, __u32 abi, __u32 nr) {
+  return (slot * C2A_ABI_COUNT + abi) * C2A_SYSCALL_SLOTS + nr;
+}
+
 struct c2a_syscall_filter {
   struct c2a_syscall_spec spec;
   __u64 objectives;  /* bit i: objective i may select this syscall */

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "control/control_protocol.h"
 #include "control/control_server.h"
+#include "pipeline/ia32_syscall_table.h"
 #include "pipeline/syscall_table.h"
 #include "policy/auditd_import.h"
 #include "policy/default_objectives.h"
@@ -117,9 +118,11 @@ uint64_t open_flags_for(std::string_view cls) {
 
 // Whether the kernel pre-filter lets this event through to user space.
 bool kernel_lets_through(const ObjectiveSet& set, const AuditRecord& rec) {
-  const SyscallInfo* info = find_syscall(rec.syscall_nr);
+  const SyscallInfo* info =
+      rec.ia32 ? find_ia32_syscall(rec.syscall_nr) : find_syscall(rec.syscall_nr);
   KernelEvent e;
   e.nr = rec.syscall_nr;
+  e.abi = rec.ia32 ? C2A_ABI_IA32 : C2A_ABI_X86_64;
   e.success = rec.success;
   e.error = static_cast<int>(errno_number(rec.errno_name).value_or(0));
   e.open_flags = open_flags_for(rec.event_class);

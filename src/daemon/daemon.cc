@@ -273,7 +273,6 @@ void Daemon::Parts::snapshot() {
     stats.ring_fill += ring.produced - ring.released;
   }
   stats.filtered = sensor->filtered_count();
-  stats.ia32_calls = sensor->compat_count();
   if (throttle) stats.throttle = throttle->stats();
   identity.policy_generation = policies->generation();
   identity.last_seq = seq->load();

@@ -29,7 +29,6 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"events_recorded", s.recorded},
       {"events_not_selected", s.not_selected},
       {"events_filtered_in_kernel", s.filtered},
-      {"ia32_calls_not_audited", s.ia32_calls},
       {"lost", s.lost},
       {"not_kept", s.not_kept},
       {"recording_suspended", s.suspended},

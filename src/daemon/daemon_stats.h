@@ -16,7 +16,6 @@ struct DaemonStats {
   uint64_t recorded = 0;       // written to the trail (syscall records)
   uint64_t not_selected = 0;   // received but no objective selected them
   uint64_t filtered = 0;       // dropped by the kernel pre-filter (never copied out)
-  uint64_t ia32_calls = 0;     // 32-bit system calls numbered like a selected one: not audited (not covered yet)
   uint64_t not_kept = 0;       // selected, but recording was suspended (disk full)
   bool suspended = false;      // recording is suspended right now
   uint64_t lost = 0;           // reported lost by the kernel

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "c2audit/wire.h"
+#include "pipeline/ia32_syscall_table.h"
 #include "pipeline/path_resolution.h"
 #include "pipeline/syscall_table.h"
 
@@ -141,7 +142,8 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   }
   c2a_event ev;
   std::memcpy(&ev, raw.data(), sizeof(ev));
-  const SyscallInfo* info = find_syscall(ev.syscall_nr);
+  bool ia32 = ev.status & C2A_ST_IA32;
+  const SyscallInfo* info = ia32 ? find_ia32_syscall(ev.syscall_nr) : find_syscall(ev.syscall_nr);
   if (ev.kind != C2A_KIND_SYSCALL || !info) {
     return fail(fmt::format("sensor record: unknown kind {} / syscall {}", ev.kind, ev.syscall_nr));
   }
@@ -153,7 +155,8 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   rec.time_ns = clock_.to_wall(ev.time_ns);
   rec.event = info->name;
   rec.event_class = event_class_of(*info, ev.open_flags);
-  rec.syscall_nr = ev.syscall_nr;
+  rec.syscall_nr = (ev.status & C2A_ST_SOCKETCALL) ? C2A_IA32_SOCKETCALL : ev.syscall_nr;
+  rec.ia32 = ia32;
   rec.ret = ev.ret;
   rec.success = !(ev.ret < 0 && ev.ret >= -kMaxErrno);
   if (!rec.success) rec.errno_name = errno_name(static_cast<int>(-ev.ret));

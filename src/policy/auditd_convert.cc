@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/decimal.h"
+#include "pipeline/ia32_syscall_table.h"
 #include "pipeline/syscall_table.h"
 
 namespace c2audit {
@@ -95,6 +96,7 @@ class RuleConverter {
   ImportedObjective out_;
   std::optional<std::string> perms_;  // -p or -F perm=
   bool any_path_ = false;
+  bool ia32_ = false;  // -F arch=b32: -S names and numbers are ia32 ones
   UserBounds users_;
 };
 
@@ -151,7 +153,11 @@ Result<void> RuleConverter::convert_arch(const AuditdField& f) {
   bool is64 = k64.contains(f.value);
   if (!is64 && !k32.contains(f.value)) return fail("arch " + f.value + " is not this machine's");
   if (f.op != "=" && f.op != "!=") return fail("bad arch field " + f.op + f.value);
-  if (is64 == (f.op == "!=")) return fail("32-bit syscalls are not audited by c2audit");
+  ia32_ = is64 == (f.op == "!=");
+  if (ia32_) {
+    approximate("arch " + f.value +
+                ": an objective selects a call made through either ABI (records say which)");
+  }
   return {};
 }
 
@@ -255,16 +261,32 @@ Result<void> RuleConverter::finish_users() {
   return {};
 }
 
+// The covered calls one -S names: by name or number, from the ia32 table
+// for a b32 rule (where socketcall stands for the socket calls it carries).
+std::vector<const SyscallInfo*> calls_named(std::string_view s, bool ia32) {
+  auto nr = parse_decimal<int64_t>(s);
+  if (!ia32) {
+    const SyscallInfo* info = nr ? find_syscall(static_cast<uint32_t>(*nr)) : find_syscall(s);
+    return info ? std::vector{info} : std::vector<const SyscallInfo*>{};
+  }
+  bool socketcall = s == "socketcall" || (nr && *nr == C2A_IA32_SOCKETCALL);
+  std::vector<const SyscallInfo*> out;
+  for (const auto& call : ia32_syscalls()) {
+    bool named = nr ? call.nr == static_cast<uint64_t>(*nr) : call.name == s;
+    if (named || (socketcall && call.via_socketcall)) out.push_back(call.info);
+  }
+  return out;
+}
+
 Result<void> RuleConverter::finish_classes() {
   std::vector<std::string> uncovered;
   bool all = rule_.syscalls.empty();
   for (const auto& s : rule_.syscalls) {
-    auto nr = parse_decimal<int64_t>(s);
-    const SyscallInfo* info = nr ? find_syscall(static_cast<uint32_t>(*nr)) : find_syscall(s);
+    auto calls = calls_named(s, ia32_);
     if (s == "all") {
       all = true;
-    } else if (info) {
-      add_unique(out_.events, info->name);
+    } else if (!calls.empty()) {
+      for (const SyscallInfo* info : calls) add_unique(out_.events, info->name);
     } else {
       add_unique(uncovered, s);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/path_glob.h"
+#include "pipeline/ia32_syscall_table.h"
 #include "pipeline/syscall_table.h"
 
 namespace c2audit {
@@ -45,14 +46,30 @@ bool kernel_decides_exactly(const Objective& o, size_t index) {
          o.programs.empty();
 }
 
+void select(c2a_syscall_filter& entry, const SyscallInfo& info, uint64_t bit) {
+  uint8_t ia32_too = entry.spec.flags & C2A_SPEC_IA32_TOO;
+  entry.spec = info.spec;
+  entry.spec.flags |= C2A_SPEC_AUDIT | ia32_too;
+  if (info.class_rule == ClassRule::open_flags) entry.spec.flags |= C2A_SPEC_OPEN_CLASS;
+  entry.objectives |= bit;
+}
+
+// An ia32 call is judged by its own entry; the x86-64 entry of its number
+// (of socketcall's, for the calls socketcall carries) tells the sensor to
+// ask which ABI a call of that number used.
 void add_syscalls(KernelFilter& f, const Objective& o, uint64_t bit) {
   for (const auto& info : covered_syscalls()) {
-    if (!may_select(o, info)) continue;
-    c2a_syscall_filter& entry = f.syscalls[info.nr];
-    entry.spec = info.spec;
-    entry.spec.flags |= C2A_SPEC_AUDIT;
-    if (info.class_rule == ClassRule::open_flags) entry.spec.flags |= C2A_SPEC_OPEN_CLASS;
-    entry.objectives |= bit;
+    if (may_select(o, info)) select(f.entry(C2A_ABI_X86_64, info.nr), info, bit);
+  }
+  for (const auto& call : ia32_syscalls()) {
+    if (!may_select(o, *call.info)) continue;
+    select(f.entry(C2A_ABI_IA32, call.nr), *call.info, bit);
+    if (call.nr != C2A_IA32_SOCKETCALL_ACCEPT) {
+      f.entry(C2A_ABI_X86_64, call.nr).spec.flags |= C2A_SPEC_IA32_TOO;
+    }
+    if (call.via_socketcall) {
+      f.entry(C2A_ABI_X86_64, C2A_IA32_SOCKETCALL).spec.flags |= C2A_SPEC_IA32_TOO;
+    }
   }
 }
 
@@ -112,7 +129,7 @@ void fold_ancestors(std::map<std::string, uint64_t>& prefixes) {
 
 KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
   KernelFilter f;
-  f.syscalls.resize(C2A_SYSCALL_SLOTS);
+  f.syscalls.resize(C2A_ABI_COUNT * C2A_SYSCALL_SLOTS);
   const auto& objectives = set.objectives();
   for (size_t i = 0; i < objectives.size(); ++i) {
     const Objective& o = objectives[i];
@@ -129,14 +146,17 @@ KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
 }
 
 bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
-  if (e.nr >= f.syscalls.size() || !(f.syscalls[e.nr].spec.flags & C2A_SPEC_AUDIT)) return false;
+  if (e.nr >= C2A_SYSCALL_SLOTS || e.abi >= C2A_ABI_COUNT) return false;
+  const c2a_syscall_filter& entry = f.entry(e.abi, e.nr);
+  if (!(entry.spec.flags & C2A_SPEC_AUDIT)) return false;
   const c2a_policy_masks& m = f.masks;
-  uint64_t cand = f.syscalls[e.nr].objectives & (e.success ? m.on_success : m.on_failure);
+  uint64_t cand = entry.objectives & (e.success ? m.on_success : m.on_failure);
   auto listed = f.errnos.find(static_cast<uint32_t>(e.error));
   uint64_t by_errno = !e.success && listed != f.errnos.end() ? listed->second : 0;
   cand &= m.any_errno | by_errno;
-  if (f.syscalls[e.nr].spec.flags & C2A_SPEC_OPEN_CLASS) {
-    std::string_view cls = event_class_of(*find_syscall(e.nr), e.open_flags);
+  if (entry.spec.flags & C2A_SPEC_OPEN_CLASS) {
+    const SyscallInfo* info = e.abi == C2A_ABI_IA32 ? find_ia32_syscall(e.nr) : find_syscall(e.nr);
+    std::string_view cls = event_class_of(*info, e.open_flags);
     cand &= cls == "file.create" ? m.open_create : cls == "file.write" ? m.open_write : m.open_read;
   }
   uint64_t include = 0, exclude = 0;

@@ -18,7 +18,14 @@
 namespace c2audit {
 
 struct KernelFilter {
-  std::vector<c2a_syscall_filter> syscalls;   // C2A_SYSCALL_SLOTS entries, by number
+  // C2A_SYSCALL_SLOTS entries per ABI (enum c2a_abi), by number: entry().
+  std::vector<c2a_syscall_filter> syscalls;
+  c2a_syscall_filter& entry(uint32_t abi, uint32_t nr) {
+    return syscalls.at(abi * C2A_SYSCALL_SLOTS + nr);
+  }
+  const c2a_syscall_filter& entry(uint32_t abi, uint32_t nr) const {
+    return syscalls.at(abi * C2A_SYSCALL_SLOTS + nr);
+  }
   c2a_policy_masks masks{};                   // generation left 0: the sensor sets it
   std::map<uint32_t, c2a_user_masks> users;   // by user id
   std::map<uint32_t, uint64_t> errnos;        // by errno: objectives listing it
@@ -32,6 +39,7 @@ KernelFilter compile_kernel_filter(const ObjectiveSet& set);
 // when the record has only that one. For tests and `objectives test`.
 struct KernelEvent {
   uint32_t nr = 0;
+  uint32_t abi = C2A_ABI_X86_64;  // enum c2a_abi: which table nr is from
   bool success = true;
   int error = 0;            // errno of a failure
   uint64_t open_flags = 0;

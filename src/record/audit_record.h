@@ -32,7 +32,8 @@ struct AuditRecord {
   // What happened.
   std::string event;        // syscall name, or "lost" / "config" / "daemon"
   std::string event_class;  // "file.read", "process.exec", ... (JSON: class)
-  uint32_t syscall_nr = 0;
+  uint32_t syscall_nr = 0;  // in the table of its ABI (x86-64, or ia32 when ia32)
+  bool ia32 = false;        // a 32-bit call (int 0x80, a 32-bit program). JSON: arch "i386", else "x86_64"
   bool success = true;      // JSON: result "success" / "failure"
   int64_t ret = 0;          // raw return value (negative errno on failure)
   std::string errno_name;   // "ENOENT" etc. on failure, else empty

@@ -6,7 +6,7 @@
 //   u64 cgroup_id | str path path2 | varint argc, str * argc | str addr
 //   u16 port | u64 flags | u32 mode | str objective criticality
 //   u64 lost_count | u32 cpu | i64 window_start_ns window_end_ns | str message
-//   u8 flag bits (success, path_unresolved, path2_unresolved, argv_truncated)
+//   u8 flag bits (success, path_unresolved, path2_unresolved, argv_truncated, ia32)
 //
 // where str is a varint (LEB128) byte length followed by the bytes. The
 // decoder is strict: unknown kinds, unknown flag bits, overlong varints and
@@ -30,8 +30,9 @@ constexpr uint8_t kFlagSuccess = 1u << 0;
 constexpr uint8_t kFlagPathUnresolved = 1u << 1;
 constexpr uint8_t kFlagPath2Unresolved = 1u << 2;
 constexpr uint8_t kFlagArgvTruncated = 1u << 3;
+constexpr uint8_t kFlagIa32 = 1u << 4;
 constexpr uint8_t kKnownFlags =
-    kFlagSuccess | kFlagPathUnresolved | kFlagPath2Unresolved | kFlagArgvTruncated;
+    kFlagSuccess | kFlagPathUnresolved | kFlagPath2Unresolved | kFlagArgvTruncated | kFlagIa32;
 
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
@@ -62,7 +63,7 @@ void put_str(std::string& out, const std::string& s) {
 uint8_t flag_bits(const AuditRecord& rec) {
   return (rec.success ? kFlagSuccess : 0) | (rec.path_unresolved ? kFlagPathUnresolved : 0) |
          (rec.path2_unresolved ? kFlagPath2Unresolved : 0) |
-         (rec.argv_truncated ? kFlagArgvTruncated : 0);
+         (rec.argv_truncated ? kFlagArgvTruncated : 0) | (rec.ia32 ? kFlagIa32 : 0);
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -173,6 +174,7 @@ void read_flags(FieldReader& in, AuditRecord& rec) {
   rec.path_unresolved = (bits & kFlagPathUnresolved) != 0;
   rec.path2_unresolved = (bits & kFlagPath2Unresolved) != 0;
   rec.argv_truncated = (bits & kFlagArgvTruncated) != 0;
+  rec.ia32 = (bits & kFlagIa32) != 0;
 }
 
 void read_what(FieldReader& in, AuditRecord& rec) {

@@ -74,6 +74,7 @@ json syscall_json(const AuditRecord& rec) {
   put_if_set(j, "objective", rec.objective);
   put_if_set(j, "criticality", rec.criticality);
   j["syscall"] = rec.syscall_nr;
+  j["arch"] = rec.ia32 ? "i386" : "x86_64";  // the table `syscall` is from (auditd's names)
   return j;
 }
 

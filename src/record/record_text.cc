@@ -85,6 +85,7 @@ void object(std::string& out, const AuditRecord& rec) {
 std::string syscall_text(const AuditRecord& rec) {
   std::string out = head(rec);
   out += rec.success ? " success" : fmt::format(" failure({})", record_errno(rec));
+  if (rec.ia32) out += " arch=i386";  // rare, and worth a look: shown only then
   subject(out, rec);
   object(out, rec);
   return out;

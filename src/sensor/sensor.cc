@@ -141,9 +141,11 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
     return {};
   };
   int syscalls_fd = bpf_map__fd(skel_->maps.syscall_filters);
-  for (uint32_t nr = 0; nr < C2A_SYSCALL_SLOTS; ++nr) {
-    uint32_t key = slot * C2A_SYSCALL_SLOTS + nr;
-    if (auto ok = update(syscalls_fd, &key, &filter.syscalls[nr], "syscalls"); !ok) return ok;
+  for (uint32_t abi = 0; abi < C2A_ABI_COUNT; ++abi) {
+    for (uint32_t nr = 0; nr < C2A_SYSCALL_SLOTS; ++nr) {
+      uint32_t key = c2a_filter_key(slot, abi, nr);
+      if (auto ok = update(syscalls_fd, &key, &filter.entry(abi, nr), "syscalls"); !ok) return ok;
+    }
   }
   for (const auto& [id, masks] : filter.users) {
     c2a_user_key key{slot, id};
@@ -181,7 +183,6 @@ Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generat
 
 uint64_t Sensor::filtered_count() const { return sum_per_cpu(skel_->maps.filtered); }
 
-uint64_t Sensor::compat_count() const { return sum_per_cpu(skel_->maps.compat_calls); }
 
 Result<void> Sensor::attach() {
   int err = sensor::attach(skel_.get());

@@ -50,7 +50,6 @@ class Sensor {
 
   // 32-bit (ia32) system calls so far whose number a selected 64-bit call
   // shares (all CPUs): not audited.
-  uint64_t compat_count() const;
 
   // Attaches the tracepoint programs; events flow from here on.
   Result<void> attach();

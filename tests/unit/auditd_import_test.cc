@@ -201,9 +201,24 @@ TEST(AuditdImport, Architectures) {
       "-a always,exit -F arch=b32 -S adjtimex,settimeofday,stime -k time-change\n"
       "-a always,exit -F arch=x86_64 -S adjtimex -k time-change\n"
       "-a always,exit -F arch=aarch64 -S adjtimex\n");
-  ASSERT_EQ(im.result.converted, 1);
-  EXPECT_TRUE(has_note(im.result.skipped, 1, "32-bit syscalls are not audited by c2audit"));
+  ASSERT_EQ(im.result.converted, 2) << reasons(im.result.skipped);
+  // b32 names are ia32 ones: stime sets the time as settimeofday does.
+  EXPECT_EQ(im.list(0, "events"), (Strings{"adjtimex", "settimeofday"}));
+  EXPECT_TRUE(has_note(im.result.approximations, 1, "either ABI"));
   EXPECT_TRUE(has_note(im.result.skipped, 3, "arch aarch64"));
+}
+
+TEST(AuditdImport, ThirtyTwoBitNamesAndNumbers) {
+  auto im = import(
+      "-a always,exit -F arch=b32 -S chown32,truncate64 -k a\n"
+      "-a always,exit -F arch=b32 -S 5 -k b\n"  // ia32 open (x86-64 5 is fstat)
+      "-a always,exit -F arch=b32 -S socketcall -k c\n"
+      "-a always,exit -F arch=b64 -S 5 -k d\n");
+  ASSERT_EQ(im.result.converted, 3) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "events"), (Strings{"chown", "truncate"}));
+  EXPECT_EQ(im.list(1, "events"), Strings{"open"});
+  EXPECT_EQ(im.list(2, "events"), (Strings{"connect", "bind", "listen", "accept4", "accept"}));
+  EXPECT_TRUE(has_note(im.result.skipped, 4, "no syscall of the rule is covered")) << reasons(im.result.skipped);
 }
 
 TEST(AuditdImport, UserFields) {
@@ -385,11 +400,11 @@ TEST(AuditdImport, RealWorldFile) {
 -e 2
 )";
   auto im = import(kRules);
-  EXPECT_EQ(im.result.converted, 17) << reasons(im.result.skipped);
-  EXPECT_EQ(im.result.skipped.size(), 2u) << reasons(im.result.skipped);
-  EXPECT_TRUE(has_note(im.result.skipped, 8, "32-bit"));
+  EXPECT_EQ(im.result.converted, 18) << reasons(im.result.skipped);
+  EXPECT_EQ(im.result.skipped.size(), 1u) << reasons(im.result.skipped);
+  EXPECT_TRUE(has_note(im.result.approximations, 8, "either ABI"));
   EXPECT_TRUE(has_note(im.result.skipped, 25, "exclude list"));
-  EXPECT_EQ(im.result.approximations.size(), 1u) << reasons(im.result.approximations);
+  EXPECT_EQ(im.result.approximations.size(), 2u) << reasons(im.result.approximations);
   EXPECT_EQ(im.get(0, "name"), "time-change");
   EXPECT_EQ(im.get(1, "name"), "time-change-2");
   EXPECT_NE(im.result.toml.find("Criticality is \"medium\""), std::string::npos);

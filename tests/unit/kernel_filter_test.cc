@@ -193,5 +193,52 @@ exclude_users = [65534]
   EXPECT_EQ(filter.masks.any_user & 0b001u, 0b001u);
 }
 
+// An objective names a call once; its ia32 numbers are selected with it,
+// in the ia32 section, and the x86-64 entry of each such number tells the
+// sensor to ask which ABI a call used.
+TEST(KernelFilter, Ia32CallsAreSelectedWithTheirX8664Names) {
+  auto f = compile_kernel_filter(set_of(R"(
+[[objective]]
+name = "opens"
+events = ["open", "chown", "connect"]
+)"));
+  const auto& open32 = f.entry(C2A_ABI_IA32, 5);  // ia32 open
+  EXPECT_TRUE(open32.spec.flags & C2A_SPEC_AUDIT);
+  EXPECT_TRUE(open32.spec.flags & C2A_SPEC_RET_FD);
+  EXPECT_TRUE(f.entry(C2A_ABI_IA32, 212).spec.flags & C2A_SPEC_AUDIT);  // chown32
+  EXPECT_TRUE(f.entry(C2A_ABI_IA32, 182).spec.flags & C2A_SPEC_AUDIT);  // 16-bit chown
+  const auto& fstat = f.entry(C2A_ABI_X86_64, 5);  // x86-64 5: fstat, not selected
+  EXPECT_FALSE(fstat.spec.flags & C2A_SPEC_AUDIT);
+  EXPECT_TRUE(fstat.spec.flags & C2A_SPEC_IA32_TOO);
+  EXPECT_TRUE(f.entry(C2A_ABI_X86_64, C2A_IA32_SOCKETCALL).spec.flags & C2A_SPEC_IA32_TOO);
+  EXPECT_TRUE(f.entry(C2A_ABI_X86_64, SYS_open).spec.flags & C2A_SPEC_AUDIT);
+  EXPECT_FALSE(f.entry(C2A_ABI_IA32, SYS_open).spec.flags & C2A_SPEC_AUDIT);  // ia32 2: fork
+
+  KernelEvent e;
+  e.abi = C2A_ABI_IA32;
+  e.nr = 5;
+  EXPECT_TRUE(kernel_passes(f, e));
+  e.abi = C2A_ABI_X86_64;
+  EXPECT_FALSE(kernel_passes(f, e));
+}
+
+// Selecting an x86-64 call must not lose the ia32 flag another objective set
+// on the same entry.
+TEST(KernelFilter, Ia32FlagSurvivesALaterObjective) {
+  auto f = compile_kernel_filter(set_of(R"(
+[[objective]]
+name = "ia32-open"
+events = ["open"]
+
+[[objective]]
+name = "fstat-number"
+events = ["openat"]
+)"));
+  // ia32 open is 5; x86-64 openat is 257, ia32 openat 295.
+  EXPECT_TRUE(f.entry(C2A_ABI_X86_64, 5).spec.flags & C2A_SPEC_IA32_TOO);
+  EXPECT_TRUE(f.entry(C2A_ABI_X86_64, 295).spec.flags & C2A_SPEC_IA32_TOO);
+  EXPECT_TRUE(f.entry(C2A_ABI_X86_64, SYS_openat).spec.flags & C2A_SPEC_AUDIT);
+}
+
 }  // namespace
 }  // namespace c2audit

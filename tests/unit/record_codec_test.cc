@@ -48,6 +48,7 @@ AuditRecord full_syscall_record() {
   rec.path2_unresolved = true;
   rec.argv = {"sudo", "-u", "", "root", "id"};
   rec.argv_truncated = true;
+  rec.ia32 = true;
   rec.addr = "2001:db8::1";
   rec.port = 65535;
   rec.flags = 0x80241;

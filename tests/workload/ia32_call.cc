@@ -1,38 +1,131 @@
 // c2audit-ia32-call: makes one 32-bit system call through int 0x80 from this
-// 64-bit process: swapon(PATH, 0), number 87 in the ia32 table, the number
-// of unlink in the x86-64 one. A sensor that judged it by the 64-bit table
-// would record an unlink of PATH that never happened. Prints
-// {"pid": P, "ret": R}.
+// 64-bit process, as a 32-bit program would, and prints {"pid": P, "ret": R}
+// (for execve, before the call: on success it does not return).
+//
+//   swapon PATH       swapon(PATH, 0): ia32 87, the number of unlink in the
+//                     x86-64 table; read by that table it would forge an
+//                     unlink of PATH that never happened
+//   open PATH         open(PATH, O_RDONLY)               ia32 5
+//   openat PATH       openat(AT_FDCWD, PATH, O_RDONLY)   ia32 295
+//   unlink PATH       unlink(PATH)                       ia32 10
+//   connect PORT      socketcall(SYS_CONNECT, {fd, 127.0.0.1:PORT, len})  ia32 102
+//   execve PATH ARG.. execve(PATH, {ARG.., NULL}, {NULL}) ia32 11
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/net.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace {
-constexpr long kIa32Swapon = 87;
+
+constexpr long kSwapon = 87, kOpen = 5, kOpenat = 295, kUnlink = 10, kSocketcall = 102,
+               kExecve = 11;
+constexpr size_t kLowBytes = 1 << 16;
+
+// int 0x80 takes 32-bit pointers: everything it is handed lies below 4 GiB.
+class LowMemory {
+ public:
+  LowMemory()
+      : base_(static_cast<char*>(::mmap(nullptr, kLowBytes, PROT_READ | PROT_WRITE,
+                                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0))) {}
+  bool ok() const { return base_ != MAP_FAILED; }
+  // Copies `size` bytes in and returns their 32-bit address.
+  uint32_t put(const void* data, size_t size) {
+    if (used_ + size > kLowBytes) std::abort();
+    std::memcpy(base_ + used_, data, size);
+    auto address = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(base_ + used_));
+    used_ += (size + 7) & ~size_t{7};
+    return address;
+  }
+  uint32_t put(std::string_view text) {
+    std::string copy(text);
+    return put(copy.c_str(), copy.size() + 1);
+  }
+
+ private:
+  char* base_;
+  size_t used_ = 0;
+};
+
+long int80(long nr, long a = 0, long b = 0, long c = 0) {
+  long ret = nr;
+  asm volatile("int $0x80" : "+a"(ret) : "b"(a), "c"(b), "d"(c) : "memory");
+  return ret;
 }
 
+void print_result(long ret) {
+  std::printf("{\"pid\": %d, \"ret\": %ld}\n", getpid(), ret);
+  std::fflush(stdout);
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: c2audit-ia32-call swapon|open|openat|unlink PATH | connect PORT |"
+                       " execve PATH ARG...\n");
+  return 2;
+}
+
+long connect_through_socketcall(LowMemory& low, const char* port_text) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(std::atoi(port_text)));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  uint32_t args[3] = {static_cast<uint32_t>(fd), low.put(&to, sizeof(to)), sizeof(to)};
+  return int80(kSocketcall, SYS_CONNECT, low.put(args, sizeof(args)));
+}
+
+long execve_32(LowMemory& low, int argc, char** argv) {
+  uint32_t pointers[33] = {};
+  for (int i = 0; i < argc && i < 32; ++i) pointers[i] = low.put(argv[i]);
+  uint32_t no_env = 0;
+  uint32_t path = low.put(argv[0]);
+  print_result(0);  // the pid, before the image is replaced
+  return int80(kExecve, path, low.put(pointers, sizeof(pointers)), low.put(&no_env, 4));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc != 2 || std::strlen(argv[1]) >= 4096) {
-    std::fprintf(stderr, "usage: c2audit-ia32-call PATH\n");
-    return 2;
-  }
-  // int 0x80 takes 32-bit pointers: the path must lie below 4 GiB.
-  void* low = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-                     -1, 0);
-  if (low == MAP_FAILED) {
+#if !defined(__x86_64__)
+  std::fprintf(stderr, "c2audit-ia32-call: x86-64 only\n");
+  return 1;
+#else
+  if (argc < 3 || std::strlen(argv[2]) >= 4096) return usage();
+  LowMemory low;
+  if (!low.ok()) {
     std::perror("c2audit-ia32-call: mmap");
     return 1;
   }
-  std::strcpy(static_cast<char*>(low), argv[1]);
+  std::string_view call = argv[1];
+  const char* arg = argv[2];
   long ret = 0;
-#if defined(__x86_64__)
-  asm volatile("int $0x80" : "=a"(ret) : "a"(kIa32Swapon), "b"(low), "c"(0) : "memory");
-#else
-  std::fprintf(stderr, "c2audit-ia32-call: x86-64 only\n");
-  return 1;
-#endif
-  std::printf("{\"pid\": %d, \"ret\": %ld}\n", getpid(), ret);
+  if (call == "swapon") {
+    ret = int80(kSwapon, low.put(arg), 0);
+  } else if (call == "open") {
+    ret = int80(kOpen, low.put(arg), O_RDONLY);
+  } else if (call == "openat") {
+    ret = int80(kOpenat, AT_FDCWD, low.put(arg), O_RDONLY);
+  } else if (call == "unlink") {
+    ret = int80(kUnlink, low.put(arg));
+  } else if (call == "connect") {
+    ret = connect_through_socketcall(low, arg);
+  } else if (call == "execve") {
+    ret = execve_32(low, argc - 2, argv + 2);
+    std::fprintf(stderr, "c2audit-ia32-call: execve failed: %ld\n", ret);
+    return 1;
+  } else {
+    return usage();
+  }
+  print_result(ret);
   return 0;
+#endif
 }
