@@ -68,7 +68,8 @@ std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
   return static_cast<uint64_t>(seq);
 }
 
-Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir) {
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir,
+                                               std::vector<std::filesystem::path>* not_files) {
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) return fail(fmt::format("{}: {}", dir.native(), ec.message()));
@@ -76,8 +77,10 @@ Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir)
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     auto first_seq = parse_segment_file_name(it->path().filename().native());
     if (!first_seq) continue;
-    if (!it->is_regular_file(ec)) {
-      return fail(fmt::format("{}: not a regular file", it->path().native()));
+    if (it->is_symlink(ec) || !it->is_regular_file(ec)) {
+      if (!not_files) return fail(fmt::format("{}: not a regular file", it->path().native()));
+      not_files->push_back(it->path());
+      continue;
     }
     bool compressed = it->path().native().ends_with(kCompressedSuffix);
     segments.push_back(SegmentFile{it->path(), *first_seq, compressed});

@@ -85,10 +85,12 @@ struct SegmentFile {
 
 // Segment files of `dir`, sorted by first seq, raw (.c2a) or compressed
 // (.c2a.zst). Files whose names do not match the segment pattern are ignored
-// (e.g. the daemon's .lock); a matching name that is not a regular file is an
-// error. When both forms of one segment exist (a crash while compressing),
-// the raw one is listed. Fails if `dir` cannot be listed.
-Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
+// (e.g. the daemon's .lock); a matching name that is not a regular file (a
+// link too) is an error, or, given `not_files`, put there instead. When both
+// forms of one segment exist (a crash while compressing), the raw one is
+// listed. Fails if `dir` cannot be listed.
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir,
+                                               std::vector<std::filesystem::path>* not_files = nullptr);
 
 // The on-disk bytes of a segment header (little-endian); magic, version and
 // header_size are filled in.

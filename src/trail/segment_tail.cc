@@ -18,9 +18,12 @@ std::optional<RecordFrame> split_record_frame(std::span<const uint8_t> payload) 
   return frame;
 }
 
-Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t expected_first_seq) {
+Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t expected_first_seq,
+                                    ChainMac* mac) {
   auto header = decode_segment_header(bytes, bytes.size(), expected_first_seq);
   if (!header) return tl::unexpected(header.error());
+  Digest head{};  // with `mac`: the chain so far
+  if (mac) head = mac->next(Digest{}, ChainDomain::header, bytes.first(header->header_size));
   SegmentEnd end;
   end.header = *header;
   end.size = bytes.size();
@@ -38,10 +41,19 @@ Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t exp
       return fail(fmt::format("offset {}: {}", offset, frame.problem));
     }
     if (auto seal = decode_seal(frame.payload)) {
+      if (mac && (seal->chain_head != head || !seal_is_authentic(*mac, *seal))) {
+        return fail(fmt::format("offset {}: the seal does not authenticate", offset));
+      }
       end.seal = seal;
     } else if (auto record = split_record_frame(frame.payload)) {
       auto rec = decode_record(record->encoding);
       if (!rec) return fail(fmt::format("offset {}: {}", offset, rec.error().message));
+      if (mac) {
+        head = mac->next(head, ChainDomain::record, record->encoding);
+        if (head != record->tag) {
+          return fail(fmt::format("offset {}: record tag does not authenticate", offset));
+        }
+      }
       ++end.record_count;
       end.last_seq = rec->seq;
       end.last_time_ns = rec->time_ns;

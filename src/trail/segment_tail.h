@@ -38,7 +38,10 @@ struct SegmentEnd {
 };
 
 // Walks `bytes` (a whole segment image). Fails, with "offset N: ..." (no file
-// name), on damage a crash cannot explain or on data after a seal.
-Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t expected_first_seq);
+// name), on damage a crash cannot explain or on data after a seal; given the
+// host key's `mac`, also on a record tag or seal that does not authenticate
+// (what the writer continuing a segment must not trust).
+Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t expected_first_seq,
+                                    ChainMac* mac = nullptr);
 
 }  // namespace c2audit

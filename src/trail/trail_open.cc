@@ -15,7 +15,8 @@ Result<OpenedTrail> open_trail(const TrailOptions& trail, const StoragePolicy& s
   // after making it) does not.
   unsigned streams = consumers;
   for (const auto& stream : *on_disk) {
-    auto segments = list_segments(stream.dir);
+    std::vector<std::filesystem::path> not_files;  // the stream's writer sets them aside
+    auto segments = list_segments(stream.dir, &not_files);
     if (!segments) return tl::unexpected(segments.error());
     if (!segments->empty()) streams = std::max(streams, stream.index + 1);
   }

@@ -7,6 +7,7 @@
 
 #include "record/record_codec.h"
 #include "trail/hash_chain.h"
+#include "trail/quarantine.h"
 #include "trail/removal_note.h"
 #include "trail/run_marker.h"
 #include "trail/seal.h"
@@ -399,6 +400,27 @@ std::optional<VerifyFinding> check_runs(const std::vector<StreamSummary>& stream
   return std::nullopt;
 }
 
+// Files c2auditd set aside because it could not continue the trail from
+// them (quarantine.h): whatever they held is not in the chain any more.
+Result<void> check_quarantine(const std::filesystem::path& trail,
+                              const std::vector<TrailStream>& streams, VerifyReport& report) {
+  for (const auto& stream : streams) {
+    auto quarantined = list_quarantined(stream.dir);
+    if (!quarantined) return tl::unexpected(quarantined.error());
+    for (const auto& file : *quarantined) {
+      std::string name = file.lexically_relative(trail).native();
+      report.notes.push_back(fmt::format("{}: set aside by c2auditd (see its daemon record)", name));
+      if (report.status == VerifyStatus::tampered) continue;
+      report.status = VerifyStatus::tampered;
+      report.finding = VerifyFinding{
+          name, 0, 0,
+          "quarantined: c2auditd could not continue the trail from this file (damaged, forged, "
+          "or not a segment) and set it aside; what it held is not in the chain"};
+    }
+  }
+  return {};
+}
+
 Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
                                   const VerifyOptions& options) {
   auto streams = list_streams(dir);
@@ -432,7 +454,9 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
   if (auto missing = check_runs(summaries)) {
     report.status = VerifyStatus::tampered;
     report.finding = std::move(missing);
+    return report;
   }
+  if (auto ok = check_quarantine(dir, *streams, report); !ok) return tl::unexpected(ok.error());
   return report;
 }
 

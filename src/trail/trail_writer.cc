@@ -21,6 +21,7 @@
 #include "trail/append_only.h"
 #include "trail/compression_worker.h"
 #include "trail/hash_chain.h"
+#include "trail/quarantine.h"
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
@@ -110,7 +111,11 @@ struct TrailWriter::State {
   Result<void> close_active();
   void start_writeback();
   void queue_closed_segments();
-  Result<void> resume_after(const SegmentFile& newest);
+  Result<std::vector<SegmentFile>> settle_segments();
+  Result<void> set_aside(const std::filesystem::path& file, const std::string& why);
+  Result<std::optional<std::string>> resume_after(const std::vector<SegmentFile>& segments);
+  std::optional<std::string> breaks_continuity(const SegmentEnd& newest,
+                                               const SegmentFile& predecessor);
   bool needs_rotation() const;
 };
 
@@ -217,16 +222,86 @@ Result<void> TrailWriter::State::seal_active(bool final_seal) {
   return {};
 }
 
-// Reads how the newest segment ended, to link the next segment to it.
-Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
+// The stream's segments, once every file the writer cannot continue from
+// is in quarantine (quarantine.h), and resumed after the newest. Each pass
+// sets at least one file aside or ends.
+Result<std::vector<SegmentFile>> TrailWriter::State::settle_segments() {
+  for (;;) {
+    std::vector<std::filesystem::path> not_files;
+    auto segments = list_segments(options.dir, &not_files);
+    if (!segments) return segments;
+    for (const auto& path : not_files) {
+      if (auto ok = set_aside(path, "not a regular file"); !ok) return tl::unexpected(ok.error());
+    }
+    std::vector<SegmentFile> readable;
+    for (const auto& segment : *segments) {
+      if (auto header = read_segment_header(segment); header) {
+        readable.push_back(segment);
+      } else if (auto ok = set_aside(segment.path, header.error().message); !ok) {
+        return tl::unexpected(ok.error());
+      }
+    }
+    if (readable.empty()) return readable;
+    auto damage = resume_after(readable);
+    if (!damage) return tl::unexpected(damage.error());
+    if (!*damage) return readable;
+    if (auto ok = set_aside(readable.back().path, **damage); !ok) return tl::unexpected(ok.error());
+  }
+}
+
+// Moves a file the trail cannot continue from into quarantine, and says so
+// in a daemon record (a note).
+Result<void> TrailWriter::State::set_aside(const std::filesystem::path& file,
+                                           const std::string& why) {
+  auto moved = quarantine_file(options.dir, file);
+  if (!moved) {
+    return fail(fmt::format("{} ({}), and it could not be set aside: {}", file.native(), why,
+                            moved.error().message));
+  }
+  std::string what = why.starts_with(file.native()) ? why : file.native() + ": " + why;
+  notes.push_back(fmt::format("quarantined {}; moved to {}; the trail continues without it", what,
+                              moved->native()));
+  return {};
+}
+
+// A newest segment with no record and no seal has nothing that authenticates
+// its header: it must follow its predecessor exactly, or a forged one could
+// name any seq (one near 2^64 would end the trail). In a trail of several
+// streams a segment's first seq comes from a shared counter, so only what the
+// header says of its predecessor can be checked.
+std::optional<std::string> TrailWriter::State::breaks_continuity(const SegmentEnd& newest,
+                                                                 const SegmentFile& predecessor) {
   std::vector<uint8_t> bytes;
-  if (auto ok = read_segment_bytes(newest, bytes); !ok) return ok;
-  auto end = find_segment_end(bytes, newest.first_seq);
-  if (!end) return tl::unexpected(with_context(newest.path.native(), end.error()));
-  if (end->header.key_id != key.id) {
+  if (!read_segment_bytes(predecessor, bytes)) return std::nullopt;  // its own problem
+  auto before = find_segment_end(bytes, predecessor.first_seq);
+  if (!before) return std::nullopt;
+  const SegmentHeader& h = newest.header;
+  uint64_t expected = before->last_seq + 1 + (before->record_count == 0 ? 1 : 0);
+  if (h.prev_last_seq == before->last_seq && (options.streams || h.first_seq == expected)) {
+    return std::nullopt;
+  }
+  return fmt::format("an empty segment whose header does not follow {} (seq {}, then {})",
+                     predecessor.path.filename().native(), before->last_seq, h.first_seq);
+}
+
+// Reads how the newest segment ended, to link the next segment to it. A
+// damaged or unauthentic one comes back as the reason to set it aside;
+// what no quarantine mends (I/O, another host key) fails.
+Result<std::optional<std::string>> TrailWriter::State::resume_after(
+    const std::vector<SegmentFile>& segments) {
+  const SegmentFile& newest = segments.back();
+  std::vector<uint8_t> bytes;
+  if (auto ok = read_segment_bytes(newest, bytes); !ok) return ok.error().message;
+  auto header = decode_segment_header(bytes, bytes.size(), newest.first_seq);
+  if (header && header->key_id != key.id) {
     return fail(fmt::format("{}: segment uses host key {}, but {} holds key {}",
-                            newest.path.native(), key_id_hex(end->header.key_id),
+                            newest.path.native(), key_id_hex(header->key_id),
                             options.key_file.native(), key_id_hex(key.id)));
+  }
+  auto end = find_segment_end(bytes, newest.first_seq, &*mac);
+  if (!end) return end.error().message;
+  if (!end->has_tag && !end->seal && segments.size() > 1) {
+    if (auto broken = breaks_continuity(*end, segments[segments.size() - 2])) return broken;
   }
   last_seq = end->last_seq;
   resume.last_seq = last_seq;
@@ -237,7 +312,7 @@ Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
     prev_digest = end->seal->mac;
     resume.crashed = !end->seal->final_seal;  // died right after a rotation
     if (resume.crashed) resume.crashed_segment = newest.path.filename().native();
-    return {};
+    return std::nullopt;
   }
   prev_end = PreviousEnd::crashed;
   prev_digest = end->has_tag
@@ -254,7 +329,7 @@ Result<void> TrailWriter::State::resume_after(const SegmentFile& newest) {
   }
   // A record lost in the crash may have held the next seq; never reuse it
   // where a segment already carries that number in its name.
-  return {};
+  return std::nullopt;
 }
 
 // Asked for every record: the clock is read only when an age limit is set
@@ -304,17 +379,11 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
   state->mac.emplace(std::move(*mac));
   state->dir_fd.reset(::open(options.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!state->dir_fd.valid()) return fail(errno_message(options.dir, "open"));
-  auto segments = list_segments(options.dir);
+  auto segments = state->settle_segments();
   if (!segments) return tl::unexpected(segments.error());
-  for (const auto& segment : *segments) {
-    if (auto header = read_segment_header(segment); !header) return tl::unexpected(header.error());
-  }
-  if (!segments->empty()) {
-    if (auto ok = state->resume_after(segments->back()); !ok) return tl::unexpected(ok.error());
-    // A segment that holds no record (crashed, or an empty final one) bears
-    // the name the next segment would get: continue after it.
-    if (segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
-  }
+  // A segment that holds no record (crashed, or an empty final one) bears
+  // the name the next segment would get: continue after it.
+  if (!segments->empty() && segments->back().first_seq == state->last_seq + 1) ++state->last_seq;
   if (options.shared_seq) {  // continue after the newest seq of any stream
     uint64_t shared = options.shared_seq->load();
     while (shared < state->last_seq &&

@@ -224,5 +224,63 @@ TEST(BadInputTest, CorruptSegmentIsReportedWithFileAndOffset) {
   EXPECT_EQ(std::filesystem::file_size(segment), size);  // nothing rewritten
 }
 
+// Auditing must not stop for one bad file: a newest segment whose header is
+// damaged and a directory under a segment's name are set aside into
+// quarantine/, a daemon record says so, recording goes on, and verify
+// reports the quarantine (exit 3) rather than a clean trail.
+TEST(BadInputTest, DamagedNewestSegmentIsQuarantinedAndAuditingGoesOn) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  auto socket = dir.path() / "c.sock";
+  {
+    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+    ASSERT_TRUE(daemon.ready());
+    run_process({"/usr/bin/cat", "/etc/hostname"});
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  std::filesystem::path newest;
+  for (const auto& e : std::filesystem::directory_iterator(trail)) {
+    if (e.path().extension() == ".c2a" && e.path() > newest) newest = e.path();
+  }
+  ASSERT_FALSE(newest.empty());
+  {
+    std::fstream f(newest, std::ios::in | std::ios::out | std::ios::binary);
+    f.write("XXXXXXXX", 8);  // the magic
+  }
+  auto stray = trail / "segment-00000000000000999999.c2a";
+  std::filesystem::create_directory(stray);
+
+  auto marker = dir.path() / "after-quarantine";
+  std::ofstream(marker) << "x";
+  {
+    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+    ASSERT_TRUE(daemon.ready()) << "a damaged segment stopped auditing";
+    run_process({"/usr/bin/cat", marker.native()});
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  EXPECT_FALSE(std::filesystem::exists(stray));
+  int set_aside = 0;
+  for (const auto& e : std::filesystem::directory_iterator(trail / "quarantine")) {
+    std::string name = e.path().filename().native();
+    if (name.ends_with(newest.filename().native()) || name.ends_with(stray.filename().native())) {
+      ++set_aside;
+    }
+  }
+  EXPECT_EQ(set_aside, 2);
+  int quarantine_records = 0;
+  for (const auto& rec : search_json(trail, {"--event", "daemon"})) {
+    std::string message = rec.value("message", "");
+    if (message.find("quarantined") != std::string::npos) ++quarantine_records;
+  }
+  EXPECT_EQ(quarantine_records, 2);
+  EXPECT_FALSE(search_json(trail, {"--path", marker.native()}).empty()) << "auditing went on";
+  auto verify = run_process(
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
+  EXPECT_EQ(verify.exit_code, 3) << verify.out << verify.err;
+  EXPECT_NE((verify.out + verify.err).find("quarantine/"), std::string::npos)
+      << verify.out << verify.err;
+}
+
 }  // namespace
 }  // namespace c2audit::test

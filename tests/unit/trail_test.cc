@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scratch_files.h"
+#include "trail/quarantine.h"
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/trail_reader.h"
@@ -116,6 +117,20 @@ class TrailTest : public testing::Test {
     }
     auto ok = writer.flush();
     ASSERT_TRUE(ok) << ok.error().message;
+  }
+
+  // Opening a writer moves `file` into quarantine, with a note saying why.
+  void expect_set_aside(const fs::path& file, std::string_view why) {
+    TrailWriter writer = open_writer();
+    auto notes = writer.take_notes();
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("quarantined " + file.filename().native()), std::string::npos) << notes[0];
+    EXPECT_NE(notes[0].find(why), std::string::npos) << notes[0];
+    EXPECT_FALSE(fs::exists(file));
+    auto quarantined = list_quarantined(dir_);
+    ASSERT_TRUE(quarantined);
+    ASSERT_EQ(quarantined->size(), 1u);
+    EXPECT_TRUE(quarantined->front().filename().native().ends_with(file.filename().native()));
   }
 
   std::vector<fs::path> segments() {
@@ -314,9 +329,7 @@ TEST_F(TrailTest, FlippedByteInMiddleRecordIsAnErrorNamingFileAndOffset) {
       << done.error().message;
   EXPECT_NE(done.error().message.find("crc"), std::string::npos);
 
-  auto writer = TrailWriter::open(options());
-  ASSERT_FALSE(writer);
-  EXPECT_NE(writer.error().message.find(segment.native()), std::string::npos);
+  expect_set_aside(segment, "crc");
 }
 
 TEST_F(TrailTest, ModesAreRootOnlyWhateverTheUmask) {
@@ -362,10 +375,40 @@ TEST_F(TrailTest, SegmentWithBadHeaderIsNamed) {
   auto reader = TrailReader::open(dir_);
   ASSERT_FALSE(reader);
   EXPECT_NE(reader.error().message.find(bogus.native()), std::string::npos);
-  auto writer = TrailWriter::open(options());
-  ASSERT_FALSE(writer);
-  EXPECT_NE(writer.error().message.find(bogus.native()), std::string::npos);
-  EXPECT_NE(writer.error().message.find("magic"), std::string::npos);
+  expect_set_aside(bogus, "magic");
+}
+
+// Auditing must not stop for one file: a writer sets aside what it cannot
+// continue from, says why in a note, and goes on.
+TEST_F(TrailTest, WriterSetsAsideWhatItCannotContinue) {
+  KeyId key_id{};
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 3);
+    key_id = writer.key_id();
+  }
+  fs::create_directory(dir_ / segment_file_name(100));  // not a file
+  // A forged empty segment near the end of the seq space: no record or
+  // seal authenticates it, and it does not follow its predecessor.
+  SegmentHeader forged{};
+  forged.first_seq = ~0ull - 2;
+  forged.prev_end = PreviousEnd::sealed;
+  forged.prev_last_seq = 3;
+  forged.key_id = key_id;
+  std::string header = encode_segment_header(forged);
+  write_bytes(dir_ / segment_file_name(forged.first_seq),
+              std::vector<uint8_t>(header.begin(), header.end()));
+  TrailWriter writer = open_writer();
+  auto notes = writer.take_notes();
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find("not a regular file"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("does not follow"), std::string::npos) << notes[1];
+  EXPECT_EQ(writer.resume().last_seq, 3u);
+  write_range(writer, 4, 5);  // the trail goes on after the last trusted record
+  EXPECT_EQ(writer.last_seq(), 5u);
+  auto quarantined = list_quarantined(dir_);
+  ASSERT_TRUE(quarantined);
+  EXPECT_EQ(quarantined->size(), 2u);
 }
 
 TEST_F(TrailTest, VisitorCanStopEarly) {

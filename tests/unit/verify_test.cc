@@ -236,6 +236,34 @@ TEST_F(VerifyTest, ModifiedRecordWithRecomputedCrcFailsItsTag) {
                  "authentication tag mismatch");
 }
 
+// A forged record in the newest segment (its crc made good) does not
+// authenticate: the next writer sets the segment aside rather than trust or
+// stop at it, continues after the last segment it can trust, and verify
+// reports the quarantine.
+TEST_F(VerifyTest, WriterSetsAForgedNewestSegmentAsideAndVerifySaysSo) {
+  write_run(1, 200);
+  fs::path newest = segments().back();
+  Frame target = frames_of(newest).at(1);
+  flip(newest, target.offset + target.size - 40);
+  fix_crc(newest, target.offset);
+  {
+    auto writer = TrailWriter::open(options());
+    ASSERT_TRUE(writer) << writer.error().message;
+    auto notes = writer->take_notes();
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("record tag does not authenticate"), std::string::npos) << notes[0];
+    AuditRecord rec = make_record(500);
+    ASSERT_TRUE(writer->append(rec));
+    ASSERT_TRUE(writer->close());
+  }
+  VerifyReport r = verify();
+  ASSERT_EQ(r.status, VerifyStatus::tampered);
+  ASSERT_TRUE(r.finding);
+  EXPECT_TRUE(r.finding->file.starts_with("quarantine/")) << r.finding->file;
+  EXPECT_TRUE(r.finding->file.ends_with(newest.filename().native())) << r.finding->file;
+  EXPECT_NE(r.finding->what.find("quarantined"), std::string::npos) << r.finding->what;
+}
+
 TEST_F(VerifyTest, FlippedByteInSealIsNamed) {
   write_run(1, 200);
   fs::path segment = segments().at(1);
