@@ -124,7 +124,7 @@ class TrailTest : public testing::Test {
     TrailWriter writer = open_writer();
     auto notes = writer.take_notes();
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_NE(notes[0].find("quarantined " + file.filename().native()), std::string::npos) << notes[0];
+    EXPECT_NE(notes[0].find("quarantined " + file.native()), std::string::npos) << notes[0];
     EXPECT_NE(notes[0].find(why), std::string::npos) << notes[0];
     EXPECT_FALSE(fs::exists(file));
     auto quarantined = list_quarantined(dir_);
