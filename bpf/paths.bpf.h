@@ -39,6 +39,17 @@ static __always_inline void copy_name(char *dst, const unsigned char *name, __u3
   *(__u64 *)(dst + len) = kept;
 }
 
+/* Writes one name in front of what the walk wrote; 0 when it does not fit. */
+static __always_inline int prepend_name(struct walk_state *w, struct dentry *dentry) {
+  __u32 len = dentry->d_name.len & (C2A_NAME_MAX - 1);
+  if (len + 1 >= (__u32)w->off) {
+    return 0; /* longer than we keep */
+  }
+  w->off -= len;
+  copy_name(&w->buf->data[w->off & C2A_WALK_MASK], dentry->d_name.name, len);
+  return 1;
+}
+
 /* One step up: a mount crossing or one name written. Returns 1 to stop. */
 static __always_inline long walk_one(struct walk_state *w) {
   if (!w->buf || !w->dentry) {
@@ -47,6 +58,13 @@ static __always_inline long walk_one(struct walk_state *w) {
   struct dentry *dentry = C2A_AS(struct dentry, w->dentry);
   struct mount *mnt = C2A_AS(struct mount, w->mnt);
   struct dentry *parent = dentry->d_parent;
+  if (dentry == parent && dentry != w->mnt_root) {
+    /* A dentry of no directory tree: a memfd, pipe, socket or anon inode
+     * (or the top of a disconnected one). Its name says what it is
+     * ("memfd:NAME"), written without a leading '/': it is no path. */
+    w->done = prepend_name(w, dentry);
+    return 1;
+  }
   if (dentry == w->mnt_root || dentry == parent) {
     struct mount *mnt_parent = mnt->mnt_parent;
     if (dentry != w->mnt_root || mnt_parent == mnt || !mnt_parent) {
@@ -58,13 +76,9 @@ static __always_inline long walk_one(struct walk_state *w) {
     w->mnt_root = mnt_parent->mnt.mnt_root;
     return 0;
   }
-  __u32 len = dentry->d_name.len & (C2A_NAME_MAX - 1);
-  const unsigned char *name = dentry->d_name.name;
-  if (len + 1 >= (__u32)w->off) {
-    return 1; /* longer than we keep */
+  if (!prepend_name(w, dentry)) {
+    return 1;
   }
-  w->off -= len;
-  copy_name(&w->buf->data[w->off & C2A_WALK_MASK], name, len);
   w->off -= 1;
   w->buf->data[w->off & C2A_WALK_MASK] = '/';
   w->dentry = parent;

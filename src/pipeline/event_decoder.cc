@@ -102,6 +102,22 @@ void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info
   }
 }
 
+// A successful exec's record is made in the new program, whose executable
+// (EXE) is the file the kernel ran: symlinks and /bin on merged /usr
+// resolved, a script's interpreter. When it is not the name the caller gave
+// (path), it is path2, so that an objective on either name selects the exec.
+// An exec by fd alone (fexecve, a memfd: AT_EMPTY_PATH) gave no name: the
+// program is the path.
+void name_the_program(const c2a_event& ev, AuditRecord& rec) {
+  if (!rec.success || (ev.status & C2A_ST_EXE_CUT) || rec.exe.empty() || rec.exe == rec.path) return;
+  if (rec.path.empty()) {
+    rec.path = rec.exe;
+    rec.path_unresolved = false;
+  } else {
+    rec.path2 = rec.exe;
+  }
+}
+
 void fill_identity(const c2a_event& ev, AuditRecord& rec) {
   rec.pid = ev.pid;
   rec.tid = ev.tid;
@@ -167,6 +183,7 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   if (info->spec.flags & C2A_SPEC_EXEC) {
     rec.argv = split_argv((*fields)[C2A_F_ARGV]);
     rec.argv_truncated = ev.status & C2A_ST_ARGV_CUT;
+    name_the_program(ev, rec);
   }
   if (!(*fields)[C2A_F_SOCKADDR].empty()) decode_sockaddr((*fields)[C2A_F_SOCKADDR], rec);
   return {};

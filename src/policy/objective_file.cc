@@ -134,8 +134,14 @@ Result<std::vector<std::string>> checked_strings(const toml::node& node, std::st
   return out;
 }
 
-bool is_absolute_glob(std::string_view g) { return g.starts_with('/') || g.starts_with("**"); }
-bool is_program_glob(std::string_view g) { return g.starts_with('/') || g.starts_with('*'); }
+// A memfd has no path: the sensor names it "memfd:NAME" (a fileless exec's program).
+bool is_memfd_glob(std::string_view g) { return g.starts_with("memfd:"); }
+bool is_absolute_glob(std::string_view g) {
+  return g.starts_with('/') || g.starts_with("**") || is_memfd_glob(g);
+}
+bool is_program_glob(std::string_view g) {
+  return g.starts_with('/') || g.starts_with('*') || is_memfd_glob(g);
+}
 bool is_covered_syscall(std::string_view s) { return find_syscall(s) != nullptr; }
 
 // Applies one key of an [[objective]] table.
@@ -164,13 +170,13 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "exclude_users") return assign(o.exclude_users, users_of(value, key, loc, users));
   if (key == "paths")
     return assign(o.paths, checked_strings(value, key, loc, is_absolute_glob,
-                                           "a path glob starts with '/' or '**'"));
+                                           "a path glob starts with '/', '**' or 'memfd:'"));
   if (key == "exclude_paths")
     return assign(o.exclude_paths, checked_strings(value, key, loc, is_absolute_glob,
-                                                   "a path glob starts with '/' or '**'"));
+                                                   "a path glob starts with '/', '**' or 'memfd:'"));
   if (key == "programs")
     return assign(o.programs, checked_strings(value, key, loc, is_program_glob,
-                                              "a program glob starts with '/' or '*'"));
+                                              "a program glob starts with '/', '*' or 'memfd:'"));
   if (key == "errors")
     return assign(o.errors, checked_strings(value, key, loc, known_errno,
                                             "not an errno name such as EACCES"));

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -166,6 +168,64 @@ TEST_F(ExitTest, ExecOfA32BitProgramIsRecorded) {
     EXPECT_EQ(r["event"], "execve") << r.dump();
     EXPECT_EQ(r["exe"], program.native()) << r.dump();
     EXPECT_EQ(r["result"], "success") << r.dump();
+  }
+  EXPECT_EQ(found, 1);
+}
+
+// An objective on the program that runs selects it by whatever name it was
+// started: /bin/true on merged /usr, a symlink to it. The record keeps the
+// name given (path) and the program the kernel ran (path2).
+TEST_F(ExitTest, ExecThroughALinkIsSelectedByTheResolvedProgram) {
+  C2AUDIT_REQUIRE_ROOT();
+  auto real = std::filesystem::canonical("/usr/bin/true");
+  auto link = dir_.path() / "innocent-name";
+  std::filesystem::create_symlink(real, link);
+  start("[[objective]]\nname = \"true\"\nevents = [\"execve\"]\npaths = [\"" + real.native() +
+        "\"]\n");
+  std::string marker = "--c2audit-link-test-" + std::to_string(getpid());
+  std::vector<std::string> names = {link.native(), real.native()};
+  if (std::filesystem::is_symlink("/bin")) names.push_back("/bin/true");  // merged /usr
+  for (const auto& name : names) ASSERT_EQ(run_process({name, marker}).exit_code, 0) << name;
+
+  std::set<std::string> seen;
+  for (const auto& r : stop_and_search()) {
+    if (r.value("argv", nlohmann::json::array()).dump().find(marker) == std::string::npos) continue;
+    seen.insert(r["path"].get<std::string>());
+    std::string program = r.contains("path2") ? r["path2"].get<std::string>() : r["path"].get<std::string>();
+    EXPECT_EQ(program, real.native()) << r.dump();
+    EXPECT_EQ(r["exe"], real.native()) << r.dump();
+  }
+  EXPECT_EQ(seen, std::set<std::string>(names.begin(), names.end()));
+}
+
+// A fileless exec (memfd + execveat AT_EMPTY_PATH) says what ran:
+// "memfd:NAME", no leading '/', as the program and its executable, so that
+// an objective can select it (paths or programs = ["memfd:*"]).
+TEST_F(ExitTest, FilelessExecSaysItRanAMemfd) {
+  C2AUDIT_REQUIRE_ROOT();
+  start("[[objective]]\nname = \"fileless\"\nevents = [\"execveat\"]\nprograms = [\"memfd:*\"]\n");
+  std::string marker = "--c2audit-memfd-test-" + std::to_string(getpid());
+  pid_t child = fork();
+  if (child == 0) {
+    int fd = static_cast<int>(syscall(SYS_memfd_create, "c2audit-payload", 0));
+    std::ifstream program("/usr/bin/true", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(program)), std::istreambuf_iterator<char>());
+    if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      _exit(126);
+    }
+    const char* argv[] = {"payload", marker.c_str(), nullptr};
+    syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+    _exit(127);
+  }
+  ASSERT_EQ(wait_for(child), 0);
+  int found = 0;
+  for (const auto& r : stop_and_search()) {
+    if (r.value("argv", nlohmann::json::array()).dump().find(marker) == std::string::npos) continue;
+    ++found;
+    EXPECT_EQ(r["event"], "execveat") << r.dump();
+    EXPECT_EQ(r["exe"], "memfd:c2audit-payload") << r.dump();
+    EXPECT_EQ(r["path"], "memfd:c2audit-payload") << r.dump();
+    EXPECT_FALSE(r.contains("path_unresolved")) << r.dump();
   }
   EXPECT_EQ(found, 1);
 }

@@ -132,6 +132,25 @@ TEST_F(DecoderTest, ExecCarriesArgv) {
   EXPECT_EQ(rec_.argv, (std::vector<std::string>{"ls", "-l", "/tmp"}));
 }
 
+// A successful exec names the program that runs (EXE, resolved by the
+// kernel) next to the name given; a failed one has no such program.
+TEST_F(DecoderTest, ExecNamesTheResolvedProgramToo) {
+  auto ev = base_event(SYS_execve, 0);
+  ASSERT_TRUE(decoder_.decode(raw_event(ev, {.name1 = "/bin/ls", .exe = "/usr/bin/ls"}), rec_));
+  EXPECT_EQ(rec_.path, "/bin/ls");
+  EXPECT_EQ(rec_.path2, "/usr/bin/ls");
+  ASSERT_TRUE(decoder_.decode(raw_event(ev, {.name1 = "/usr/bin/ls", .exe = "/usr/bin/ls"}), rec_));
+  EXPECT_EQ(rec_.path2, "");
+  auto by_fd = base_event(SYS_execveat, 0);  // execveat(memfd, "", AT_EMPTY_PATH)
+  ASSERT_TRUE(decoder_.decode(raw_event(by_fd, {.exe = "memfd:payload"}), rec_));
+  EXPECT_EQ(rec_.path, "memfd:payload");
+  EXPECT_FALSE(rec_.path_unresolved);
+  EXPECT_EQ(rec_.path2, "");
+  auto failed = base_event(SYS_execve, -ENOENT);
+  ASSERT_TRUE(decoder_.decode(raw_event(failed, {.name1 = "/bin/x", .exe = "/usr/bin/bash"}), rec_));
+  EXPECT_EQ(rec_.path2, "") << "a failed exec's EXE is the caller";
+}
+
 TEST_F(DecoderTest, InetPeerAddress) {
   auto ev = base_event(SYS_connect, 0);
   sockaddr_in in{};
