@@ -168,6 +168,7 @@ Result<nlohmann::json> ask(const std::string& socket, const char* request) {
   if (json.is_discarded() || !json.is_object()) {
     return fail(fmt::format("{}: unreadable reply from c2auditd", socket));
   }
+  if (json.contains("error")) return fail(fmt::format("{}: {}", socket, json["error"].dump()));
   return json;
 }
 

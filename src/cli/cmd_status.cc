@@ -48,6 +48,11 @@ int run_status(const StatusArgs& args) {
                  args.socket.c_str());
     return 1;
   }
+  if (status.contains("error")) {  // e.g. refused: the socket serves root only
+    std::fprintf(stderr, "c2audit status: %s: %s\n", args.socket.c_str(),
+                 status["error"].dump().c_str());
+    return 1;
+  }
   if (args.json) {
     std::printf("%s\n", status.dump().c_str());
   } else {

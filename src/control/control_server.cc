@@ -30,8 +30,7 @@ Result<sockaddr_un> socket_address(const std::filesystem::path& path) {
 using Clock = std::chrono::steady_clock;
 
 // The daemon's side: a request is one short line, written at once.
-constexpr auto kPeerReadDeadline = std::chrono::milliseconds(500);
-constexpr auto kPeerWriteDeadline = std::chrono::milliseconds(kControlTimeoutMs);
+constexpr auto kPeerDeadline = std::chrono::milliseconds(500);
 
 // Waits for `events` until `deadline`: a peer gets one deadline for its whole
 // exchange, so one that sends a byte now and then cannot hold the daemon.
@@ -44,18 +43,6 @@ bool wait_until(int fd, short events, Clock::time_point deadline) {
 
 bool wait_for(int fd, short events) {
   return wait_until(fd, events, Clock::now() + std::chrono::milliseconds(kControlTimeoutMs));
-}
-
-std::string read_line(int fd, Clock::time_point deadline) {
-  std::string line;
-  char buf[256];
-  while (line.size() < kMaxRequestBytes && line.find('\n') == std::string::npos &&
-         wait_until(fd, POLLIN, deadline)) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n <= 0) break;
-    line.append(buf, n);
-  }
-  return line.substr(0, line.find('\n'));
 }
 
 void write_all(int fd, std::string_view data, Clock::time_point deadline) {
@@ -114,21 +101,72 @@ ControlServer::~ControlServer() {
   if (socket_.valid()) ::unlink(path_.c_str());
 }
 
-void ControlServer::serve_pending(const Handler& handler) {
-  for (;;) {
-    FileDescriptor client(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (!client.valid()) return;  // EAGAIN: nobody waiting
-    ControlPeer peer;
+// One connected client: its request so far, and when it must be done.
+struct ControlServer::Client {
+  FileDescriptor fd;
+  ControlPeer peer;
+  bool root = false;
+  std::string request;
+  Clock::time_point deadline;
+};
+
+ControlServer::ControlServer(FileDescriptor socket, std::filesystem::path path)
+    : socket_(std::move(socket)), path_(std::move(path)) {}
+ControlServer::ControlServer(ControlServer&&) noexcept = default;
+ControlServer& ControlServer::operator=(ControlServer&&) noexcept = default;
+
+void ControlServer::serve(const Handler& handler, int timeout_ms) {
+  // With every place taken, new connections wait in the listen backlog
+  // (the socket is not polled, or poll would return at once) until a
+  // client is answered or runs out of time.
+  bool room = clients_.size() < kMaxControlClients;
+  std::vector<pollfd> fds{{room ? socket_.get() : -1, POLLIN, 0}};
+  for (const auto& client : clients_) fds.push_back({client.fd.get(), POLLIN, 0});
+  if (::poll(fds.data(), fds.size(), timeout_ms) < 0) return;  // EINTR: the caller looks at signals
+  for (size_t i = 1; i < fds.size(); ++i) {
+    if (fds[i].revents) read_request(clients_[i - 1], handler);
+  }
+  std::erase_if(clients_, [now = Clock::now()](const Client& c) {
+    return !c.fd.valid() || now >= c.deadline;
+  });
+  if (fds[0].revents & POLLIN) accept_clients();
+}
+
+// Takes waiting connections while there is room.
+void ControlServer::accept_clients() {
+  while (clients_.size() < kMaxControlClients) {
+    FileDescriptor fd(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!fd.valid()) return;  // EAGAIN: nobody waiting
+    Client client{std::move(fd), {}, false, {}, Clock::now() + kPeerDeadline};
     ucred cred{};
     socklen_t len = sizeof(cred);
-    if (::getsockopt(client.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-      peer = {cred.pid, cred.uid};
+    if (::getsockopt(client.fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+      client.peer = {cred.pid, cred.uid};
+      client.root = cred.uid == 0;
     }
-    std::string request = read_line(client.get(), Clock::now() + kPeerReadDeadline);
-    std::string reply = handler(request, peer);
-    reply += '\n';
-    write_all(client.get(), reply, Clock::now() + kPeerWriteDeadline);
+    clients_.push_back(std::move(client));
   }
+}
+
+// Reads what the client sent; once its line is whole, answers and hangs up.
+void ControlServer::read_request(Client& client, const Handler& handler) {
+  char buf[256];
+  ssize_t n = ::read(client.fd.get(), buf, sizeof(buf));
+  if (n <= 0) {
+    client.fd.reset();
+    return;
+  }
+  client.request.append(buf, n);
+  size_t end = client.request.find('\n');
+  if (end == std::string::npos && client.request.size() < kMaxRequestBytes) return;
+  std::string_view line = std::string_view(client.request).substr(0, end);
+  std::string reply = client.root ? handler(line, client.peer)
+                                  : R"({"error":"refused: the control socket serves root only"})";
+  reply += '\n';
+  // Replies are small: a socket buffer takes them whole. A client that does
+  // not read is not waited for.
+  (void)::send(client.fd.get(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  client.fd.reset();
 }
 
 Result<std::string> control_request(const std::filesystem::path& path, std::string_view request) {

@@ -424,10 +424,7 @@ Result<void> Daemon::run(DaemonSignals& signals) {
   // The consumers do the recording; this thread answers the control socket
   // and turns losses, bounds and reloads into records.
   while (!signals.stop.load() && !p.write_error) {
-    pollfd control{.fd = p.control->fd(), .events = POLLIN, .revents = 0};
-    if (::poll(&control, 1, kPollTimeoutMs) < 0 && errno != EINTR) {
-      return fail(fmt::format("waiting on the control socket: {}", std::strerror(errno)));
-    }
+    p.control->serve(handler, kPollTimeoutMs);
     p.check_consumers();
     p.record_overflow_bound();
     p.record_losses();
@@ -435,7 +432,6 @@ Result<void> Daemon::run(DaemonSignals& signals) {
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
                            signals.reload_pid.load()));
     }
-    p.control->serve_pending(handler);
     p.tick();
   }
 
