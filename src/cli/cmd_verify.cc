@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "common/file_descriptor.h"
 #include "trail/host_key.h"
+#include "trail/seal_log.h"
 #include "trail/trail_verifier.h"
 
 namespace c2audit::cli {
@@ -34,6 +35,7 @@ constexpr const char* kFooter =
 struct VerifyArgs {
   std::string trail = kDefaultTrail;
   std::string key_file = kDefaultKeyFile;
+  std::string seal_log = kDefaultSealLog;
   bool quiet = false;
 };
 
@@ -78,7 +80,8 @@ int run_verify(const VerifyArgs& args) {
     return kExitCannotVerify;
   }
   auto start = std::chrono::steady_clock::now();
-  auto report = verify_trail(args.trail, *key, VerifyOptions{writer_active(args.trail)});
+  auto report =
+      verify_trail(args.trail, *key, VerifyOptions{writer_active(args.trail), args.seal_log});
   if (!report) {
     std::fprintf(stderr, "c2audit verify: %s\n", report.error().message.c_str());
     return kExitCannotVerify;
@@ -96,6 +99,9 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->footer(kFooter);
   cmd->add_option("--trail", args->trail, "Trail directory")->capture_default_str();
   cmd->add_option("--key-file", args->key_file, "Host key the daemon seals with")
+      ->capture_default_str();
+  cmd->add_option("--seal-log", args->seal_log,
+                  "The daemon's seal log (c2auditd --seal-log): its last seals must be in the trail")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "Only the verdict line");
   cmd->callback([args, &exit_code] { exit_code = run_verify(*args); });

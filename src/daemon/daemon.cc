@@ -25,6 +25,7 @@
 #include "sensor/overflow_throttle.h"
 #include "sensor/sensor.h"
 #include "trail/run_marker.h"
+#include "trail/seal_log.h"
 #include "trail/trail_keeper.h"
 #include "trail/trail_open.h"
 
@@ -78,6 +79,19 @@ unsigned consumer_count(const DaemonOptions& options) {
   if (options.storage.disk_full == DiskFullAction::rotate_oldest) return 1;
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   return static_cast<unsigned>(std::clamp<long>(cpus, 1, kMaxAutoConsumers));
+}
+
+// What the seal log says the trail lacks (seal_log.h): tampering the chain
+// alone cannot show. Recorded, and no reason to stop auditing.
+std::vector<std::string> seal_log_findings(const TrailOptions& trail) {
+  auto key = load_host_key(trail.key_file);
+  if (!key) return {fmt::format("seal log not checked: {}", key.error().message)};
+  auto last = read_seal_log(trail.seal_log, *key, trail.dir);
+  if (!last) return {fmt::format("tampered: {}", last.error().message)};
+  std::vector<std::string> findings;
+  if (!*last) return findings;
+  for (auto& why : missing_logged_seals(trail.dir, **last)) findings.push_back("tampered: " + why);
+  return findings;
 }
 
 }  // namespace
@@ -384,6 +398,11 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (auto gap = describe_restart_gap(p->resume, realtime_ns()); !gap.empty()) {
     auto gap_record = self_record(RecordKind::daemon, std::move(gap));
     p->append(gap_record);
+  }
+  for (auto& finding : seal_log_findings(options.trail)) {
+    std::fprintf(stderr, "c2auditd: %s\n", finding.c_str());
+    auto finding_record = self_record(RecordKind::daemon, std::move(finding));
+    p->append(finding_record);
   }
   auto config = self_record(
       RecordKind::config, fmt::format("policy loaded: {} ({} objectives){}", initial->description(),

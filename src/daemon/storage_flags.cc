@@ -1,6 +1,7 @@
 #include "daemon/storage_flags.h"
 
 #include <fmt/format.h>
+#include "trail/seal_log.h"
 
 namespace c2audit {
 namespace {
@@ -22,6 +23,12 @@ void add_storage_flags(CLI::App& app, StorageFlags& flags, const DaemonOptions& 
   app.add_option("--key-file", flags.key_file,
                  "Host key that authenticates the trail (created 0400 at first start; must be "
                  "outside the trail directory)")
+      ->capture_default_str();
+  flags.seal_log = options.trail.seal_log.empty() ? std::string(kDefaultSealLog)
+                                                  : options.trail.seal_log.native();
+  app.add_option("--seal-log", flags.seal_log,
+                 "File outside the trail where each seal is logged, so that a cut or removed "
+                 "sealed segment shows as tampering (docs/trail.md)")
       ->capture_default_str();
   app.add_option("--flush", flags.flush,
                  "When records reach the disk: batch (write per batch), interval (plus "
@@ -78,6 +85,8 @@ Result<void> apply_storage_flags(const StorageFlags& flags, DaemonOptions& optio
   policy.disk_full = *action;
   policy.disk_reserve_bytes = flags.disk_reserve_mib * kMiB;
   options.trail.key_file = flags.key_file;
+  if (flags.seal_log.empty()) return fail("--seal-log: a file path is required");
+  options.trail.seal_log = flags.seal_log;
   options.trail.compress_closed = !flags.no_compress;
   return {};
 }

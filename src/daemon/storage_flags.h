@@ -14,6 +14,7 @@ namespace c2audit {
 
 struct StorageFlags {
   std::string key_file;
+  std::string seal_log;
   std::string flush = "batch";
   uint64_t flush_interval_ms = 1000;
   std::string max_segment_age;  // empty: size only

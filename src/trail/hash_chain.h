@@ -21,8 +21,8 @@ namespace c2audit {
 inline constexpr size_t kDigestBytes = 32;
 using Digest = std::array<uint8_t, kDigestBytes>;
 
-// Domain separators: a header, a record and a seal can never collide.
-enum class ChainDomain : uint8_t { header = 'H', record = 'R', seal = 'S' };
+// Domain separators: a header, a record, a seal and a seal log line can never collide.
+enum class ChainDomain : uint8_t { header = 'H', record = 'R', seal = 'S', seal_log = 'L' };
 
 class ChainMac {
  public:

@@ -11,6 +11,7 @@
 #include "trail/removal_note.h"
 #include "trail/run_marker.h"
 #include "trail/seal.h"
+#include "trail/seal_log.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
 #include "trail/trail_streams.h"
@@ -421,6 +422,26 @@ Result<void> check_quarantine(const std::filesystem::path& trail,
   return {};
 }
 
+// The trail's last logged seals must be in it (seal_log.h): a cut seal would
+// else read as a crash, removed newest segments as a shorter, whole trail.
+void check_seal_log(const std::filesystem::path& trail, const HostKey& key,
+                    const std::filesystem::path& log, VerifyReport& report) {
+  auto last = read_seal_log(log, key, trail);
+  std::vector<std::string> missing;
+  if (!last) {
+    missing.push_back(last.error().message);
+  } else if (!*last) {
+    report.notes.push_back(fmt::format("{}: no seal log; the newest seals were not checked", log.native()));
+    return;
+  } else {
+    missing = missing_logged_seals(trail, **last);
+  }
+  if (missing.empty() || report.status == VerifyStatus::tampered) return;
+  report.status = VerifyStatus::tampered;
+  report.finding = VerifyFinding{log.filename().native(), 0, 0,
+                                 fmt::format("seal log: {}", missing.front())};
+}
+
 Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
                                   const VerifyOptions& options) {
   auto streams = list_streams(dir);
@@ -457,6 +478,7 @@ Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKe
     return report;
   }
   if (auto ok = check_quarantine(dir, *streams, report); !ok) return tl::unexpected(ok.error());
+  if (!options.seal_log.empty()) check_seal_log(dir, key, options.seal_log, report);
   return report;
 }
 

@@ -41,6 +41,8 @@ struct VerifyReport {
 struct VerifyOptions {
   // A running daemon holds the trail lock: its unsealed segment is open, not crashed.
   bool writer_active = false;
+  // Where the daemon logged its seals (seal_log.h); empty: not checked.
+  std::filesystem::path seal_log;
 };
 
 // Fails only when the trail cannot be examined at all (missing directory,

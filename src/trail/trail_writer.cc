@@ -22,6 +22,7 @@
 #include "trail/compression_worker.h"
 #include "trail/hash_chain.h"
 #include "trail/quarantine.h"
+#include "trail/seal_log.h"
 #include "trail/seal.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
@@ -101,6 +102,8 @@ struct TrailWriter::State {
   bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
   std::vector<std::string> notes;
   std::unique_ptr<CompressionWorker> compressor;  // with compress_closed
+  std::optional<SealLog> seal_log;                 // with options.seal_log
+  std::string trail_root;                          // canonical: how the seal log names the trail
 
   ~State();
   Result<void> flush();
@@ -108,6 +111,7 @@ struct TrailWriter::State {
   Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp,
                                              const std::string& header);
   Result<void> seal_active(bool final_seal);
+  void log_seal(const Seal& seal);
   Result<void> close_active();
   void start_writeback();
   void queue_closed_segments();
@@ -213,6 +217,7 @@ Result<void> TrailWriter::State::seal_active(bool final_seal) {
   size_t done = 0;
   if (auto ok = write_all(segment_fd.get(), frame, done, active); !ok) return ok;
   if (::fdatasync(segment_fd.get()) != 0) return fail(errno_message(active, "fdatasync"));
+  log_seal(seal);
   set_append_only(segment_fd.get(), false);
   ::fchmod(segment_fd.get(), kClosedMode);
   segment_fd.reset();
@@ -282,6 +287,15 @@ std::optional<std::string> TrailWriter::State::breaks_continuity(const SegmentEn
   }
   return fmt::format("an empty segment whose header does not follow {} (seq {}, then {})",
                      predecessor.path.filename().native(), before->last_seq, h.first_seq);
+}
+
+// Remembers the seal outside the trail once it is on disk. A failure is a
+// note: the seal itself is safe, and recording goes on.
+void TrailWriter::State::log_seal(const Seal& seal) {
+  if (!seal_log) return;
+  auto ok = seal_log->append({trail_root, options.stream, active.filename().native(),
+                              seal.last_seq, seal.mac});
+  if (!ok) notes.push_back(ok.error().message);
 }
 
 // Reads how the newest segment ended, to link the next segment to it. A
@@ -379,6 +393,14 @@ Result<TrailWriter> TrailWriter::open(const TrailOptions& options) {
   state->mac.emplace(std::move(*mac));
   state->dir_fd.reset(::open(options.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!state->dir_fd.valid()) return fail(errno_message(options.dir, "open"));
+  if (!options.seal_log.empty()) {
+    auto log = SealLog::open(options.seal_log, state->key);
+    if (!log) return tl::unexpected(log.error());
+    state->seal_log.emplace(std::move(*log));
+    std::error_code ec;
+    state->trail_root = std::filesystem::weakly_canonical(
+        options.stream == 0 ? options.dir : options.dir.parent_path(), ec).native();
+  }
   auto segments = state->settle_segments();
   if (!segments) return tl::unexpected(segments.error());
   // A segment that holds no record (crashed, or an empty final one) bears

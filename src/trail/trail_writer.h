@@ -35,6 +35,7 @@ struct TrailOptions {
   std::filesystem::path dir = "/var/log/c2audit";
   uint64_t segment_bytes = 64ull << 20;  // rotate past this size
   std::filesystem::path key_file = kDefaultKeyFile;
+  std::filesystem::path seal_log;  // each seal is also logged here (seal_log.h); empty: not
   int64_t max_segment_age_ns = 0;  // rotate segments older than this; 0: size only
   bool compress_closed = true;     // zstd closed segments
   // One stream of a trail with several (trail_streams.h): `dir` is the

@@ -23,7 +23,8 @@ constexpr const char* kCallsPerStorm = "50000";
 
 ProcessResult verify(const fs::path& trail) {
   return run_process(
-      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key",
+       "--seal-log", trail.native() + ".seals"});
 }
 
 // The storm's records that stream `index` holds, read from its directory alone.

@@ -276,7 +276,8 @@ TEST(BadInputTest, DamagedNewestSegmentIsQuarantinedAndAuditingGoesOn) {
   EXPECT_EQ(quarantine_records, 2);
   EXPECT_FALSE(search_json(trail, {"--path", marker.native()}).empty()) << "auditing went on";
   auto verify = run_process(
-      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key",
+       "--seal-log", trail.native() + ".seals"});
   EXPECT_EQ(verify.exit_code, 3) << verify.out << verify.err;
   EXPECT_NE((verify.out + verify.err).find("quarantine/"), std::string::npos)
       << verify.out << verify.err;

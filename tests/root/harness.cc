@@ -105,10 +105,12 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& trail,
                              const std::filesystem::path& socket,
                              std::vector<std::string> extra_args) {
   stderr_path_ = trail.native() + ".stderr";
-  // The host key lives beside the trail (never inside it), not in /etc.
+  // The host key and the seal log live beside the trail (never inside it),
+  // not in /etc and /var/lib.
   std::vector<std::string> argv = {c2auditd_path(), "--trail", trail.native(),
                                    "--control-socket", socket.native(), "--quiet",
-                                   "--key-file", trail.native() + ".key"};
+                                   "--key-file", trail.native() + ".key",
+                                   "--seal-log", trail.native() + ".seals"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(argv, "/dev/null", stderr_path_);
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;

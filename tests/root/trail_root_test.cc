@@ -68,7 +68,8 @@ class SmallFilesystem {
 
 ProcessResult verify(const fs::path& trail) {
   return run_process(
-      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key"});
+      {c2audit_path(), "verify", "--trail", trail.native(), "--key-file", trail.native() + ".key",
+       "--seal-log", trail.native() + ".seals"});
 }
 
 std::vector<std::string> daemon_messages(const fs::path& trail) {
@@ -268,6 +269,75 @@ TEST(TrailDiskTest, HaltSealsAndStopsTheDaemon) {
   EXPECT_NE(text.find("disk_full action halt"), std::string::npos) << text;
   auto v = verify(run.trail);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;  // sealed on the way out
+}
+
+// A run of the daemon with one consumer that records a few opens and stops
+// (its last segment sealed, the seal logged).
+void sealed_run(const fs::path& trail, const fs::path& socket) {
+  DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+  ASSERT_TRUE(daemon.ready());
+  run_process({"/usr/bin/cat", "/etc/hostname"});
+  ASSERT_EQ(daemon.stop(), 0);
+}
+
+fs::path newest_segment(const fs::path& trail) {
+  fs::path newest;
+  for (const auto& e : fs::directory_iterator(trail)) {
+    if (e.path().native().find("segment-") != std::string::npos && e.path() > newest) {
+      newest = e.path();
+    }
+  }
+  return newest;
+}
+
+// What no chain shows, the seal log does: the seal cut off the last,
+// cleanly sealed segment reads as a crash (4) without it, and removing the
+// newest segments leaves a shorter trail that verifies clean. With it both
+// are tampering (3), and the next start records it.
+TEST(SealLogTest, ACutSealIsTamperingNotACrash) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  sealed_run(trail, dir.path() / "c.sock");
+  fs::path last = newest_segment(trail);
+  ASSERT_EQ(last.extension(), ".c2a");
+  auto size = fs::file_size(last);
+  fs::resize_file(last, size - 40);  // into the seal frame
+  auto without_log = run_process({c2audit_path(), "verify", "--trail", trail.native(),
+                                  "--key-file", trail.native() + ".key", "--seal-log",
+                                  (dir.path() / "no-such.seals").native()});
+  EXPECT_EQ(without_log.exit_code, 4) << without_log.out;
+  auto with_log = verify(trail);
+  EXPECT_EQ(with_log.exit_code, 3) << with_log.out;
+  EXPECT_NE(with_log.out.find("seal log"), std::string::npos) << with_log.out;
+  EXPECT_NE(with_log.out.find(last.filename().native()), std::string::npos) << with_log.out;
+}
+
+TEST(SealLogTest, RemovedNewestSegmentsAreTamperingAndTheNextStartSaysSo) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  auto socket = dir.path() / "c.sock";
+  sealed_run(trail, socket);
+  fs::path first_run_last = newest_segment(trail);
+  sealed_run(trail, socket);
+  fs::path second_run_last = newest_segment(trail);
+  ASSERT_NE(first_run_last, second_run_last);
+  fs::remove(second_run_last);  // the whole second run: the rest is consistent
+  auto checked = verify(trail);
+  EXPECT_EQ(checked.exit_code, 3) << checked.out;
+  EXPECT_NE(checked.out.find("not in the trail"), std::string::npos) << checked.out;
+
+  sealed_run(trail, socket);
+  int findings = 0;
+  for (const auto& rec : search_json(trail, {"--event", "daemon"})) {
+    std::string message = rec.value("message", "");
+    if (message.starts_with("tampered: ") &&
+        message.find(second_run_last.filename().native()) != std::string::npos) {
+      ++findings;
+    }
+  }
+  EXPECT_EQ(findings, 1) << "the start after the cut does not record it";
 }
 
 TEST(TrailFlagsTest, BadStorageFlagsAreNamed) {
