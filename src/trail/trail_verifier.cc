@@ -373,7 +373,6 @@ void merge_stream_report(VerifyReport& trail, VerifyReport&& stream) {
   }
 }
 
-}  // namespace
 
 // Every run that wrote several streams is in each of them (run_marker.h),
 // unless the stream's segments that old were removed by retention (checked
@@ -441,6 +440,8 @@ void check_seal_log(const std::filesystem::path& trail, const HostKey& key,
   report.finding = VerifyFinding{log.filename().native(), 0, 0,
                                  fmt::format("seal log: {}", missing.front())};
 }
+
+}  // namespace
 
 Result<VerifyReport> verify_trail(const std::filesystem::path& dir, const HostKey& key,
                                   const VerifyOptions& options) {
