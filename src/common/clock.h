@@ -23,7 +23,15 @@ class BootToWallClock {
  public:
   BootToWallClock() { refresh(); }
   void refresh() { offset_ns_ = realtime_ns() - static_cast<int64_t>(boottime_ns()); }
-  int64_t to_wall(uint64_t boot_ns) const { return static_cast<int64_t>(boot_ns) + offset_ns_; }
+  // A stamp past what int64 holds (only a garbled one can be) saturates.
+  int64_t to_wall(uint64_t boot_ns) const {
+    int64_t wall = 0;
+    if (boot_ns > static_cast<uint64_t>(INT64_MAX) ||
+        __builtin_add_overflow(static_cast<int64_t>(boot_ns), offset_ns_, &wall)) {
+      return INT64_MAX;
+    }
+    return wall;
+  }
 
  private:
   int64_t offset_ns_ = 0;

@@ -62,6 +62,15 @@ bool socket_is_live(const sockaddr_un& addr) {
 
 }  // namespace
 
+// One connected client: its request so far, and when it must be done.
+struct ControlServer::Client {
+  FileDescriptor fd;
+  ControlPeer peer;
+  bool root = false;
+  std::string request;
+  Clock::time_point deadline;
+};
+
 Result<ControlServer> ControlServer::listen(const std::filesystem::path& path) {
   auto addr = socket_address(path);
   if (!addr) return tl::unexpected(addr.error());
@@ -100,15 +109,6 @@ Result<ControlServer> ControlServer::listen(const std::filesystem::path& path) {
 ControlServer::~ControlServer() {
   if (socket_.valid()) ::unlink(path_.c_str());
 }
-
-// One connected client: its request so far, and when it must be done.
-struct ControlServer::Client {
-  FileDescriptor fd;
-  ControlPeer peer;
-  bool root = false;
-  std::string request;
-  Clock::time_point deadline;
-};
 
 ControlServer::ControlServer(FileDescriptor socket, std::filesystem::path path)
     : socket_(std::move(socket)), path_(std::move(path)) {}

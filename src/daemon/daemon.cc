@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "common/clock.h"
+#include "control/control_protocol.h"
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/stream_consumer.h"
@@ -424,21 +425,23 @@ std::string Daemon::policy_description() const {
 
 Result<void> Daemon::run(DaemonSignals& signals) {
   Parts& p = *parts_;
-  auto handler = [&p](std::string_view request, const ControlPeer& peer) -> std::string {
-    if (request == "status") {
-      p.snapshot();
-      return status_json(p.identity, p.stats).dump();
+  auto handler = [&p](std::string_view received, const ControlPeer& peer) -> std::string {
+    auto request = parse_control_request(received);
+    if (!request) return R"({"error":"unknown request"})";
+    switch (*request) {
+      case ControlRequest::status:
+        p.snapshot();
+        return status_json(p.identity, p.stats).dump();
+      case ControlRequest::objectives:
+        return policy_json(*p.policies->current(), p.policies->generation()).dump();
+      case ControlRequest::reload: {
+        std::string outcome =
+            p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
+        return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}
+            .dump();
+      }
     }
-    if (request == "objectives") {
-      return policy_json(*p.policies->current(), p.policies->generation()).dump();
-    }
-    if (request == "reload") {
-      std::string outcome =
-          p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
-      return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}
-          .dump();
-    }
-    return R"({"error":"unknown request"})";
+    return R"({"error":"unknown request"})";  // unreachable: every request is handled above
   };
   // The consumers do the recording; this thread answers the control socket
   // and turns losses, bounds and reloads into records.

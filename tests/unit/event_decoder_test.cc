@@ -212,6 +212,14 @@ TEST_F(DecoderTest, SocketcallKeepsItsOwnNumber) {
   EXPECT_TRUE(rec_.ia32);
 }
 
+// Found by fuzz_sensor_event: a garbled stamp overflowed the wall-clock sum.
+TEST_F(DecoderTest, AStampPastTheClockSaturates) {
+  auto ev = base_event(SYS_openat, 3);
+  ev.time_ns = 0xfff0000000000000ull;
+  ASSERT_TRUE(decoder_.decode(raw_event(ev, {.obj1 = "/f"}), rec_));
+  EXPECT_EQ(rec_.time_ns, INT64_MAX);
+}
+
 TEST_F(DecoderTest, MalformedRecordsAreRejected) {
   auto ev = base_event(SYS_openat, 0);
   auto raw = raw_event(ev, {.name1 = "/f"});
