@@ -22,15 +22,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Connects, sends nothing, and waits for the daemon to hang up; returns how
-// long that took.
-std::chrono::milliseconds hold_idle_connection(const fs::path& socket) {
+FileDescriptor connect_to(const fs::path& socket) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
   FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   EXPECT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0)
       << std::strerror(errno);
+  return fd;
+}
+
+// Connects, sends nothing, and waits for the daemon to hang up; returns how
+// long that took.
+std::chrono::milliseconds hold_idle_connection(const fs::path& socket) {
+  FileDescriptor fd = connect_to(socket);
   auto start = std::chrono::steady_clock::now();
   char byte;
   while (::read(fd.get(), &byte, 1) > 0) {
@@ -69,16 +74,6 @@ TEST(ControlTest, IdleClientsAreDroppedAndRecordingGoesOn) {
   for (const auto& rec : search_json(trail, {"--event", "lost"}))
     lost += rec["count"].get<uint64_t>();
   EXPECT_EQ(lost, 0u);
-}
-
-FileDescriptor connect_to(const fs::path& socket) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
-  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  EXPECT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0)
-      << std::strerror(errno);
-  return fd;
 }
 
 // Clients are served side by side, each with its own deadline: a crowd of

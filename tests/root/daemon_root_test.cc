@@ -224,6 +224,50 @@ TEST(BadInputTest, CorruptSegmentIsReportedWithFileAndOffset) {
   EXPECT_EQ(std::filesystem::file_size(segment), size);  // nothing rewritten
 }
 
+// Resource bombs an intruder plants in the trail: a .zst segment whose
+// frame claims 1 TiB, and a sparse 1 TiB segment. search and verify end with
+// an error naming the file (not SIGABRT from bad_alloc), and the daemon sets
+// both aside and audits on.
+TEST(BadInputTest, ResourceBombsAreErrorsAndTheDaemonSetsThemAside) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  auto trail = dir.path() / "trail";
+  auto socket = dir.path() / "c.sock";
+  {
+    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+    ASSERT_TRUE(daemon.ready());
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  // RFC 8878: descriptor 0xE0 (8-byte content size, single segment), a
+  // content size of 2^40, then one raw, last block of 16 bytes.
+  std::string frame = {'\x28', '\xB5', '\x2F', '\xFD', '\xE0'};
+  for (int i = 0; i < 8; ++i) frame.push_back(static_cast<char>((1ull << 40) >> (8 * i)));
+  uint32_t block = 1 | (16 << 3);
+  for (int i = 0; i < 3; ++i) frame.push_back(static_cast<char>(block >> (8 * i)));
+  frame.append(16, 'x');
+  auto claims = trail / "segment-00000000000000900000.c2a.zst";
+  std::ofstream(claims, std::ios::binary) << frame;
+  auto sparse = trail / "segment-00000000000000800000.c2a";
+  std::ofstream(sparse, std::ios::binary) << "C2ATRAIL";
+  std::filesystem::resize_file(sparse, 1ull << 40);
+
+  auto search = run_process({c2audit_path(), "search", "--trail", trail.native()});
+  auto verify =
+      run_process({c2audit_path(), "verify", "--trail", trail.native(), "--key-file",
+                   trail.native() + ".key", "--seal-log", trail.native() + ".seals"});
+  for (const auto& r : {search, verify}) {
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 3) << "exit " << r.exit_code << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find("segment-00000000000000800000.c2a"), std::string::npos)
+        << r.out << r.err;
+  }
+
+  DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+  ASSERT_TRUE(daemon.ready()) << "a planted file stopped auditing";
+  ASSERT_EQ(daemon.stop(), 0);
+  EXPECT_FALSE(std::filesystem::exists(claims));
+  EXPECT_FALSE(std::filesystem::exists(sparse));
+}
+
 // Auditing must not stop for one bad file: a newest segment whose header is
 // damaged and a directory under a segment's name are set aside into
 // quarantine/, a daemon record says so, recording goes on, and verify
