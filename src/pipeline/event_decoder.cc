@@ -78,7 +78,8 @@ void decode_sockaddr(std::string_view raw, AuditRecord& rec) {
 void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info,
                    AuditRecord& rec) {
   if (!f[C2A_F_OBJ1].empty() && !(ev.status & C2A_ST_OBJ1_CUT)) {
-    rec.path = normalize_path(f[C2A_F_OBJ1]);
+    std::string_view object = f[C2A_F_OBJ1];  // "memfd:NAME" for a file in no tree
+    rec.path = object.starts_with('/') ? normalize_path(object) : std::string(object);
   } else if (info.spec.name1_arg != C2A_ARG_NONE) {
     std::string_view dir = (ev.status & C2A_ST_DIR1_CUT) ? "" : f[C2A_F_DIR1];
     rec.path = absolute_path(f[C2A_F_NAME1], dir);

@@ -33,6 +33,8 @@ constexpr std::array kAliases = {
     Alias{__NR_openat, "openat", "openat"},
     Alias{__NR_openat2, "openat2", "openat2"},
     Alias{__NR_creat, "creat", "creat"},
+    Alias{__NR_open_by_handle_at, "open_by_handle_at", "open_by_handle_at"},
+    Alias{__NR_memfd_create, "memfd_create", "memfd_create"},
     Alias{__NR_truncate, "truncate", "truncate"},
     Alias{__NR_truncate64, "truncate64", "truncate"},
     Alias{__NR_ftruncate, "ftruncate", "ftruncate"},
@@ -89,6 +91,8 @@ constexpr std::array kAliases = {
     Alias{__NR_setgroups, "setgroups", "setgroups"},
     Alias{__NR_setgroups32, "setgroups32", "setgroups"},
     Alias{__NR_capset, "capset", "capset"},
+    Alias{__NR_unshare, "unshare", "unshare"},
+    Alias{__NR_setns, "setns", "setns"},
     // Socket calls: direct since Linux 4.3, and through socketcall(2), which
     // the sensor unfolds into these numbers (wire.h).
     Alias{__NR_connect, "connect", "connect", true},
@@ -99,6 +103,11 @@ constexpr std::array kAliases = {
     Alias{__NR_mount, "mount", "mount"},
     Alias{__NR_umount, "umount", "umount2"},  // umount(path): umount2 without flags
     Alias{__NR_umount2, "umount2", "umount2"},
+    Alias{__NR_open_tree, "open_tree", "open_tree"},
+    Alias{__NR_move_mount, "move_mount", "move_mount"},
+    Alias{__NR_mount_setattr, "mount_setattr", "mount_setattr"},
+    Alias{__NR_swapon, "swapon", "swapon"},
+    Alias{__NR_swapoff, "swapoff", "swapoff"},
     Alias{__NR_chroot, "chroot", "chroot"},
     Alias{__NR_sethostname, "sethostname", "sethostname"},
     Alias{__NR_setdomainname, "setdomainname", "setdomainname"},
@@ -113,6 +122,7 @@ constexpr std::array kAliases = {
     Alias{__NR_init_module, "init_module", "init_module"},
     Alias{__NR_finit_module, "finit_module", "finit_module"},
     Alias{__NR_delete_module, "delete_module", "delete_module"},
+    Alias{__NR_kexec_load, "kexec_load", "kexec_load"},  // kexec_file_load: x86-64 only
     Alias{__NR_ptrace, "ptrace", "ptrace"},
 };
 

@@ -45,6 +45,11 @@ const std::array kSyscalls = {
     SyscallInfo{"openat2", SYS_openat2, "", ClassRule::open_flags,
                 open_spec(1, 0, 2, C2A_SPEC_OPEN_HOW)},
     SyscallInfo{"creat", SYS_creat, "file.create", F, open_spec(0, N, N)},
+    // A file by handle (name_to_handle_at): no name at all, only the fd.
+    SyscallInfo{"open_by_handle_at", SYS_open_by_handle_at, "", ClassRule::open_flags,
+                open_spec(N, N, 2)},
+    // An anonymous file, named "memfd:NAME" by the sensor (its fd's object).
+    SyscallInfo{"memfd_create", SYS_memfd_create, "file.create", F, open_spec(N, N, N)},
     SyscallInfo{"truncate", SYS_truncate, "file.write", F, path_at(0)},
     SyscallInfo{"ftruncate", SYS_ftruncate, "file.write", F, fd_object(0)},
     SyscallInfo{"unlink", SYS_unlink, "file.delete", F, path_at(0)},
@@ -88,6 +93,9 @@ const std::array kSyscalls = {
     SyscallInfo{"setfsgid", SYS_setfsgid, "priv.change", F, no_args()},
     SyscallInfo{"setgroups", SYS_setgroups, "priv.change", F, no_args()},
     SyscallInfo{"capset", SYS_capset, "priv.change", F, no_args()},
+    // Namespaces: what a container escape or a sandbox does.
+    SyscallInfo{"unshare", SYS_unshare, "priv.change", F, no_args()},
+    SyscallInfo{"setns", SYS_setns, "priv.change", F, no_args()},
     SyscallInfo{"connect", SYS_connect, "net.connect", F, socket_spec(1)},
     SyscallInfo{"accept", SYS_accept, "net.accept", F, socket_spec(1, kAcceptFlags)},
     SyscallInfo{"accept4", SYS_accept4, "net.accept", F, socket_spec(1, kAcceptFlags)},
@@ -95,6 +103,13 @@ const std::array kSyscalls = {
     SyscallInfo{"listen", SYS_listen, "net.bind", F, socket_spec(N, C2A_SPEC_SOCK_FROM_FD)},
     SyscallInfo{"mount", SYS_mount, "admin.mount", F, two_paths(1, N, 0, N), true},
     SyscallInfo{"umount2", SYS_umount2, "admin.mount", F, path_at(0)},
+    // The mount API of Linux 5.2+: a tree opened, moved (path is where to,
+    // path2 where from), its attributes changed.
+    SyscallInfo{"open_tree", SYS_open_tree, "admin.mount", F, open_spec(1, 0, N)},
+    SyscallInfo{"move_mount", SYS_move_mount, "admin.mount", F, two_paths(3, 2, 1, 0)},
+    SyscallInfo{"mount_setattr", SYS_mount_setattr, "admin.mount", F, path_at(1, 0)},
+    SyscallInfo{"swapon", SYS_swapon, "admin.mount", F, path_at(0)},
+    SyscallInfo{"swapoff", SYS_swapoff, "admin.mount", F, path_at(0)},
     SyscallInfo{"chroot", SYS_chroot, "admin.mount", F, path_at(0)},
     SyscallInfo{"sethostname", SYS_sethostname, "admin.host", F, no_args()},
     SyscallInfo{"setdomainname", SYS_setdomainname, "admin.host", F, no_args()},
@@ -106,6 +121,9 @@ const std::array kSyscalls = {
     SyscallInfo{"init_module", SYS_init_module, "admin.module", F, no_args()},
     SyscallInfo{"finit_module", SYS_finit_module, "admin.module", F, fd_object(0)},
     SyscallInfo{"delete_module", SYS_delete_module, "admin.module", F, no_args()},
+    // A new kernel to boot into: code into the kernel, as a module is.
+    SyscallInfo{"kexec_load", SYS_kexec_load, "admin.module", F, no_args()},
+    SyscallInfo{"kexec_file_load", SYS_kexec_file_load, "admin.module", F, no_args()},
     SyscallInfo{"ptrace", SYS_ptrace, "admin.ptrace", F, no_args()},
 };
 

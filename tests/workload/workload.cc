@@ -25,6 +25,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -301,6 +302,56 @@ void network_other() {
   ::close(unix_server);
 }
 
+// A file reached by its handle, and an anonymous one: neither by a name.
+void nameless_files(int dirfd) {
+  make_file(at("by_handle"));
+  std::vector<char> storage(sizeof(file_handle) + MAX_HANDLE_SZ);
+  auto* handle = reinterpret_cast<file_handle*>(storage.data());
+  handle->handle_bytes = MAX_HANDLE_SZ;
+  int mount_id = 0;
+  bool named = name_to_handle_at(AT_FDCWD, at("by_handle").c_str(), handle, &mount_id, 0) == 0;
+  long fd = sys(SYS_open_by_handle_at, dirfd, reinterpret_cast<long>(handle), O_RDONLY);
+  expect("open_by_handle_at", "file.read", fd, named && fd >= 0 ? at("by_handle") : "");
+  ::close(static_cast<int>(fd));
+  long memfd = sys(SYS_memfd_create, str(std::string("c2audit-memfd")), 0);
+  expect("memfd_create", "file.create", memfd, memfd >= 0 ? "memfd:c2audit-memfd" : "");
+  ::close(static_cast<int>(memfd));
+}
+
+// The mount API, swap and kexec, each done harmlessly: on a tmpfs of our
+// own, a file that is no swap area, flags no kernel knows (refused before
+// anything happens).
+void kernel_state() {
+  in_child([] {
+    ::mkdir(at("tree").c_str(), 0755);
+    ::mkdir(at("tree_moved").c_str(), 0755);
+    ::mount("c2audit-tree", at("tree").c_str(), "tmpfs", 0, nullptr);
+    long tree = sys(SYS_open_tree, AT_FDCWD, str(at("tree")), OPEN_TREE_CLOEXEC);
+    expect("open_tree", "admin.mount", tree, at("tree"));
+    ::close(static_cast<int>(tree));
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_NOSUID;
+    expect("mount_setattr", "admin.mount",
+           sys(SYS_mount_setattr, AT_FDCWD, str(at("tree")), 0, reinterpret_cast<long>(&attr),
+               sizeof(attr)),
+           at("tree"));
+    long moved = sys(SYS_move_mount, AT_FDCWD, str(at("tree")), AT_FDCWD, str(at("tree_moved")), 0);
+    expect("move_mount", "admin.mount", moved, at("tree_moved"), at("tree"));
+    ::umount2(at(moved == 0 ? "tree_moved" : "tree").c_str(), MNT_DETACH);
+  });
+  make_file(at("not_swap"));
+  expect("swapon", "admin.mount", sys(SYS_swapon, str(at("not_swap")), 0), at("not_swap"));
+  expect("swapoff", "admin.mount", sys(SYS_swapoff, str(at("not_swap"))), at("not_swap"));
+  constexpr long kNoSuchFlags = 0x7fff0000;
+  expect("kexec_load", "admin.module", sys(SYS_kexec_load, 0, 0, 0, kNoSuchFlags), "");
+  expect("kexec_file_load", "admin.module",
+         sys(SYS_kexec_file_load, -1, -1, 0, str(std::string("")), kNoSuchFlags), "");
+  in_child([] {
+    expect("unshare", "priv.change", sys(SYS_unshare, 0), "");
+    expect("setns", "priv.change", sys(SYS_setns, -1, 0), "");
+  });
+}
+
 void administration() {
   ::mkdir(at("mnt").c_str(), 0755);
   expect("mount", "admin.mount",
@@ -385,6 +436,8 @@ int main(int argc, char** argv) {
   network_inet();
   network_other();
   administration();
+  nameless_files(dirfd);
+  kernel_state();
   as_other_user();
   ::close(dirfd);
   return 0;
