@@ -12,23 +12,20 @@ fi
 scripts/install-deps.sh
 scripts/build.sh
 
-echo "== unit tests under ASan+UBSan"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DC2AUDIT_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$(nproc)" --target c2audit_unit_tests
-build-asan/tests/c2audit_unit_tests --gtest_brief=1
+echo "== fuzz targets (libFuzzer, clang, ASan+UBSan), 20 s each"
+scripts/fuzz.sh 20
 
-# The root tests under ASan+UBSan too, but those that measure keeping up
-# with storms: sanitizers slow the daemon several times over, so they would
-# measure the sanitizer.
-echo "== root tests under ASan+UBSan (all but the storm and timing ones)"
-cmake --build build-asan -j"$(nproc)"
+# The same clang ASan+UBSan build (build-fuzz, made by fuzz.sh) runs the unit
+# tests and the root tests too: one sanitizer build, not two. All root tests
+# but those that measure keeping up with storms: sanitizers slow the daemon
+# several times over, so those would measure the sanitizer.
+echo "== unit and root tests under ASan+UBSan (all but the storm and timing ones)"
+cmake --build build-fuzz -j"$(nproc)" --target c2audit_unit_tests c2audit_root_tests
+build-fuzz/tests/c2audit_unit_tests --gtest_brief=1
 asan_speed_tests="ThrottleKeeps|EachCpuFills|GrepTest|UnderLoad|IdleClientsAreDropped|HaltSeals"
 asan_speed_tests+="|SuspendCounts|LostRecordsAccount"
-(cd build-asan && C2AUDIT_REQUIRE_ROOT_TESTS=1 ctest -L root -E "$asan_speed_tests" \
+(cd build-fuzz && C2AUDIT_REQUIRE_ROOT_TESTS=1 ctest -L root -E "$asan_speed_tests" \
   --output-on-failure)
-
-echo "== fuzz targets (libFuzzer, ASan+UBSan), 20 s each"
-scripts/fuzz.sh 20
 
 root_tests=$(cd build && ctest -N -L root | sed -n 's/^Total Tests: //p')
 if [[ -z "$root_tests" || "$root_tests" -eq 0 ]]; then
