@@ -233,11 +233,7 @@ TEST(BadInputTest, ResourceBombsAreErrorsAndTheDaemonSetsThemAside) {
   TempDir dir;
   auto trail = dir.path() / "trail";
   auto socket = dir.path() / "c.sock";
-  {
-    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
-    ASSERT_TRUE(daemon.ready());
-    ASSERT_EQ(daemon.stop(), 0);
-  }
+  sealed_run(trail, socket, {});
   // RFC 8878: descriptor 0xE0 (8-byte content size, single segment), a
   // content size of 2^40, then one raw, last block of 16 bytes.
   std::string frame = {'\x28', '\xB5', '\x2F', '\xFD', '\xE0'};
@@ -261,9 +257,7 @@ TEST(BadInputTest, ResourceBombsAreErrorsAndTheDaemonSetsThemAside) {
         << r.out << r.err;
   }
 
-  DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
-  ASSERT_TRUE(daemon.ready()) << "a planted file stopped auditing";
-  ASSERT_EQ(daemon.stop(), 0);
+  sealed_run(trail, socket, {});  // a planted file must not stop it
   EXPECT_FALSE(std::filesystem::exists(claims));
   EXPECT_FALSE(std::filesystem::exists(sparse));
 }
@@ -277,12 +271,7 @@ TEST(BadInputTest, DamagedNewestSegmentIsQuarantinedAndAuditingGoesOn) {
   TempDir dir;
   auto trail = dir.path() / "trail";
   auto socket = dir.path() / "c.sock";
-  {
-    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
-    ASSERT_TRUE(daemon.ready());
-    run_process({"/usr/bin/cat", "/etc/hostname"});
-    ASSERT_EQ(daemon.stop(), 0);
-  }
+  sealed_run(trail, socket);
   std::filesystem::path newest;
   for (const auto& e : std::filesystem::directory_iterator(trail)) {
     if (e.path().extension() == ".c2a" && e.path() > newest) newest = e.path();
@@ -297,12 +286,7 @@ TEST(BadInputTest, DamagedNewestSegmentIsQuarantinedAndAuditingGoesOn) {
 
   auto marker = dir.path() / "after-quarantine";
   std::ofstream(marker) << "x";
-  {
-    DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
-    ASSERT_TRUE(daemon.ready()) << "a damaged segment stopped auditing";
-    run_process({"/usr/bin/cat", marker.native()});
-    ASSERT_EQ(daemon.stop(), 0);
-  }
+  sealed_run(trail, socket, {{"/usr/bin/cat", marker.native()}});  // a damaged segment must not stop it
   EXPECT_FALSE(std::filesystem::exists(stray));
   int set_aside = 0;
   for (const auto& e : std::filesystem::directory_iterator(trail / "quarantine")) {

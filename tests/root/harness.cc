@@ -177,6 +177,14 @@ std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
   return out;
 }
 
+void sealed_run(const std::filesystem::path& trail, const std::filesystem::path& socket,
+                const std::vector<std::vector<std::string>>& commands) {
+  DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
+  ASSERT_TRUE(daemon.ready()) << "see " << daemon.stderr_path();
+  for (const auto& command : commands) run_process(command);
+  ASSERT_EQ(daemon.stop(), 0);
+}
+
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
                                         const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {c2audit_path(), "search", "--trail", trail.native(), "--json"};

@@ -90,6 +90,12 @@ std::string load_path();  // c2audit-load
 std::string storm_path();
 std::string ia32_call_path();  // c2audit-ia32-call
 
+// One run of c2auditd (--all, one consumer) on `trail` that records the
+// commands given and stops: its last segment sealed, the seal logged.
+void sealed_run(const std::filesystem::path& trail, const std::filesystem::path& socket,
+                const std::vector<std::vector<std::string>>& commands = {{"/usr/bin/cat",
+                                                                         "/etc/hostname"}});
+
 // `c2audit search --trail DIR --json <extra>`, parsed; fails the test on error.
 std::vector<nlohmann::json> search_json(const std::filesystem::path& trail,
                                         const std::vector<std::string>& extra = {});

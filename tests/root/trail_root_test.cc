@@ -271,15 +271,6 @@ TEST(TrailDiskTest, HaltSealsAndStopsTheDaemon) {
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;  // sealed on the way out
 }
 
-// A run of the daemon with one consumer that records a few opens and stops
-// (its last segment sealed, the seal logged).
-void sealed_run(const fs::path& trail, const fs::path& socket) {
-  DaemonProcess daemon(trail, socket, {"--all", "--consumers", "1"});
-  ASSERT_TRUE(daemon.ready());
-  run_process({"/usr/bin/cat", "/etc/hostname"});
-  ASSERT_EQ(daemon.stop(), 0);
-}
-
 fs::path newest_segment(const fs::path& trail) {
   fs::path newest;
   for (const auto& e : fs::directory_iterator(trail)) {
