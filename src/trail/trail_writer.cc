@@ -22,8 +22,8 @@
 #include "trail/compression_worker.h"
 #include "trail/hash_chain.h"
 #include "trail/quarantine.h"
-#include "trail/seal_log.h"
 #include "trail/seal.h"
+#include "trail/seal_log.h"
 #include "trail/segment_format.h"
 #include "trail/segment_tail.h"
 
