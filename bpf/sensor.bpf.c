@@ -386,33 +386,45 @@ static __always_inline bool in_ia32_call(struct task_struct *task) {
   return task->thread_info.status & C2A_TS_COMPAT;
 }
 
-/* The socket calls socketcall(2) carries, by its call number (linux/net.h),
- * as the direct ia32 calls they stand for; 0 for the others. */
-static __always_inline __u32 socketcall_target(__u32 call) {
+/* A call socketcall(2) carries, by its call number (linux/net.h): the
+ * direct ia32 call it stands for, and how many argument words the kernel
+ * reads for it (no more: an array that ends at an unmapped page is valid). */
+struct socketcall_target {
+  __u32 nr; /* 0: not a call the sensor covers */
+  __u32 words;
+};
+
+static __always_inline struct socketcall_target socketcall_target(__u32 call) {
   switch (call) {
-    case 2: return 361;                        /* SYS_BIND */
-    case 3: return 362;                        /* SYS_CONNECT */
-    case 4: return 363;                        /* SYS_LISTEN */
-    case 5: return C2A_IA32_SOCKETCALL_ACCEPT; /* SYS_ACCEPT */
-    case 18: return 364;                       /* SYS_ACCEPT4 */
-    default: return 0;
+    case 2: return (struct socketcall_target){361, 3};                        /* SYS_BIND */
+    case 3: return (struct socketcall_target){362, 3};                        /* SYS_CONNECT */
+    case 4: return (struct socketcall_target){363, 2};                        /* SYS_LISTEN */
+    case 5: return (struct socketcall_target){C2A_IA32_SOCKETCALL_ACCEPT, 3}; /* SYS_ACCEPT */
+    case 18: return (struct socketcall_target){364, 4};                       /* SYS_ACCEPT4 */
+    default: return (struct socketcall_target){0, 0};
   }
 }
 
 /* Turns an ia32 socketcall(call, args) into the call it carries: its number
  * and its arguments, read from the caller's array of 32-bit words (still
- * there at exit). 0 when it carries no call the sensor covers. */
+ * there at exit). 0 when it carries no call the sensor covers, or its words
+ * cannot be read (then the kernel failed it too, with EFAULT). */
 static __always_inline __u32 unfold_socketcall(__u64 *args) {
-  __u32 nr = socketcall_target((__u32)args[0]);
-  __u32 words[4] = {};
-  if (!nr || bpf_probe_read_user(words, sizeof(words), (const void *)args[1]) < 0) {
+  struct socketcall_target target = socketcall_target((__u32)args[0]);
+  __u64 array = args[1];
+  if (!target.nr) {
     return 0;
   }
-  for (int i = 0; i < 4; i++) {
-    args[i] = words[i];
+  for (__u32 i = 0; i < 4; i++) {
+    __u32 word = 0;
+    if (i < target.words &&
+        bpf_probe_read_user(&word, sizeof(word), (const void *)(array + 4 * i)) < 0) {
+      return 0;
+    }
+    args[i] = word;
   }
   args[4] = args[5] = 0;
-  return nr;
+  return target.nr;
 }
 
 /* The filter entry that judges a call of this number on this task, and its

@@ -163,5 +163,22 @@ TEST_F(Ia32Test, SocketcallConnectIsRecordedAsConnect) {
   EXPECT_EQ(found, 1);
 }
 
+// The sensor reads no more of socketcall's argument array than the kernel
+// does: two words for listen, even when nothing is mapped after them.
+TEST_F(Ia32Test, SocketcallWhoseArgumentsEndAPageIsRecorded) {
+  auto call = ia32_call({"listen", "-"});
+  EXPECT_EQ(call.ret, 0);
+  stop();
+  int found = 0;
+  for (const auto& rec : records_of(trail_, call.pid)) {
+    if (rec["event"] != "listen") continue;
+    ++found;
+    EXPECT_EQ(rec["arch"], "i386") << rec.dump();
+    EXPECT_EQ(rec["syscall"], 102) << rec.dump();
+    EXPECT_EQ(rec["result"], "success") << rec.dump();
+  }
+  EXPECT_EQ(found, 1) << "a listen the kernel carried out left no record";
+}
+
 }  // namespace
 }  // namespace c2audit::test

@@ -9,6 +9,9 @@
 //   openat PATH       openat(AT_FDCWD, PATH, O_RDONLY)   ia32 295
 //   unlink PATH       unlink(PATH)                       ia32 10
 //   connect PORT      socketcall(SYS_CONNECT, {fd, 127.0.0.1:PORT, len})  ia32 102
+//   listen -          socketcall(SYS_LISTEN, {fd, 1}), its two words the last
+//                     of a page the next of which is unmapped (valid: the
+//                     kernel reads two words for listen)
 //   execve PATH ARG.. execve(PATH, {ARG.., NULL}, {NULL}) ia32 11
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -69,7 +72,7 @@ void print_result(long ret) {
 
 int usage() {
   std::fprintf(stderr, "usage: c2audit-ia32-call swapon|open|openat|unlink PATH | connect PORT |"
-                       " execve PATH ARG...\n");
+                       " listen - | execve PATH ARG...\n");
   return 2;
 }
 
@@ -81,6 +84,18 @@ long connect_through_socketcall(LowMemory& low, const char* port_text) {
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   uint32_t args[3] = {static_cast<uint32_t>(fd), low.put(&to, sizeof(to)), sizeof(to)};
   return int80(kSocketcall, SYS_CONNECT, low.put(args, sizeof(args)));
+}
+
+long listen_at_page_end() {
+  long page = ::sysconf(_SC_PAGESIZE);
+  void* pages = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (pages == MAP_FAILED) std::abort();
+  ::munmap(static_cast<char*>(pages) + page, page);
+  auto* args = reinterpret_cast<uint32_t*>(static_cast<char*>(pages) + page - 8);
+  args[0] = static_cast<uint32_t>(::socket(AF_INET, SOCK_STREAM, 0));
+  args[1] = 1;  // backlog
+  return int80(kSocketcall, SYS_LISTEN, static_cast<long>(reinterpret_cast<uintptr_t>(args)));
 }
 
 long execve_32(LowMemory& low, int argc, char** argv) {
@@ -118,6 +133,8 @@ int main(int argc, char** argv) {
     ret = int80(kUnlink, low.put(arg));
   } else if (call == "connect") {
     ret = connect_through_socketcall(low, arg);
+  } else if (call == "listen") {
+    ret = listen_at_page_end();
   } else if (call == "execve") {
     ret = execve_32(low, argc - 2, argv + 2);
     std::fprintf(stderr, "c2audit-ia32-call: execve failed: %ld\n", ret);
