@@ -330,11 +330,12 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
 
 /* Builds the record of a selected call, whose number and arguments are
  * already in s->out.ev, unless the pre-filter drops it, and hands it over.
+ * `status`: what the caller knows of the call beyond its ABI (socketcall).
  * `kept`: a successful exec's name and argv, read before its old image went
  * away; NULL for any other call. */
 static __always_inline void record_call(struct scratch *s, struct c2a_syscall_filter *filter,
                                         __u32 slot, struct task_struct *task, __s64 ret,
-                                        __u32 abi, __u16 abi_status,
+                                        __u32 abi, __u16 status,
                                         struct exec_args *kept) {
   struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
   if (!masks) {
@@ -344,7 +345,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   struct c2a_event *ev = &s->out.ev;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
-  ev->status = abi_status;
+  ev->status = status | (abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0);
   ev->ret = ret;
   ev->policy_generation = masks->generation;
   ev->open_flags = open_flags(spec, ev->args);
@@ -472,11 +473,11 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   }
   __u64 *args = s->out.ev.args;
   read_args(args, regs, abi);
-  __u16 abi_status = abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0;
+  __u16 status = 0;
   if (abi == C2A_ABI_IA32 && nr == C2A_IA32_SOCKETCALL) {
     nr = unfold_socketcall(args);
     filter = selected_filter(slot, C2A_ABI_IA32, nr);
-    abi_status |= C2A_ST_SOCKETCALL;
+    status = C2A_ST_SOCKETCALL;
   } else if (!(filter->spec.flags & C2A_SPEC_AUDIT)) {
     return 0;
   }
@@ -484,7 +485,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
     return 0;
   }
   s->out.ev.syscall_nr = nr;
-  record_call(s, filter, slot, task, ret, abi, abi_status, NULL);
+  record_call(s, filter, slot, task, ret, abi, status, NULL);
   return 0;
 }
 
@@ -539,7 +540,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
     for (int i = 0; i < 6; i++) {
       ev->args[i] = kept->args[i];
     }
-    record_call(s, filter, slot, task, 0, abi, abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0, kept);
+    record_call(s, filter, slot, task, 0, abi, 0, kept);
   }
   bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;
