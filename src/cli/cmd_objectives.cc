@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/daemon_request.h"
 #include "control/control_protocol.h"
-#include "control/control_server.h"
 #include "pipeline/ia32_syscall_table.h"
 #include "pipeline/syscall_table.h"
 #include "policy/auditd_import.h"
@@ -161,19 +161,8 @@ int run_test(const TestArgs& args) {
 
 // ---- list and reload (the running daemon)
 
-Result<nlohmann::json> ask(const std::string& socket, const char* request) {
-  auto reply = control_request(socket, request);
-  if (!reply) return tl::unexpected(reply.error());
-  auto json = nlohmann::json::parse(*reply, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
-    return fail(fmt::format("{}: unreadable reply from c2auditd", socket));
-  }
-  if (json.contains("error")) return fail(fmt::format("{}: {}", socket, json["error"].dump()));
-  return json;
-}
-
 int run_list(const std::string& socket, bool json) {
-  auto policy = ask(socket, "objectives");
+  auto policy = ask_daemon(socket, "objectives");
   if (!policy) return report(policy.error().message), kExitFailed;
   if (json) {
     std::printf("%s\n", policy->dump().c_str());
@@ -191,7 +180,7 @@ int run_list(const std::string& socket, bool json) {
 }
 
 int run_reload(const std::string& socket) {
-  auto reply = ask(socket, "reload");
+  auto reply = ask_daemon(socket, "reload");
   if (!reply) return report(reply.error().message), kExitFailed;
   bool accepted = reply->value("accepted", false);
   std::fprintf(accepted ? stdout : stderr, "%s\n", reply->value("message", "").c_str());

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/daemon_request.h"
 #include "control/control_protocol.h"
-#include "control/control_server.h"
 
 namespace c2audit::cli {
 namespace {
@@ -37,26 +37,15 @@ void print_human(const nlohmann::json& s) {
 }
 
 int run_status(const StatusArgs& args) {
-  auto reply = control_request(args.socket, "status");
-  if (!reply) {
-    std::fprintf(stderr, "c2audit status: %s\n", reply.error().message.c_str());
-    return 1;
-  }
-  auto status = nlohmann::json::parse(*reply, nullptr, false);
-  if (status.is_discarded() || !status.is_object()) {
-    std::fprintf(stderr, "c2audit status: %s: unreadable reply from c2auditd\n",
-                 args.socket.c_str());
-    return 1;
-  }
-  if (status.contains("error")) {  // e.g. refused: the socket serves root only
-    std::fprintf(stderr, "c2audit status: %s: %s\n", args.socket.c_str(),
-                 status["error"].dump().c_str());
+  auto status = ask_daemon(args.socket, "status");
+  if (!status) {
+    std::fprintf(stderr, "c2audit status: %s\n", status.error().message.c_str());
     return 1;
   }
   if (args.json) {
-    std::printf("%s\n", status.dump().c_str());
+    std::printf("%s\n", status->dump().c_str());
   } else {
-    print_human(status);
+    print_human(*status);
   }
   return 0;
 }
