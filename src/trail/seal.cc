@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/byte_span.h"
 #include "common/little_endian.h"
 #include "trail/segment_format.h"
 
@@ -49,9 +50,7 @@ std::string seal_body(const Seal& seal) {
 
 Digest compute_mac(ChainMac& mac, const Seal& seal) {
   std::string body = seal_body(seal);
-  return mac.next(
-      seal.chain_head, ChainDomain::seal,
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+  return mac.next(seal.chain_head, ChainDomain::seal, bytes_of(body));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "common/byte_span.h"
 #include "common/hex.h"
 #include "common/private_path.h"
 #include "trail/append_only.h"
@@ -22,10 +23,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxLogBytes = 64u << 20;  // a line per seal: years of 64 MiB segments
-
-std::span<const uint8_t> bytes_of(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // The line's fields without its tag, as the tag covers them (keys sorted).
 json fields_of(const LoggedSeal& seal) {

@@ -15,6 +15,7 @@
 #include <limits>
 #include <optional>
 
+#include "common/byte_span.h"
 #include "common/clock.h"
 #include "common/file_descriptor.h"
 #include "record/record_codec.h"
@@ -39,10 +40,6 @@ constexpr const char* kTempSuffix = ".tmp";
 
 std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
-}
-
-std::span<const uint8_t> bytes_of(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 // Writes all of `data`, retrying partial writes and EINTR; `done` counts the
