@@ -50,6 +50,16 @@ struct {
   __type(value, __u64);
 } path_prefixes SEC(".maps");
 
+/* Watched files by identity (see struct c2a_inode_key): objectives naming
+ * each. User space keeps it current as files are replaced. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct c2a_inode_key);
+  __type(value, __u64);
+} watched_inodes SEC(".maps");
+
 /* Events the pre-filter dropped, per CPU: shows in status. */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -164,18 +164,38 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
   return fds[fd & C2A_FD_MASK];
 }
 
-/* Emits the path of an fd's file; 0 length and *cut set when unknown. */
-static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
-                                          struct walk_buf *buf,
-                                          struct task_struct *task, __s64 fd,
-                                          int inline_steps, int *cut) {
-  struct file *file = fd_file(task, fd);
+/* Emits the path of a file; 0 length and *cut set when there is none. */
+static __always_inline __u16 emit_file_path(struct out_record *out, __u32 *pos,
+                                            struct walk_buf *buf, struct file *file,
+                                            int inline_steps, int *cut) {
   if (!file) {
     *cut = 1;
     return 0;
   }
   struct path path = C2A_AS(struct file, file)->f_path;
   return emit_path(out, pos, buf, &path, inline_steps, cut);
+}
+
+/* Emits the path of an fd's file; 0 length and *cut set when unknown. */
+static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
+                                          struct walk_buf *buf,
+                                          struct task_struct *task, __s64 fd,
+                                          int inline_steps, int *cut) {
+  return emit_file_path(out, pos, buf, fd_file(task, fd), inline_steps, cut);
+}
+
+/* Notes which file the object is, whatever name reached it: its inode and
+ * its superblock's device. */
+static __always_inline void note_object_identity(struct c2a_event *ev, struct file *file) {
+  if (!file) {
+    return;
+  }
+  struct inode *inode = C2A_AS(struct file, file)->f_inode;
+  if (!inode) {
+    return;
+  }
+  ev->obj_ino = inode->i_ino;
+  ev->obj_dev = inode->i_sb->s_dev;
 }
 
 /* Emits the directory a relative name is resolved against: the cwd for

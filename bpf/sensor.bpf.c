@@ -233,8 +233,10 @@ static __always_inline __u32 fill_payload(struct scratch *s,
     fd = (int)arg_of(args, spec->fd_arg);
   }
   if (fd >= 0) {
+    struct file *file = fd_file(task, fd);
+    note_object_identity(&out->ev, file);
     out->ev.len[C2A_F_OBJ1] =
-        emit_fd_path(out, &pos, &s->walk, task, fd, C2A_WALK_INLINE, &cut);
+        emit_file_path(out, &pos, &s->walk, file, C2A_WALK_INLINE, &cut);
     if (cut) {
       out->ev.status |= C2A_ST_OBJ1_CUT;
     }
@@ -293,6 +295,22 @@ static __always_inline __u64 open_flags(const struct c2a_syscall_spec *spec,
   return value;
 }
 
+/* The objectives watching OBJ1's file by identity: they pass whatever name
+ * reached it (a hard link, a bind mount), and the record says so. */
+static __always_inline __u64 inode_candidates(struct c2a_event *ev, const struct c2a_policy_masks *m,
+                                              __u32 slot, __u64 cand) {
+  if (!(cand & m->by_inode) || !ev->obj_ino) {
+    return 0;
+  }
+  struct c2a_inode_key key = {.ino = ev->obj_ino, .dev = ev->obj_dev, .slot = slot};
+  __u64 *watchers = bpf_map_lookup_elem(&watched_inodes, &key);
+  if (!watchers) {
+    return 0;
+  }
+  ev->status |= C2A_ST_OBJ1_WATCHED;
+  return cand & *watchers;
+}
+
 /* The path filter applies when the record's only path is OBJ1: an object the
  * kernel resolved itself (an opened file, an fd argument). */
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
@@ -301,10 +319,12 @@ static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_
   if (!(cand & ~m->any_path)) {
     return cand; /* no candidate filters by path */
   }
+  __u64 by_inode = inode_candidates(ev, m, slot, cand);
   if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
     return cand;
   }
-  return path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand); /* OBJ1 comes first */
+  /* OBJ1 comes first */
+  return path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand) | by_inode;
 }
 
 static __always_inline void hand_over(struct scratch *s, __u32 size) {
@@ -348,6 +368,8 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   ev->status = status | (abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0);
   ev->ret = ret;
   ev->policy_generation = masks->generation;
+  ev->obj_ino = 0;
+  ev->obj_dev = 0;
   ev->open_flags = open_flags(spec, ev->args);
   fill_identity(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);

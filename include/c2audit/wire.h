@@ -59,6 +59,9 @@ enum c2a_status {
                                    syscall_nr and args are the ia32 ABI's */
   C2A_ST_SOCKETCALL = 1u << 8,  /* an ia32 socketcall(2): syscall_nr and args
                                    are those of the call it multiplexed */
+  C2A_ST_OBJ1_WATCHED = 1u << 9,/* OBJ1's inode is a file the policy watches
+                                   by identity (c2a_inode_key): the object may
+                                   have been reached by another name */
 };
 
 /* The system call ABIs of an x86-64 kernel the sensor tells apart. The same
@@ -140,6 +143,8 @@ struct c2a_policy_masks {
   __u64 records;      /* objectives whose action is record */
   __u64 exact_ignore; /* ignore objectives the kernel decides exactly */
   __u64 user_lists;   /* objectives the kernel checks against a user list */
+  __u64 by_inode;     /* objectives naming a file the kernel also knows by its
+                         inode (c2a_inode_key), whatever name reached it */
   __u32 generation;   /* copied into each event: which policy judged it */
   __u32 pad;
 };
@@ -167,6 +172,15 @@ struct c2a_prefix_key {
   char path[C2A_PREFIX_MAX];
 };
 
+/* Per slot: a watched file's identity, as the kernel knows it (s_dev, i_ino),
+ * and the objectives naming it: an fd's object is judged by what it is, so a
+ * hard link or a bind mount of a watched file does not hide it. */
+struct c2a_inode_key {
+  __u64 ino;
+  __u32 dev;  /* the kernel's encoding: major << 20 | minor */
+  __u32 slot;
+};
+
 struct c2a_event {
   __u32 size;       /* header + payload bytes */
   __u16 kind;       /* enum c2a_kind */
@@ -187,6 +201,9 @@ struct c2a_event {
   __u16 len[C2A_F_COUNT]; /* payload field lengths, in enum order */
   char comm[C2A_COMM_LEN];
   char tty[C2A_TTY_LEN];
+  __u64 obj_ino;    /* OBJ1's inode (0: no fd object), on the device below */
+  __u32 obj_dev;    /* its superblock's device, major << 20 | minor */
+  __u32 obj_pad;
 };
 
 /* Largest payload a record may carry. */
@@ -202,11 +219,12 @@ struct c2a_loss {
 #ifndef __BPF__
 #ifdef __cplusplus
 static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
-static_assert(sizeof(struct c2a_event) == 200, "wire header layout changed");
+static_assert(sizeof(struct c2a_event) == 216, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
+static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");
 static_assert(sizeof(struct c2a_syscall_filter) == 16, "filter layout changed");
-static_assert(sizeof(struct c2a_policy_masks) == 96, "masks layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 104, "masks layout changed");
 #endif
 #endif
 

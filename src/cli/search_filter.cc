@@ -47,7 +47,8 @@ bool kind_filters_match(const SearchFilter& f, const AuditRecord& rec) {
 bool syscall_filters_match(const SearchFilter& f, const AuditRecord& rec) {
   return any_or_none(f.users, [&](const std::string& u) { return user_matches(u, rec); }) &&
          (!f.pid || rec.pid == *f.pid) &&
-         (f.path_globs.empty() || f.path_globs.matches_either(rec.path, rec.path2)) &&
+         (f.path_globs.empty() || f.path_globs.matches_either(rec.path, rec.path2) ||
+          (!rec.watched_path.empty() && f.path_globs.matches(rec.watched_path))) &&
          (!f.success || rec.success == *f.success) &&
          (f.objectives.empty() || contains(f.objectives, rec.objective));
 }

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "common/clock.h"
+#include "common/directory_watch.h"
 #include "control/control_protocol.h"
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
@@ -22,6 +23,7 @@
 #include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
 #include "policy/policy_store.h"
+#include "policy/watched_files.h"
 #include "sensor/loss_monitor.h"
 #include "sensor/overflow_throttle.h"
 #include "sensor/sensor.h"
@@ -102,6 +104,9 @@ struct Daemon::Parts {
   std::optional<TrailLock> lock;
   std::optional<PolicyStore> policies;
   std::optional<Sensor> sensor;
+  WatchedFiles watched;                        // of the policy in force
+  WatchedNames watched_names;                  // every identity they had: for the consumers
+  std::optional<DirectoryWatch> watched_dirs;  // where they may be replaced
   SharedSeq seq = std::make_shared<std::atomic<uint64_t>>(0);
   TrailResume resume;  // of stream 0: where the daemon's own records continue
   std::vector<std::unique_ptr<StreamConsumer>> consumers;  // consumer i: ring i, stream i
@@ -124,6 +129,8 @@ struct Daemon::Parts {
   void record_overflow_bound();
   Result<void> start_throttle();
   Result<void> install_in_kernel(const ObjectiveSet& policy, uint32_t generation);
+  void watch_directories();
+  void follow_watched_files();
   Result<void> put_in_force(ObjectiveSet next);
   std::string reload(const std::string& who);
   void append(AuditRecord& rec, unsigned stream = 0);
@@ -159,6 +166,7 @@ Result<void> Daemon::Parts::start_consumers(std::vector<TrailKeeper> keepers) {
         .ring_fd = sensor->ring_fd(index),
         .ring_bytes = sensor->ring_bytes(),
         .policies = &*policies,
+        .watched_names = &watched_names,
         .throttle_holding =
             [this] {
               OverflowThrottle* t = throttle_view.load(std::memory_order_relaxed);
@@ -313,7 +321,45 @@ void Daemon::Parts::tick() {
 Result<void> Daemon::Parts::install_in_kernel(const ObjectiveSet& policy, uint32_t generation) {
   auto filter = kernel_filter_for(policy, options.only_syscalls);
   if (!filter) return tl::unexpected(filter.error());
-  return sensor->install_policy(*filter, generation);
+  auto files = WatchedFiles::resolve(filter->watched_files);
+  watched_names.add(files);  // before the kernel can flag their records
+  if (auto ok = sensor->install_policy(*filter, generation, files.masks()); !ok) return ok;
+  watched = std::move(files);
+  watch_directories();
+  return {};
+}
+
+// A fresh inotify instance per policy, so directories of an earlier one are
+// not watched on. Without inotify, watched files keep the identities they
+// had when the policy was loaded (a replaced file is then watched by name
+// only): said on stderr, not fatal.
+void Daemon::Parts::watch_directories() {
+  watched_dirs.reset();
+  if (watched.watches.empty()) return;
+  auto dirs = DirectoryWatch::create();
+  if (!dirs) {
+    std::fprintf(stderr, "c2auditd: replaced watched files are not followed: %s\n",
+                 dirs.error().message.c_str());
+    return;
+  }
+  dirs->watch(watched.directories());
+  watched_dirs.emplace(std::move(*dirs));
+}
+
+// A directory holding a watched file changed: the file may have been
+// replaced (a new inode), created or removed. The kernel learns the new
+// identities; a failure to write them is a write error of the daemon.
+void Daemon::Parts::follow_watched_files() {
+  if (!watched_dirs || !watched_dirs->changed()) return;
+  auto now = WatchedFiles::resolve(watched.watches);
+  watched_dirs->watch(now.directories());  // a parent that now exists
+  if (now.identities == watched.identities) return;
+  watched_names.add(now);
+  if (auto ok = sensor->update_watched(now.masks()); !ok) {
+    write_error = ok.error();
+    return;
+  }
+  watched = std::move(now);
 }
 
 Result<void> Daemon::Parts::put_in_force(ObjectiveSet next) {
@@ -450,6 +496,7 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     p.check_consumers();
     p.record_overflow_bound();
     p.record_losses();
+    p.follow_watched_files();
     if (signals.reload.exchange(false)) {
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
                            signals.reload_pid.load()));

@@ -18,12 +18,27 @@ constexpr int kPollTimeoutMs = 100;
 // again soon.
 constexpr int kHoldingPollTimeoutMs = 1;
 
+// A field of the sensor's header, read from the raw record (0 when short).
+template <typename T>
+T header_field(std::span<const uint8_t> raw, size_t at) {
+  T value = 0;
+  if (raw.size() >= at + sizeof(value)) std::memcpy(&value, raw.data() + at, sizeof(value));
+  return value;
+}
+
 uint32_t policy_generation_of(std::span<const uint8_t> raw) {
-  uint32_t generation = 0;
-  constexpr size_t kAt = offsetof(c2a_event, policy_generation);
-  if (raw.size() >= kAt + sizeof(generation))
-    std::memcpy(&generation, raw.data() + kAt, sizeof(generation));
-  return generation;
+  return header_field<uint32_t>(raw, offsetof(c2a_event, policy_generation));
+}
+
+bool object_is_watched(std::span<const uint8_t> raw) {
+  return header_field<uint16_t>(raw, offsetof(c2a_event, status)) & C2A_ST_OBJ1_WATCHED;
+}
+
+// The watched file the record's object is, when the call reached it by
+// another name (a hard link): objectives judge the record by that name too.
+void name_watched_object(const WatchedNames& names, AuditRecord& rec) {
+  auto watched = names.path_of({rec.dev, rec.inode});
+  if (watched && *watched != rec.path && *watched != rec.path2) rec.watched_path = *watched;
 }
 
 // A counter only its consumer thread writes: a plain add, no locked instruction.
@@ -63,6 +78,7 @@ void StreamConsumer::on_raw_record(std::span<const uint8_t> raw) {
     bump(counters_.decode_errors);
     return;
   }
+  if (setup_.watched_names && object_is_watched(raw)) name_watched_object(*setup_.watched_names, scratch_);
   const Objective* objective = policies_.for_generation(policy_generation_of(raw)).match(scratch_);
   if (!objective) {
     bump(counters_.not_selected);

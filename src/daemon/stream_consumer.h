@@ -24,6 +24,7 @@
 #include "pipeline/enricher.h"
 #include "pipeline/event_decoder.h"
 #include "policy/policy_store.h"
+#include "policy/watched_files.h"
 #include "record/audit_record.h"
 #include "sensor/overflow_throttle.h"
 #include "sensor/ring_consumer.h"
@@ -50,6 +51,8 @@ class StreamConsumer {
     int ring_fd = -1;
     uint64_t ring_bytes = 0;
     const PolicyStore* policies = nullptr;
+    // Names the watched file a record's object is, when the kernel flags it.
+    const WatchedNames* watched_names = nullptr;
     // Whether the overflow throttle holds the producers (look often then).
     std::function<bool()> throttle_holding;
   };

@@ -181,6 +181,10 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   fill_identity(ev, rec);
   rec.exe = (*fields)[C2A_F_EXE];
   resolve_paths(ev, *fields, *info, rec);
+  if (ev.obj_ino != 0) {
+    rec.inode = ev.obj_ino;
+    rec.dev = ev.obj_dev;
+  }
   if (info->spec.flags & C2A_SPEC_EXEC) {
     rec.argv = split_argv((*fields)[C2A_F_ARGV]);
     rec.argv_truncated = ev.status & C2A_ST_ARGV_CUT;

@@ -113,6 +113,11 @@ void add_paths(KernelFilter& f, const Objective& o, uint64_t bit) {
     return;
   }
   for (const auto& p : *prefixes) f.prefixes[p] |= bit;
+  for (const auto& glob : o.paths) {
+    if (glob_literal_prefix(glob) != glob) continue;
+    f.watched_files[glob] |= bit;
+    f.masks.by_inode |= bit;
+  }
 }
 
 // The trie answers with the longest matching prefix only, so each entry also

@@ -30,6 +30,9 @@ struct KernelFilter {
   std::map<uint32_t, c2a_user_masks> users;   // by user id
   std::map<uint32_t, uint64_t> errnos;        // by errno: objectives listing it
   std::map<std::string, uint64_t> prefixes;   // path prefix -> objectives (ancestors folded in)
+  // Files objectives name literally -> objectives naming each: the kernel
+  // knows them by identity too (policy/watched_files.h, masks.by_inode).
+  std::map<std::string, uint64_t> watched_files;
 };
 
 KernelFilter compile_kernel_filter(const ObjectiveSet& set);

@@ -32,8 +32,12 @@ bool users_ok(const Objective& o, const AuditRecord& rec) {
 }
 
 bool paths_ok(const ObjectiveGlobs& g, const AuditRecord& rec) {
-  return (g.paths.empty() || g.paths.matches_either(rec.path, rec.path2)) &&
-         !g.exclude_paths.matches_either(rec.path, rec.path2);
+  bool by_names = (g.paths.empty() || g.paths.matches_either(rec.path, rec.path2)) &&
+                  !g.exclude_paths.matches_either(rec.path, rec.path2);
+  // The object is a watched file reached by another name: judged as that file.
+  bool as_watched = !rec.watched_path.empty() && g.paths.matches(rec.watched_path) &&
+                    !g.exclude_paths.matches(rec.watched_path);
+  return by_names || as_watched;
 }
 
 bool program_ok(const ObjectiveGlobs& g, const AuditRecord& rec) {

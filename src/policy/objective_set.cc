@@ -144,6 +144,7 @@ const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {
   passed.assign(objectives_.size() / 64 + 1, 0);
   path_gate_.mark(rec.path, passed);
   path_gate_.mark(rec.path2, passed);
+  if (!rec.watched_path.empty()) path_gate_.mark(rec.watched_path, passed);
   for (uint32_t i : candidates(rec.event, rec.event_class)) {
     if (path_gate_.gated(i) && !(passed[i / 64] >> (i % 64) & 1)) continue;
     if (objective_matches(objectives_[i], globs_[i], rec)) return &objectives_[i];

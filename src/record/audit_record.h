@@ -56,6 +56,15 @@ struct AuditRecord {
   uint16_t port = 0;
   uint64_t flags = 0;                 // open flags / mode bits where relevant
   uint32_t mode = 0;
+  // The file an fd refers to (an opened file, an fd argument), by identity:
+  // inode 0 when the call has no such object. dev is the kernel's encoding
+  // (major << 20 | minor); JSON "dev" is "major:minor".
+  uint64_t inode = 0;
+  uint32_t dev = 0;
+  // A file an objective names, when that is what the object is but the call
+  // reached it by another name (a hard link, a bind mount): judged by this
+  // too. Empty otherwise.
+  std::string watched_path;
 
   // Why it was kept.
   std::string objective, criticality;

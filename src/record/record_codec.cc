@@ -6,7 +6,9 @@
 //   u64 cgroup_id | str path path2 | varint argc, str * argc | str addr
 //   u16 port | u64 flags | u32 mode | str objective criticality
 //   u64 lost_count | u32 cpu | i64 window_start_ns window_end_ns | str message
-//   u8 flag bits (success, path_unresolved, path2_unresolved, argv_truncated, ia32)
+//   u8 flag bits (success, path_unresolved, path2_unresolved, argv_truncated, ia32,
+//                 object)
+//   [object flag only:] u32 dev | u64 inode | str watched_path
 //
 // where str is a varint (LEB128) byte length followed by the bytes. The
 // decoder is strict: unknown kinds, unknown flag bits, overlong varints and
@@ -31,8 +33,11 @@ constexpr uint8_t kFlagPathUnresolved = 1u << 1;
 constexpr uint8_t kFlagPath2Unresolved = 1u << 2;
 constexpr uint8_t kFlagArgvTruncated = 1u << 3;
 constexpr uint8_t kFlagIa32 = 1u << 4;
-constexpr uint8_t kKnownFlags =
-    kFlagSuccess | kFlagPathUnresolved | kFlagPath2Unresolved | kFlagArgvTruncated | kFlagIa32;
+// The record names its object's identity: fields follow the flags byte, so
+// that a record without one keeps the layout records had before.
+constexpr uint8_t kFlagObject = 1u << 5;
+constexpr uint8_t kKnownFlags = kFlagSuccess | kFlagPathUnresolved | kFlagPath2Unresolved |
+                                kFlagArgvTruncated | kFlagIa32 | kFlagObject;
 
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
@@ -60,10 +65,13 @@ void put_str(std::string& out, const std::string& s) {
   out.append(s);
 }
 
+bool has_object(const AuditRecord& rec) { return rec.inode != 0 || !rec.watched_path.empty(); }
+
 uint8_t flag_bits(const AuditRecord& rec) {
   return (rec.success ? kFlagSuccess : 0) | (rec.path_unresolved ? kFlagPathUnresolved : 0) |
          (rec.path2_unresolved ? kFlagPath2Unresolved : 0) |
-         (rec.argv_truncated ? kFlagArgvTruncated : 0) | (rec.ia32 ? kFlagIa32 : 0);
+         (rec.argv_truncated ? kFlagArgvTruncated : 0) | (rec.ia32 ? kFlagIa32 : 0) |
+         (has_object(rec) ? kFlagObject : 0);
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -175,6 +183,12 @@ void read_flags(FieldReader& in, AuditRecord& rec) {
   rec.path2_unresolved = (bits & kFlagPath2Unresolved) != 0;
   rec.argv_truncated = (bits & kFlagArgvTruncated) != 0;
   rec.ia32 = (bits & kFlagIa32) != 0;
+  if (bits & kFlagObject) {
+    rec.dev = in.u32("dev");
+    rec.inode = in.u64("inode");
+    rec.watched_path = in.str("watched_path");
+    if (!in.failed() && !has_object(rec)) in.fail_field("inode", "object flag without an object");
+  }
 }
 
 void read_what(FieldReader& in, AuditRecord& rec) {
@@ -260,6 +274,11 @@ void encode_record(const AuditRecord& rec, std::string& out) {
   put_i64(out, rec.window_end_ns);
   put_str(out, rec.message);
   put_u8(out, flag_bits(rec));
+  if (has_object(rec)) {
+    put_u32(out, rec.dev);
+    put_u64(out, rec.inode);
+    put_str(out, rec.watched_path);
+  }
 }
 
 Result<AuditRecord> decode_record(std::span<const uint8_t> bytes) {

@@ -19,6 +19,9 @@ void put_if_set(json& j, const char* key, const std::string& value) {
 
 void put_time(json& j, const char* key, int64_t ns) { j[key] = format_rfc3339(ns); }
 
+// A kernel device number (major << 20 | minor) as ls and stat print it.
+std::string device_text(uint32_t dev) { return std::to_string(dev >> 20) + ":" + std::to_string(dev & 0xfffff); }
+
 json header(const AuditRecord& rec) {
   json j = json::object();
   j["seq"] = rec.seq;
@@ -64,6 +67,11 @@ void put_object(json& j, const AuditRecord& rec) {
   }
   if (rec.flags != 0) j["flags"] = rec.flags;
   if (rec.mode != 0) j["mode"] = rec.mode;
+  if (rec.inode != 0) {
+    j["inode"] = rec.inode;
+    j["dev"] = device_text(rec.dev);
+  }
+  put_if_set(j, "watched_path", rec.watched_path);
 }
 
 json syscall_json(const AuditRecord& rec) {

@@ -72,6 +72,7 @@ void object(std::string& out, const AuditRecord& rec) {
   if (rec.path_unresolved) out += " path_unresolved=true";
   field(out, "path2", rec.path2);
   if (rec.path2_unresolved) out += " path2_unresolved=true";
+  field(out, "watched_path", rec.watched_path);  // reached by another name: worth a look
   if (!rec.argv.empty()) {
     out += " argv=[";
     for (size_t i = 0; i < rec.argv.size(); ++i) out += (i ? " " : "") + quote_value(rec.argv[i]);

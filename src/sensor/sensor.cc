@@ -131,6 +131,36 @@ void Sensor::clear_slot(uint32_t slot) {
   remove_all(skel_->maps.user_masks, user_keys_[slot]);
   remove_all(skel_->maps.path_prefixes, prefix_keys_[slot]);
   remove_all(skel_->maps.errno_masks, errno_keys_[slot]);
+  remove_all(skel_->maps.watched_inodes, inode_keys_[slot]);
+}
+
+Result<void> Sensor::write_watched(uint32_t slot, const std::map<FileIdentity, uint64_t>& watched) {
+  int fd = bpf_map__fd(skel_->maps.watched_inodes);
+  std::vector<c2a_inode_key> written;
+  for (const auto& [identity, mask] : watched) {
+    c2a_inode_key key{.ino = identity.ino, .dev = identity.dev, .slot = slot};
+    if (bpf_map_update_elem(fd, &key, &mask, BPF_ANY) != 0) {
+      return fail(fmt::format("writing the kernel filter (watched files): {}", errno_text(errno)));
+    }
+    written.push_back(key);
+  }
+  auto& keys = inode_keys_[slot];
+  for (const auto& old : keys) {
+    bool kept = std::any_of(written.begin(), written.end(), [&old](const c2a_inode_key& k) {
+      return k.ino == old.ino && k.dev == old.dev;
+    });
+    if (!kept) bpf_map_delete_elem(fd, &old);
+  }
+  keys = std::move(written);
+  return {};
+}
+
+uint32_t Sensor::active_slot() const {
+  return __atomic_load_n(&skel_->bss->active_slot, __ATOMIC_RELAXED);
+}
+
+Result<void> Sensor::update_watched(const std::map<FileIdentity, uint64_t>& watched) {
+  return write_watched(active_slot(), watched);
 }
 
 Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation) {
@@ -173,9 +203,11 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
   return update(bpf_map__fd(skel_->maps.policy_masks), &slot, &masks, "masks");
 }
 
-Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generation) {
-  uint32_t next = 1 - __atomic_load_n(&skel_->bss->active_slot, __ATOMIC_RELAXED);
+Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generation,
+                                    const std::map<FileIdentity, uint64_t>& watched) {
+  uint32_t next = 1 - active_slot();
   clear_slot(next);
+  if (auto ok = write_watched(next, watched); !ok) return ok;
   if (auto ok = write_slot(next, filter, generation); !ok) return ok;
   __atomic_store_n(&skel_->bss->active_slot, next, __ATOMIC_RELEASE);
   return {};

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -14,6 +15,7 @@
 #include "c2audit/wire.h"
 #include "common/file_descriptor.h"
 #include "common/result.h"
+#include "policy/watched_files.h"
 
 struct sensor;  // the generated skeleton
 
@@ -43,13 +45,17 @@ class Sensor {
   // Puts a compiled policy in force under `generation`: written into the slot
   // not in force, then made active with one store, so every syscall is judged
   // by one whole policy — the one in force at its exit.
-  Result<void> install_policy(const KernelFilter& filter, uint32_t generation);
+  // `watched`: the identities of the files the policy names (watched_files.h).
+  Result<void> install_policy(const KernelFilter& filter, uint32_t generation,
+                              const std::map<FileIdentity, uint64_t>& watched);
+
+  // The policy in force's watched files have new identities (a file was
+  // replaced, created or removed): the new ones are added before the old
+  // ones go, so neither is unwatched meanwhile.
+  Result<void> update_watched(const std::map<FileIdentity, uint64_t>& watched);
 
   // Events the pre-filter dropped so far (all CPUs).
   uint64_t filtered_count() const;
-
-  // 32-bit (ia32) system calls so far whose number a selected 64-bit call
-  // shares (all CPUs): not audited.
 
   // Attaches the tracepoint programs; events flow from here on.
   Result<void> attach();
@@ -69,6 +75,8 @@ class Sensor {
          std::vector<FileDescriptor> rings, uint64_t ring_bytes);
   void clear_slot(uint32_t slot);
   Result<void> write_slot(uint32_t slot, const KernelFilter& filter, uint32_t generation);
+  Result<void> write_watched(uint32_t slot, const std::map<FileIdentity, uint64_t>& watched);
+  uint32_t active_slot() const;
 
   std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel_;
   std::vector<FileDescriptor> rings_;
@@ -77,6 +85,7 @@ class Sensor {
   std::array<std::vector<c2a_user_key>, C2A_POLICY_SLOTS> user_keys_;
   std::array<std::vector<c2a_prefix_key>, C2A_POLICY_SLOTS> prefix_keys_;
   std::array<std::vector<c2a_errno_key>, C2A_POLICY_SLOTS> errno_keys_;
+  std::array<std::vector<c2a_inode_key>, C2A_POLICY_SLOTS> inode_keys_;
 };
 
 }  // namespace c2audit

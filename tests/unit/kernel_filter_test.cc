@@ -160,6 +160,27 @@ TEST(KernelFilter, DropsWhatNoObjectiveCanSelect) {
   EXPECT_FALSE(passes(filter, denied));
 }
 
+// Files named literally are also watched by identity; globs and subtrees
+// are not (a hard link elsewhere is no name under them).
+TEST(KernelFilter, FilesNamedLiterallyAreWatchedByIdentity) {
+  auto f = compile_kernel_filter(set_of(R"(
+[[objective]]
+name = "shadow"
+classes = ["file.*"]
+paths = ["/etc/shadow", "/etc/ssh/*_key", "/etc/audit/**"]
+[[objective]]
+name = "any"
+events = ["openat"]
+[[objective]]
+name = "both"
+events = ["openat"]
+paths = ["/etc/shadow", "/root/.ssh/authorized_keys"]
+)"));
+  EXPECT_EQ(f.watched_files, (std::map<std::string, uint64_t>{
+                                 {"/etc/shadow", 0b101}, {"/root/.ssh/authorized_keys", 0b100}}));
+  EXPECT_EQ(f.masks.by_inode, 0b101u);
+}
+
 TEST(KernelFilter, ObjectivesBeyondTheLastBitShareIt) {
   std::string text;
   for (int i = 0; i < C2A_FILTER_OBJECTIVES + 10; ++i) {

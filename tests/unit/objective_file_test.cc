@@ -211,6 +211,29 @@ result = "success"
   EXPECT_EQ(changed([](AuditRecord& r) { r.success = false; }), "-");
 }
 
+// A watched file reached by another name (a hard link) is judged as that
+// file: selected by its name, and excluded only by an exclusion of it.
+TEST(ObjectiveMatch, AWatchedFileByAnotherNameIsJudgedAsThatFile) {
+  auto set = set_of(R"(
+[[objective]]
+name = "shadow"
+events = ["openat"]
+paths = ["/etc/shadow", "/etc/gshadow"]
+exclude_paths = ["/etc/gshadow"]
+)");
+  AuditRecord rec = event("openat", "file.read", "/var/tmp/x");
+  EXPECT_EQ(decided(set, rec), "-");
+  rec.watched_path = "/etc/shadow";
+  EXPECT_EQ(decided(set, rec), "shadow");
+  rec.path = "/etc/gshadow";  // excluded by name, but what it is stays selected
+  EXPECT_EQ(decided(set, rec), "shadow");
+  rec.watched_path = "/etc/gshadow";
+  EXPECT_EQ(decided(set, rec), "-");
+  rec.watched_path = "/etc/passwd";
+  rec.path = "/var/tmp/x";
+  EXPECT_EQ(decided(set, rec), "-");
+}
+
 TEST(ObjectiveMatch, UserRangesAndExclusions) {
   auto set = set_of(R"(
 [[objective]]

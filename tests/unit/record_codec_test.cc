@@ -79,6 +79,28 @@ TEST(RecordCodec, RoundTripsEveryField) {
   EXPECT_EQ(round_trip(rec), rec);
 }
 
+TEST(RecordCodec, RoundTripsAnObjectIdentity) {
+  AuditRecord rec = full_syscall_record();
+  rec.inode = 0x123456789abull;
+  rec.dev = (254u << 20) | 3;
+  rec.watched_path = "/etc/shadow";
+  EXPECT_EQ(round_trip(rec), rec);
+  rec.watched_path.clear();
+  EXPECT_EQ(round_trip(rec), rec);
+}
+
+// A record without an object is laid out as records were before objects
+// were recorded: the flags byte ends it.
+TEST(RecordCodec, ARecordWithoutAnObjectEndsWithTheFlagsByte) {
+  AuditRecord rec = full_syscall_record();
+  std::string without, with;
+  encode_record(rec, without);
+  rec.inode = 7;
+  encode_record(rec, with);
+  EXPECT_EQ(with.size(), without.size() + 4 + 8 + 1);
+  EXPECT_EQ(with.substr(0, without.size() - 1), without.substr(0, without.size() - 1));
+}
+
 TEST(RecordCodec, RoundTripsDefaultRecord) { EXPECT_EQ(round_trip(AuditRecord{}), AuditRecord{}); }
 
 TEST(RecordCodec, RoundTripsLostRecord) {

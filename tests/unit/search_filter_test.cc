@@ -115,6 +115,9 @@ TEST(SearchFilter, PathMatchesPathOrPath2) {
   EXPECT_FALSE(matches(f, kOpen));
   f.path_globs = {"/tmp/*", "/etc/passwd"};
   EXPECT_TRUE(matches(f, kOpen));
+  AuditRecord linked = rec("openat", "file.read", "/var/tmp/x");
+  linked.watched_path = "/etc/passwd";  // a watched file, opened by another name
+  EXPECT_TRUE(matches(f, linked));
   AuditRecord no_path = rec("setuid", "priv.change", "");
   f.path_globs = {"**"};
   EXPECT_FALSE(matches(f, no_path));
