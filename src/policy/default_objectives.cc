@@ -17,6 +17,40 @@ paths = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/**",
          "/home/*/.ssh/**"]
 criticality = "critical"
 
+# Persistence: a key that lets someone log in, a login shell's startup file,
+# a user's autostart or systemd unit (system-wide ones are under /etc).
+[[objective]]
+name = "login-persistence"
+classes = ["file.write", "file.create", "file.delete", "file.rename", "file.attr"]
+paths = ["/root/.ssh/**", "/home/*/.ssh/**",
+         "/root/.bashrc", "/root/.profile", "/root/.bash_profile", "/root/.bash_login",
+         "/root/.zshrc", "/root/.config/autostart/**", "/root/.config/systemd/user/**",
+         "/home/*/.bashrc", "/home/*/.profile", "/home/*/.bash_profile", "/home/*/.bash_login",
+         "/home/*/.zshrc", "/home/*/.config/autostart/**", "/home/*/.config/systemd/user/**"]
+criticality = "critical"
+
+# Evasion: logs and shell histories removed, renamed, re-permissioned (a
+# history replaced by a link to /dev/null is removed first) or truncated.
+[[objective]]
+name = "evidence-removal"
+classes = ["file.delete", "file.rename", "file.attr"]
+paths = ["/var/log/**", "/root/.*_history", "/home/*/.*_history"]
+criticality = "high"
+
+[[objective]]
+name = "evidence-truncation"
+events = ["truncate", "ftruncate"]
+paths = ["/var/log/**", "/root/.*_history", "/home/*/.*_history"]
+criticality = "high"
+
+# A program run from a directory anyone may write to, or from memory,
+# talking to the network: a dropped payload's usual first act.
+[[objective]]
+name = "outbound-from-writable-dir"
+classes = ["net.connect"]
+programs = ["/tmp/**", "/var/tmp/**", "/dev/shm/**", "/run/user/**", "memfd:*"]
+criticality = "high"
+
 [[objective]]
 name = "system-file-change"
 classes = ["file.write", "file.create", "file.delete", "file.rename", "file.attr"]

@@ -41,6 +41,39 @@ TEST(DefaultObjectives, SelectTheC2Baseline) {
   EXPECT_EQ(set.match(file_event("admin.module", ""))->criticality, "critical");
 }
 
+TEST(DefaultObjectives, SelectPersistenceAndEvasion) {
+  auto set = ObjectiveSet::defaults();
+  auto name = [&](AuditRecord r) {
+    const Objective* o = set.match(r);
+    return o ? o->name : std::string("-");
+  };
+  auto call = [](const std::string& event, const std::string& cls, const std::string& path) {
+    AuditRecord r = file_event(cls, path);
+    r.event = event;
+    return r;
+  };
+  EXPECT_EQ(name(file_event("file.write", "/home/bob/.ssh/authorized_keys")), "login-persistence");
+  EXPECT_EQ(name(file_event("file.create", "/root/.ssh/authorized_keys2")), "login-persistence");
+  EXPECT_EQ(name(file_event("file.write", "/home/bob/.bashrc")), "login-persistence");
+  EXPECT_EQ(name(file_event("file.create", "/home/bob/.config/systemd/user/x.service")),
+            "login-persistence");
+  EXPECT_EQ(name(file_event("file.read", "/home/bob/.bashrc")), "-");
+  EXPECT_EQ(name(call("unlink", "file.delete", "/var/log/auth.log")), "evidence-removal");
+  EXPECT_EQ(name(call("unlink", "file.delete", "/home/bob/.bash_history")), "evidence-removal");
+  EXPECT_EQ(name(call("rename", "file.rename", "/root/.zsh_history")), "evidence-removal");
+  EXPECT_EQ(name(call("truncate", "file.write", "/var/log/wtmp")), "evidence-truncation");
+  EXPECT_EQ(name(call("ftruncate", "file.write", "/home/bob/.bash_history")),
+            "evidence-truncation");
+  EXPECT_EQ(name(file_event("file.write", "/var/log/syslog")), "-");  // a log being written
+  AuditRecord connect = call("connect", "net.connect", "");
+  connect.exe = "/dev/shm/.x/payload";
+  EXPECT_EQ(name(connect), "outbound-from-writable-dir");
+  connect.exe = "memfd:x";
+  EXPECT_EQ(name(connect), "outbound-from-writable-dir");
+  connect.exe = "/usr/bin/curl";
+  EXPECT_EQ(name(connect), "-");
+}
+
 TEST(DefaultObjectives, KernelSelectionCoversWhatTheyNeed) {
   auto nrs = ObjectiveSet::defaults().selected_syscalls();
   auto has = [&](uint32_t nr) { return std::find(nrs.begin(), nrs.end(), nr) != nrs.end(); };
@@ -48,7 +81,8 @@ TEST(DefaultObjectives, KernelSelectionCoversWhatTheyNeed) {
   EXPECT_TRUE(has(SYS_execve));
   EXPECT_TRUE(has(SYS_setuid));
   EXPECT_TRUE(has(SYS_bind));
-  EXPECT_FALSE(has(SYS_connect));  // not in the baseline
+  EXPECT_TRUE(has(SYS_truncate));
+  EXPECT_TRUE(has(SYS_connect));  // judged by program in user space
 }
 
 TEST(AuditAll, MatchesEveryClass) {
