@@ -1,5 +1,7 @@
 #include "policy/auditd_convert.h"
 
+#include <string.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -55,6 +57,22 @@ std::vector<std::string> all_class_families() {
   return families;
 }
 
+constexpr int kMaxErrno = 4095;  // the kernel's MAX_ERRNO
+
+// An errno as auditctl takes it (EACCES or 13), by name; nullopt when it is neither.
+std::optional<std::string> errno_name_of(std::string_view value) {
+  if (auto n = parse_decimal<int32_t>(value)) {
+    const char* name = *n > 0 ? strerrorname_np(*n) : nullptr;
+    if (name) return std::string(name);
+    return std::nullopt;
+  }
+  for (int n = 1; n <= kMaxErrno; ++n) {
+    const char* name = strerrorname_np(n);
+    if (name && value == name) return std::string(value);
+  }
+  return std::nullopt;
+}
+
 // An id in a uid field: a number, "unset"/-1 (no login uid), or a user name.
 UserSelector parse_id(std::string_view value) {
   if (value == "unset" || value == "-1") return kUnsetId;
@@ -97,7 +115,8 @@ class RuleConverter {
   std::optional<std::string> perms_;  // -p or -F perm=
   bool any_path_ = false;
   bool ia32_ = false;  // -F arch=b32: -S names and numbers are ia32 ones
-  UserBounds users_;
+  std::vector<AuditdField> user_fields_;  // auid, uid, euid conditions, in order
+  UserBounds users_;                       // those of the field kept
 };
 
 // A condition c2audit cannot express narrows the rule. Leaving it out of a
@@ -161,11 +180,22 @@ Result<void> RuleConverter::convert_arch(const AuditdField& f) {
   return {};
 }
 
+std::string user_field_of(const AuditdField& f) { return f.name == "loginuid" ? "auid" : f.name; }
+
+// The user field an objective keeps: auid when the rule names it (the person
+// behind the action, which `users` means), else the rule's first one.
+std::string chosen_user_field(const std::vector<AuditdField>& fields) {
+  for (const auto& f : fields) {
+    if (user_field_of(f) == "auid") return "auid";
+  }
+  return user_field_of(fields.front());
+}
+
 Result<void> RuleConverter::convert_user(const AuditdField& f) {
-  std::string field = f.name == "loginuid" ? "auid" : f.name;
-  if (users_.field.empty()) users_.field = field;
+  std::string field = user_field_of(f);
   if (users_.field != field) {
-    return drop("-F " + f.name + f.op + f.value + " (c2audit selects on one user field)");
+    return drop("-F " + f.name + f.op + f.value + " (c2audit selects on one user field: " +
+                users_.field + ")");
   }
   UserSelector id = parse_id(f.value);
   if (f.op == "=" || f.op == "!=") {
@@ -195,13 +225,15 @@ Result<void> RuleConverter::convert_result(const AuditdField& f) {
     out_.result = (f.value == "1") == (f.op == "=") ? "success" : "failure";
     return {};
   }
-  // exit=-EACCES: a failure with one errno. c2audit files select any failure.
+  // exit=-EACCES (or -13): a failure with that errno, as `errors` says.
   if (f.name == "exit" && f.op == "=" && f.value.starts_with('-') && f.value != "-0") {
-    if (out_.action == "ignore") {
-      return fail("-F exit=" + f.value + " cannot be expressed: only all failures can be ignored");
+    auto name = errno_name_of(std::string_view(f.value).substr(1));
+    if (!name) return fail("-F exit=" + f.value + ": not an errno");
+    if (!out_.errors.empty() && out_.errors.front() != *name) {
+      return fail("-F exit requires two different errnos: matches nothing");
     }
     out_.result = "failure";
-    approximate("-F exit=" + f.value + " became result failure: every errno is selected");
+    out_.errors = {*name};
     return {};
   }
   return drop("-F " + f.name + f.op + f.value);
@@ -212,7 +244,8 @@ Result<void> RuleConverter::convert_field(const AuditdField& f) {
   if (f.name == "arch") return convert_arch(f);
   if (f.name == "success" || f.name == "exit") return convert_result(f);
   if (f.name == "auid" || f.name == "loginuid" || f.name == "uid" || f.name == "euid") {
-    return convert_user(f);
+    user_fields_.push_back(f);  // converted together: finish_users()
+    return {};
   }
   if (f.name == "perm" && f.op == "=") {
     perms_ = f.value;
@@ -230,7 +263,11 @@ bool contains(const std::vector<UserSelector>& ids, int64_t id) {
 }
 
 Result<void> RuleConverter::finish_users() {
-  if (users_.field.empty()) return {};
+  if (user_fields_.empty()) return {};
+  users_.field = chosen_user_field(user_fields_);
+  for (const auto& f : user_fields_) {
+    if (auto ok = convert_user(f); !ok) return ok;
+  }
   out_.exclude_users = users_.excluded;
   if (users_.field != "auid") {
     approximate("-F " + users_.field +

@@ -25,6 +25,7 @@ struct ImportedObjective {
   std::vector<std::string> paths;
   std::vector<std::string> exclude_paths;
   std::vector<std::string> programs;
+  std::vector<std::string> errors;  // errno names a failure must have
   std::string result = "any";
   std::string action = "record";
 };

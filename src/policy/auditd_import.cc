@@ -110,6 +110,7 @@ void emit_objective(std::ostream& out, const SourcedObjective& s, std::string_vi
   emit_list(out, "exclude_paths", o.exclude_paths);
   emit_list(out, "programs", o.programs);
   emit_string(out, "result", o.result);
+  emit_list(out, "errors", o.errors);
   emit_string(out, "criticality", "medium");
   emit_string(out, "action", o.action);
 }

@@ -258,16 +258,44 @@ TEST(AuditdImport, ResultsAndErrnos) {
       "-a always,exit -F arch=b64 -S open,openat -F exit=-EACCES -F auid>=1000 -F auid!=unset "
       "-k access\n"
       "-a never,exit -F arch=b64 -S openat -F exit=-ENOENT\n");
-  ASSERT_EQ(im.result.converted, 3);
+  ASSERT_EQ(im.result.converted, 4);
   EXPECT_EQ(im.get(0, "result"), "success");
   EXPECT_EQ(im.get(1, "result"), "failure");
   EXPECT_EQ(im.get(2, "result"), "failure");
   EXPECT_EQ(im.list(2, "events"), (Strings{"open", "openat"}));
-  EXPECT_TRUE(has_note(im.result.approximations, 3, "-EACCES"));
-  EXPECT_NE(im.result.toml.find("# approximation: -F exit=-EACCES became result failure"),
-            std::string::npos)
-      << im.result.toml;
-  EXPECT_TRUE(has_note(im.result.skipped, 4, "-ENOENT"));
+  EXPECT_EQ(im.list(2, "errors"), Strings{"EACCES"});
+  EXPECT_FALSE(has_note(im.result.approximations, 3, "-EACCES")) << "exact now";
+  // An ignore of one errno is exact too (it was refused when only every failure could be).
+  EXPECT_EQ(im.get(3, "action"), "ignore");
+  EXPECT_EQ(im.list(3, "errors"), Strings{"ENOENT"});
+}
+
+// "A person acting as root" (euid=0 with auid>=1000): the objective keeps
+// the person, auid, and says that the euid condition was left out; keeping
+// euid=0 as users would have meant login uid 0, the opposite set.
+TEST(AuditdImport, AuidIsKeptOverUidAndEuid) {
+  auto im = import(
+      "-a always,exit -F arch=b64 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k person\n"
+      "-a always,exit -F arch=b64 -S execve -F uid=0 -F euid=0\n"
+      "-a never,exit -F arch=b64 -S execve -F euid=0 -F auid=1000\n");
+  ASSERT_EQ(im.result.converted, 2) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "users"), Strings{"1000-4294967294"});
+  EXPECT_EQ(im.list(0, "exclude_users"), Strings{"4294967295"});
+  EXPECT_TRUE(has_note(im.result.approximations, 1, "-F euid=0 (c2audit selects on one user field: auid)"));
+  EXPECT_EQ(im.list(1, "users"), Strings{"0"});  // the first field, uid
+  EXPECT_TRUE(has_note(im.result.approximations, 2, "-F euid=0 (c2audit selects on one user field: uid)"));
+  EXPECT_TRUE(has_note(im.result.skipped, 3, "ignoring without it would ignore more"));
+}
+
+TEST(AuditdImport, ExitErrnosByNameOrNumber) {
+  auto im = import(
+      "-a always,exit -F arch=b64 -S openat -F exit=-13 -k by-number\n"
+      "-a always,exit -F arch=b64 -S openat -F exit=-EBOGUS\n"
+      "-a always,exit -F arch=b64 -S openat -F exit=-EPERM -F exit=-EACCES\n");
+  ASSERT_EQ(im.result.converted, 1);
+  EXPECT_EQ(im.list(0, "errors"), Strings{"EACCES"});
+  EXPECT_TRUE(has_note(im.result.skipped, 2, "not an errno"));
+  EXPECT_TRUE(has_note(im.result.skipped, 3, "two different errnos"));
 }
 
 TEST(AuditdImport, ProgramsAndUnsupportedFields) {
@@ -404,7 +432,9 @@ TEST(AuditdImport, RealWorldFile) {
   EXPECT_EQ(im.result.skipped.size(), 1u) << reasons(im.result.skipped);
   EXPECT_TRUE(has_note(im.result.approximations, 8, "either ABI"));
   EXPECT_TRUE(has_note(im.result.skipped, 25, "exclude list"));
-  EXPECT_EQ(im.result.approximations.size(), 2u) << reasons(im.result.approximations);
+  EXPECT_EQ(im.result.approximations.size(), 1u) << reasons(im.result.approximations);
+  EXPECT_EQ(im.get(11, "name"), "access");
+  EXPECT_EQ(im.list(11, "errors"), Strings{"EACCES"});  // exact: no approximation
   EXPECT_EQ(im.get(0, "name"), "time-change");
   EXPECT_EQ(im.get(1, "name"), "time-change-2");
   EXPECT_NE(im.result.toml.find("Criticality is \"medium\""), std::string::npos);
