@@ -78,7 +78,8 @@ void StreamConsumer::on_raw_record(std::span<const uint8_t> raw) {
     bump(counters_.decode_errors);
     return;
   }
-  if (setup_.watched_names && object_is_watched(raw)) name_watched_object(*setup_.watched_names, scratch_);
+  if (setup_.watched_names && object_is_watched(raw))
+    name_watched_object(*setup_.watched_names, scratch_);
   const Objective* objective = policies_.for_generation(policy_generation_of(raw)).match(scratch_);
   if (!objective) {
     bump(counters_.not_selected);

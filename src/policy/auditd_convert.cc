@@ -116,7 +116,7 @@ class RuleConverter {
   bool any_path_ = false;
   bool ia32_ = false;  // -F arch=b32: -S names and numbers are ia32 ones
   std::vector<AuditdField> user_fields_;  // auid, uid, euid conditions, in order
-  UserBounds users_;                       // those of the field kept
+  UserBounds users_;                      // those of the field kept
 };
 
 // A condition c2audit cannot express narrows the rule. Leaving it out of a
@@ -194,8 +194,8 @@ std::string chosen_user_field(const std::vector<AuditdField>& fields) {
 Result<void> RuleConverter::convert_user(const AuditdField& f) {
   std::string field = user_field_of(f);
   if (users_.field != field) {
-    return drop("-F " + f.name + f.op + f.value + " (c2audit selects on one user field: " +
-                users_.field + ")");
+    return drop("-F " + f.name + f.op + f.value +
+                " (c2audit selects on one user field: " + users_.field + ")");
   }
   UserSelector id = parse_id(f.value);
   if (f.op == "=" || f.op == "!=") {

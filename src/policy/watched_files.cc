@@ -30,7 +30,7 @@ std::string directory_deciding(const std::string& path) {
 }  // namespace
 
 std::optional<FileIdentity> identity_of(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   return FileIdentity{kernel_device(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }

@@ -33,8 +33,8 @@ std::optional<FileIdentity> identity_of(const std::string& path);
 
 // One policy's watched files, resolved once.
 struct WatchedFiles {
-  std::map<std::string, uint64_t> watches;             // literal path -> objective bits
-  std::map<std::string, FileIdentity> identities;      // of those that exist now
+  std::map<std::string, uint64_t> watches;         // literal path -> objective bits
+  std::map<std::string, FileIdentity> identities;  // of those that exist now
 
   // Resolves every watched path.
   static WatchedFiles resolve(std::map<std::string, uint64_t> watches);

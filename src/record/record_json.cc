@@ -20,7 +20,9 @@ void put_if_set(json& j, const char* key, const std::string& value) {
 void put_time(json& j, const char* key, int64_t ns) { j[key] = format_rfc3339(ns); }
 
 // A kernel device number (major << 20 | minor) as ls and stat print it.
-std::string device_text(uint32_t dev) { return std::to_string(dev >> 20) + ":" + std::to_string(dev & 0xfffff); }
+std::string device_text(uint32_t dev) {
+  return std::to_string(dev >> 20) + ":" + std::to_string(dev & 0xfffff);
+}
 
 json header(const AuditRecord& rec) {
   json j = json::object();

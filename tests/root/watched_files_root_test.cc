@@ -2,8 +2,8 @@
 // to that file through any other name (a hard link), follows the file when
 // it is replaced (a new inode renamed over it, as passwd does), and stops
 // selecting the file it replaced.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,7 +50,7 @@ class WatchedFilesTest : public ::testing::Test {
   }
 
   static uint64_t inode_of(const std::filesystem::path& path) {
-    struct stat st{};
+    struct stat st {};
     EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
     return st.st_ino;
   }

@@ -281,9 +281,11 @@ TEST(AuditdImport, AuidIsKeptOverUidAndEuid) {
   ASSERT_EQ(im.result.converted, 2) << reasons(im.result.skipped);
   EXPECT_EQ(im.list(0, "users"), Strings{"1000-4294967294"});
   EXPECT_EQ(im.list(0, "exclude_users"), Strings{"4294967295"});
-  EXPECT_TRUE(has_note(im.result.approximations, 1, "-F euid=0 (c2audit selects on one user field: auid)"));
+  EXPECT_TRUE(
+      has_note(im.result.approximations, 1, "-F euid=0 (c2audit selects on one user field: auid)"));
   EXPECT_EQ(im.list(1, "users"), Strings{"0"});  // the first field, uid
-  EXPECT_TRUE(has_note(im.result.approximations, 2, "-F euid=0 (c2audit selects on one user field: uid)"));
+  EXPECT_TRUE(
+      has_note(im.result.approximations, 2, "-F euid=0 (c2audit selects on one user field: uid)"));
   EXPECT_TRUE(has_note(im.result.skipped, 3, "ignoring without it would ignore more"));
 }
 

@@ -23,7 +23,7 @@ TEST(WatchedFiles, HardLinksShareAnIdentityAndReplacementChangesIt) {
   auto watched = WatchedFiles::resolve({{file.native(), 0b1}});
   ASSERT_EQ(watched.identities.size(), 1u);
   EXPECT_EQ(identity_of((dir.path() / "link").native()), watched.identities.at(file.native()));
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   EXPECT_EQ(watched.identities.at(file.native()).ino, st.st_ino);
 
