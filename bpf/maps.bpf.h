@@ -130,6 +130,19 @@ struct {
   __type(value, struct exec_args);
 } exec_args_by_tid SEC(".maps");
 
+/* The name an io_uring open was given (only the name fields are used), kept
+ * from its submission, when the kernel holds a copy, to its completion, when
+ * that copy is gone: by request address. Requests are reused, so an entry
+ * is replaced by the next open of its address; one whose open never
+ * completes stays until then, so the map is bounded, not cleared. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, __u64);
+  __type(value, struct exec_args);
+} uring_open_names SEC(".maps");
+
 /* Per-CPU scratch. BPF programs on a tracepoint run to completion on one CPU
  * without preemption, so a program may use its CPU's slot freely while it
  * runs. A plain array indexed by CPU (entries = possible CPUs, set by user

@@ -227,7 +227,7 @@ static __always_inline __u32 fill_payload(struct scratch *s,
    * string and its base directory are read only when there is no OBJ1 or
    * its walk stopped short. */
   __s64 fd = -1;
-  if (spec->flags & C2A_SPEC_RET_FD) {
+  if ((spec->flags & C2A_SPEC_RET_FD) && !(out->ev.status & C2A_ST_FIXED_FILE)) {
     fd = ret;
   } else if (spec->fd_arg != C2A_ARG_NONE) {
     fd = (int)arg_of(args, spec->fd_arg);
@@ -508,6 +508,83 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   }
   s->out.ev.syscall_nr = nr;
   record_call(s, filter, slot, task, ret, abi, status, NULL);
+  return 0;
+}
+
+/* io_uring operations run in the kernel without a system call of their own
+ * (io_uring_enter submits a batch of them, a worker may run them later), so
+ * sys_exit never sees them. An open is judged and recorded as the openat it
+ * does the same as, at its completion, in a thread of the submitting process
+ * (the submitter, or an io_uring worker sharing its files and cwd): its
+ * result is the fd, already installed, and its flags are kept in the
+ * request. Its name is kept from its submission: a failed open, or one into
+ * a fixed-file slot (its result is the slot, no fd), is named by it. */
+#define C2A_IORING_OP_OPENAT 18
+#define C2A_IORING_OP_OPENAT2 28
+#define C2A_NR_OPENAT 257
+
+static __always_inline bool is_uring_open(const struct io_kiocb *req) {
+  return req->opcode == C2A_IORING_OP_OPENAT || req->opcode == C2A_IORING_OP_OPENAT2;
+}
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(on_io_uring_submit, struct io_kiocb *req) {
+  if (!is_uring_open(req) || !selected_filter(active_slot, C2A_ABI_X86_64, C2A_NR_OPENAT)) {
+    return 0;
+  }
+  struct scratch *s = this_cpu_scratch();
+  if (!s || bpf_get_current_task_btf()->tgid == self_tgid) {
+    return 0;
+  }
+  struct io_open *open = C2A_AS(struct io_open, &req->cmd);
+  struct filename *name = C2A_AS(struct filename, open->filename);
+  struct exec_args *kept = &s->exec;
+  long n = name ? bpf_probe_read_kernel_str(kept->name, sizeof(kept->name), name->name) : -1;
+  kept->name_len = n > 0 ? n - 1 : 0;
+  kept->status = n < 0 ? C2A_ST_NAME1_FAULT : 0;
+  kept->argv_len = 0;
+  __u64 key = (__u64)req;
+  bpf_map_update_elem(&uring_open_names, &key, kept, BPF_ANY);
+  return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(on_io_uring_complete, struct io_ring_ctx *ring, void *request,
+             struct io_uring_cqe *cqe) {
+  struct io_kiocb *req = C2A_AS(struct io_kiocb, request);
+  if (!req || !is_uring_open(req)) {
+    return 0;
+  }
+  __u32 slot = active_slot;
+  struct c2a_syscall_filter *filter = selected_filter(slot, C2A_ABI_X86_64, C2A_NR_OPENAT);
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct scratch *s = this_cpu_scratch();
+  if (!filter || !s || task->tgid == self_tgid) {
+    return 0;
+  }
+  __u64 key = (__u64)request;
+  struct exec_args *kept = bpf_map_lookup_elem(&uring_open_names, &key);
+  bool named = kept;
+  if (!named) { /* submitted before the policy selected it, or the map was full */
+    kept = &s->exec;
+    kept->name_len = 0;
+    kept->argv_len = 0;
+    kept->status = C2A_ST_NAME1_FAULT;
+  }
+  struct io_open *open = (struct io_open *)&req->cmd;
+  struct c2a_event *ev = &s->out.ev;
+  ev->syscall_nr = C2A_NR_OPENAT;
+  for (int i = 0; i < 6; i++) {
+    ev->args[i] = 0; /* no caller's registers: no name to read */
+  }
+  ev->args[0] = (__u64)(__s64)open->dfd;
+  ev->args[2] = open->how.flags; /* where openat's spec finds its flags */
+  ev->args[3] = open->how.mode;
+  __u16 status = C2A_ST_IO_URING | (open->file_slot ? C2A_ST_FIXED_FILE : 0);
+  record_call(s, filter, slot, task, cqe->res, C2A_ABI_X86_64, status, kept);
+  if (named) {
+    bpf_map_delete_elem(&uring_open_names, &key);
+  }
   return 0;
 }
 

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev libtomlplusplus-dev libexpected-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libzstd-dev libdeflate-dev
+  liburing-dev
   strace
 )
 

@@ -62,6 +62,11 @@ enum c2a_status {
   C2A_ST_OBJ1_WATCHED = 1u << 9,/* OBJ1's inode is a file the policy watches
                                    by identity (c2a_inode_key): the object may
                                    have been reached by another name */
+  C2A_ST_IO_URING = 1u << 10,   /* an io_uring operation, not a system call:
+                                   syscall_nr is the call it does the same as,
+                                   judged by that call's filter entry */
+  C2A_ST_FIXED_FILE = 1u << 11, /* an io_uring open into a fixed-file slot: its
+                                   result is the slot, no fd, so no path */
 };
 
 /* The system call ABIs of an x86-64 kernel the sensor tells apart. The same

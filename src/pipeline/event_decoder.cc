@@ -174,6 +174,7 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   rec.event_class = event_class_of(*info, ev.open_flags);
   rec.syscall_nr = (ev.status & C2A_ST_SOCKETCALL) ? C2A_IA32_SOCKETCALL : ev.syscall_nr;
   rec.ia32 = ia32;
+  rec.io_uring = ev.status & C2A_ST_IO_URING;
   rec.ret = ev.ret;
   rec.success = !(ev.ret < 0 && ev.ret >= -kMaxErrno);
   if (!rec.success) rec.errno_name = errno_name(static_cast<int>(-ev.ret));

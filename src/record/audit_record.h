@@ -34,6 +34,7 @@ struct AuditRecord {
   std::string event_class;  // "file.read", "process.exec", ... (JSON: class)
   uint32_t syscall_nr = 0;  // in the table of its ABI (x86-64, or ia32 when ia32)
   bool ia32 = false;        // a 32-bit call (int 0x80, a 32-bit program). JSON: arch "i386", else "x86_64"
+  bool io_uring = false;    // an io_uring operation doing what `event` does, not a system call
   bool success = true;      // JSON: result "success" / "failure"
   int64_t ret = 0;          // raw return value (negative errno on failure)
   std::string errno_name;   // "ENOENT" etc. on failure, else empty

@@ -7,7 +7,7 @@
 //   u16 port | u64 flags | u32 mode | str objective criticality
 //   u64 lost_count | u32 cpu | i64 window_start_ns window_end_ns | str message
 //   u8 flag bits (success, path_unresolved, path2_unresolved, argv_truncated, ia32,
-//                 object)
+//                 object, io_uring)
 //   [object flag only:] u32 dev | u64 inode | str watched_path
 //
 // where str is a varint (LEB128) byte length followed by the bytes. The
@@ -36,8 +36,9 @@ constexpr uint8_t kFlagIa32 = 1u << 4;
 // The record names its object's identity: fields follow the flags byte, so
 // that a record without one keeps the layout records had before.
 constexpr uint8_t kFlagObject = 1u << 5;
+constexpr uint8_t kFlagIoUring = 1u << 6;
 constexpr uint8_t kKnownFlags = kFlagSuccess | kFlagPathUnresolved | kFlagPath2Unresolved |
-                                kFlagArgvTruncated | kFlagIa32 | kFlagObject;
+                                kFlagArgvTruncated | kFlagIa32 | kFlagObject | kFlagIoUring;
 
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
@@ -71,7 +72,7 @@ uint8_t flag_bits(const AuditRecord& rec) {
   return (rec.success ? kFlagSuccess : 0) | (rec.path_unresolved ? kFlagPathUnresolved : 0) |
          (rec.path2_unresolved ? kFlagPath2Unresolved : 0) |
          (rec.argv_truncated ? kFlagArgvTruncated : 0) | (rec.ia32 ? kFlagIa32 : 0) |
-         (has_object(rec) ? kFlagObject : 0);
+         (has_object(rec) ? kFlagObject : 0) | (rec.io_uring ? kFlagIoUring : 0);
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -183,6 +184,7 @@ void read_flags(FieldReader& in, AuditRecord& rec) {
   rec.path2_unresolved = (bits & kFlagPath2Unresolved) != 0;
   rec.argv_truncated = (bits & kFlagArgvTruncated) != 0;
   rec.ia32 = (bits & kFlagIa32) != 0;
+  rec.io_uring = (bits & kFlagIoUring) != 0;
   if (bits & kFlagObject) {
     rec.dev = in.u32("dev");
     rec.inode = in.u64("inode");

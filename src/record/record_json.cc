@@ -85,6 +85,7 @@ json syscall_json(const AuditRecord& rec) {
   put_if_set(j, "criticality", rec.criticality);
   j["syscall"] = rec.syscall_nr;
   j["arch"] = rec.ia32 ? "i386" : "x86_64";  // the table `syscall` is from (auditd's names)
+  if (rec.io_uring) j["io_uring"] = true;
   return j;
 }
 

@@ -87,6 +87,7 @@ std::string syscall_text(const AuditRecord& rec) {
   std::string out = head(rec);
   out += rec.success ? " success" : fmt::format(" failure({})", record_errno(rec));
   if (rec.ia32) out += " arch=i386";  // rare, and worth a look: shown only then
+  if (rec.io_uring) out += " io_uring=true";
   subject(out, rec);
   object(out, rec);
   return out;

@@ -152,6 +152,7 @@ std::string workload_path() { return WORKLOAD_PATH; }
 std::string load_path() { return LOAD_PATH; }
 std::string storm_path() { return STORM_PATH; }
 std::string ia32_call_path() { return IA32_CALL_PATH; }
+std::string uring_open_path() { return URING_OPEN_PATH; }
 
 void expect_time_order_and_unique_seqs(const std::vector<nlohmann::json>& records) {
   std::set<uint64_t> seqs;

@@ -89,6 +89,7 @@ std::string workload_path();
 std::string load_path();  // c2audit-load
 std::string storm_path();
 std::string ia32_call_path();  // c2audit-ia32-call
+std::string uring_open_path();  // c2audit-uring-open
 
 // One run of c2auditd (--all, one consumer) on `trail` that records the
 // commands given and stops: its last segment sealed, the seal logged.

@@ -84,6 +84,7 @@ TEST(RecordCodec, RoundTripsAnObjectIdentity) {
   rec.inode = 0x123456789abull;
   rec.dev = (254u << 20) | 3;
   rec.watched_path = "/etc/shadow";
+  rec.io_uring = true;
   EXPECT_EQ(round_trip(rec), rec);
   rec.watched_path.clear();
   EXPECT_EQ(round_trip(rec), rec);
