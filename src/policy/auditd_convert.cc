@@ -1,8 +1,10 @@
 #include "policy/auditd_convert.h"
 
+#include <fcntl.h>
 #include <string.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -104,6 +106,7 @@ class RuleConverter {
   Result<void> convert_arch(const AuditdField& f);
   Result<void> convert_user(const AuditdField& f);
   Result<void> convert_result(const AuditdField& f);
+  Result<void> convert_open_flags(const AuditdField& f);
   Result<void> finish_users();
   Result<void> finish_classes();
   Result<void> drop(const std::string& what);
@@ -115,6 +118,7 @@ class RuleConverter {
   std::optional<std::string> perms_;  // -p or -F perm=
   bool any_path_ = false;
   bool ia32_ = false;  // -F arch=b32: -S names and numbers are ia32 ones
+  std::optional<AuditdField> open_flags_;  // -F aN&MASK
   std::vector<AuditdField> user_fields_;  // auid, uid, euid conditions, in order
   UserBounds users_;                      // those of the field kept
 };
@@ -144,10 +148,20 @@ Result<void> RuleConverter::convert_watch() {
   if (rule_.kind != AuditdRule::Kind::watch) return {};
   std::string path = rule_.watch_path;
   if (!path.starts_with('/')) return fail("watch path " + path + " is not absolute");
-  // auditctl asks the filesystem; a trailing "/" says directory without it.
-  std::error_code ec;
-  bool dir = path.ends_with('/') || std::filesystem::is_directory(path, ec);
-  return convert_path(AuditdField{dir ? "dir" : "path", "=", path});
+  // auditctl asks the filesystem where the rule is loaded: the path and, if
+  // it is a directory there, everything under it. The objective says both,
+  // whatever the importing host holds.
+  return convert_path(AuditdField{"dir", "=", path});
+}
+
+// On merged /usr (Debian's default since 12), /bin, /sbin, /lib and /lib64
+// are links into /usr, and the kernel names what it opened or ran by its
+// /usr path: "/bin/su" becomes "/usr/bin/su" too.
+std::optional<std::string> usr_merged_alias(const std::string& path) {
+  for (std::string_view top : {"/bin", "/sbin", "/lib", "/lib64"}) {
+    if (path == top || (path.starts_with(top) && path[top.size()] == '/')) return "/usr" + path;
+  }
+  return std::nullopt;
 }
 
 Result<void> RuleConverter::convert_path(const AuditdField& f) {
@@ -160,8 +174,11 @@ Result<void> RuleConverter::convert_path(const AuditdField& f) {
   std::string path = f.value;
   while (path.size() > 1 && path.ends_with('/')) path.pop_back();
   auto& target = f.op == "=" ? out_.paths : out_.exclude_paths;
-  add_unique(target, path);
-  if (f.name == "dir") add_unique(target, path == "/" ? "/**" : path + "/**");
+  for (const auto& name : {std::optional(path), usr_merged_alias(path)}) {
+    if (!name) continue;
+    add_unique(target, *name);
+    if (f.name == "dir") add_unique(target, *name == "/" ? "/**" : *name + "/**");
+  }
   any_path_ = true;
   return {};
 }
@@ -239,9 +256,34 @@ Result<void> RuleConverter::convert_result(const AuditdField& f) {
   return drop("-F " + f.name + f.op + f.value);
 }
 
+// -F a1&0100 on open, a2&0100 on openat: the open creates (O_CREAT), which
+// is the class file.create, when every call of the rule has its open flags
+// in that argument. Other masks and arguments are left out.
+Result<void> RuleConverter::convert_open_flags(const AuditdField& f) {
+  char* end = nullptr;
+  unsigned long mask = std::strtoul(f.value.c_str(), &end, 0);  // auditctl's base 0
+  uint8_t index = static_cast<uint8_t>(f.name[1] - '0');
+  auto flags_in_argument = [index](const std::string& event) {
+    const SyscallInfo* info = find_syscall(event);
+    return info->spec.flags_arg == index && !(info->spec.flags & C2A_SPEC_OPEN_HOW);
+  };
+  bool flags_there = !out_.events.empty() &&
+                     std::all_of(out_.events.begin(), out_.events.end(), flags_in_argument);
+  if (f.value.empty() || *end != '\0' || mask != O_CREAT || !flags_there) {
+    return drop("-F " + f.name + f.op + f.value);
+  }
+  out_.classes = {"file.create"};
+  return {};
+}
+
 Result<void> RuleConverter::convert_field(const AuditdField& f) {
   if (f.name == "path" || f.name == "dir") return convert_path(f);
   if (f.name == "arch") return convert_arch(f);
+  bool argument = f.name.size() == 2 && f.name[0] == 'a' && f.name[1] >= '0' && f.name[1] <= '3';
+  if (argument && f.op == "&") {
+    open_flags_ = f;  // converted once the calls are known: finish_classes()
+    return {};
+  }
   if (f.name == "success" || f.name == "exit") return convert_result(f);
   if (f.name == "auid" || f.name == "loginuid" || f.name == "uid" || f.name == "euid") {
     user_fields_.push_back(f);  // converted together: finish_users()
@@ -253,6 +295,7 @@ Result<void> RuleConverter::convert_field(const AuditdField& f) {
   }
   if (f.name == "exe" && f.op == "=") {
     add_unique(out_.programs, f.value);
+    if (auto alias = usr_merged_alias(f.value)) add_unique(out_.programs, *alias);
     return {};
   }
   return drop("-F " + f.name + f.op + f.value);
@@ -344,6 +387,7 @@ Result<void> RuleConverter::finish_classes() {
     out_.classes = any_path_ || rule_.kind == AuditdRule::Kind::watch ? *classes_for_perms("rwxa")
                                                                       : all_class_families();
   }
+  if (open_flags_) return convert_open_flags(*open_flags_);
   return {};
 }
 

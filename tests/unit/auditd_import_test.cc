@@ -78,7 +78,9 @@ TEST(AuditdImport, WatchOnAFile) {
   auto im = import("-w /etc/passwd -p wa -k identity\n");
   ASSERT_EQ(im.result.converted, 1);
   EXPECT_EQ(im.get(0, "name"), "identity");
-  EXPECT_EQ(im.list(0, "paths"), Strings{"/etc/passwd"});
+  // The file, or everything under it should it be a directory where the
+  // objective is used: auditctl decides there, so the objective says both.
+  EXPECT_EQ(im.list(0, "paths"), (Strings{"/etc/passwd", "/etc/passwd/**"}));
   EXPECT_EQ(im.list(0, "classes"), kWriteAndAttr);
   EXPECT_EQ(im.list(0, "events"), Strings{});
   EXPECT_EQ(im.get(0, "result"), "any");
@@ -289,6 +291,38 @@ TEST(AuditdImport, AuidIsKeptOverUidAndEuid) {
   EXPECT_TRUE(has_note(im.result.skipped, 3, "ignoring without it would ignore more"));
 }
 
+// On merged /usr the kernel names /bin/su /usr/bin/su: both are selected.
+TEST(AuditdImport, BinAndSbinAlsoNameTheirUsrPaths) {
+  auto im = import(
+      "-w /sbin/insmod -p x -k modules\n"
+      "-a always,exit -F arch=b64 -S execve -F exe=/bin/su -k su\n"
+      "-a always,exit -F arch=b64 -S openat -F dir=/lib/modules -k mods\n"
+      "-w /binaries -p r\n");
+  ASSERT_EQ(im.result.converted, 4) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "paths"), (Strings{"/sbin/insmod", "/sbin/insmod/**", "/usr/sbin/insmod",
+                                          "/usr/sbin/insmod/**"}));
+  EXPECT_EQ(im.list(1, "programs"), (Strings{"/bin/su", "/usr/bin/su"}));
+  EXPECT_EQ(im.list(2, "paths"), (Strings{"/lib/modules", "/lib/modules/**", "/usr/lib/modules",
+                                          "/usr/lib/modules/**"}));
+  EXPECT_EQ(im.list(3, "paths"), (Strings{"/binaries", "/binaries/**"}));
+}
+
+// a2&0100 on openat (a1 on open): O_CREAT, the class file.create.
+TEST(AuditdImport, OpenFlagsCreateBecomeFileCreate) {
+  auto im = import(
+      "-a always,exit -F arch=b64 -S openat -F a2&0100 -F exit=-EACCES -k create\n"
+      "-a always,exit -F arch=b64 -S open -F a1&0x40 -k create-open\n"
+      "-a always,exit -F arch=b64 -S open,openat -F a2&0100 -k mixed\n"
+      "-a always,exit -F arch=b64 -S openat -F a2&01003 -k modify\n");
+  ASSERT_EQ(im.result.converted, 4) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "classes"), Strings{"file.create"});
+  EXPECT_EQ(im.list(0, "errors"), Strings{"EACCES"});
+  EXPECT_EQ(im.list(1, "classes"), Strings{"file.create"});
+  EXPECT_EQ(im.list(2, "classes"), Strings{});  // open's a2 is its mode: left out
+  EXPECT_TRUE(has_note(im.result.approximations, 3, "-F a2&0100 is not supported"));
+  EXPECT_TRUE(has_note(im.result.approximations, 4, "-F a2&01003 is not supported"));
+}
+
 TEST(AuditdImport, ExitErrnosByNameOrNumber) {
   auto im = import(
       "-a always,exit -F arch=b64 -S openat -F exit=-13 -k by-number\n"
@@ -374,7 +408,7 @@ TEST(AuditdImport, StringsAreQuoted) {
       "-w /srv/caf\xc3\xa9/ -p r\n"
       "-w /srv/*.conf -p r\n");
   ASSERT_EQ(im.result.converted, 3) << reasons(im.result.skipped);
-  EXPECT_EQ(im.list(0, "paths"), Strings{"/srv/a\"b\\c"});
+  EXPECT_EQ(im.list(0, "paths"), (Strings{"/srv/a\"b\\c", "/srv/a\"b\\c/**"}));
   EXPECT_EQ(im.list(1, "paths"), (Strings{"/srv/caf\xc3\xa9", "/srv/caf\xc3\xa9/**"}));
   EXPECT_TRUE(has_note(im.result.approximations, 3, "glob characters"));
 }
@@ -393,9 +427,9 @@ TEST(AuditdImport, HostileInputStillGivesValidToml) {
     FAIL() << e << "\n" << im.result.toml;
   }
   EXPECT_EQ(im.count(), 4u) << reasons(im.result.skipped);
-  EXPECT_EQ(im.list(0, "paths"), Strings{"/etc/a\x01b"});
-  EXPECT_EQ(im.list(1, "paths"), Strings{"/etc/nul"s + '\0' + "x"});
-  EXPECT_EQ(im.list(3, "programs"), Strings{"/bin/\"'''\""});
+  EXPECT_EQ(im.list(0, "paths"), (Strings{"/etc/a\x01b", "/etc/a\x01b/**"}));
+  EXPECT_EQ(im.list(1, "paths"), (Strings{"/etc/nul"s + '\0' + "x", "/etc/nul"s + '\0' + "x/**"}));
+  EXPECT_EQ(im.list(3, "programs"), (Strings{"/bin/\"'''\"", "/usr/bin/\"'''\""}));
   EXPECT_EQ(im.result.skipped.size(), 7u) << reasons(im.result.skipped);
   EXPECT_TRUE(has_note(im.result.skipped, 3, "unexpected argument mid"));  // \r splits words
 }
