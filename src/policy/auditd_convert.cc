@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/decimal.h"
+#include "common/errno_number.h"
 #include "pipeline/ia32_syscall_table.h"
 #include "pipeline/syscall_table.h"
 
@@ -59,8 +60,6 @@ std::vector<std::string> all_class_families() {
   return families;
 }
 
-constexpr int kMaxErrno = 4095;  // the kernel's MAX_ERRNO
-
 // An errno as auditctl takes it (EACCES or 13), by name; nullopt when it is neither.
 std::optional<std::string> errno_name_of(std::string_view value) {
   if (auto n = parse_decimal<int32_t>(value)) {
@@ -68,10 +67,7 @@ std::optional<std::string> errno_name_of(std::string_view value) {
     if (name) return std::string(name);
     return std::nullopt;
   }
-  for (int n = 1; n <= kMaxErrno; ++n) {
-    const char* name = strerrorname_np(n);
-    if (name && value == name) return std::string(value);
-  }
+  if (errno_number(value)) return std::string(value);
   return std::nullopt;
 }
 

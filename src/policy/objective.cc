@@ -1,7 +1,5 @@
 #include "policy/objective.h"
 
-#include <string.h>
-
 #include <algorithm>
 
 #include "common/path_glob.h"
@@ -64,15 +62,6 @@ bool class_matches(std::string_view pattern, std::string_view event_class) {
 bool wants_class(const Objective& o, std::string_view cls) {
   return o.classes.empty() ||
          any_of(o.classes, [&](const std::string& c) { return class_matches(c, cls); });
-}
-
-std::optional<uint32_t> errno_number(std::string_view name) {
-  constexpr int kMaxErrno = 4095;
-  for (int e = 1; e <= kMaxErrno; ++e) {
-    const char* n = strerrorname_np(e);
-    if (n && name == n) return static_cast<uint32_t>(e);
-  }
-  return std::nullopt;
 }
 
 ObjectiveGlobs::ObjectiveGlobs(const Objective& o)

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/errno_number.h"  // errno_number, which objectives' errors use
 #include "common/path_glob.h"
 #include "record/audit_record.h"
 
@@ -58,9 +59,6 @@ bool class_matches(std::string_view pattern, std::string_view event_class);
 // Whether `o` accepts events of class `cls` (an objective without classes
 // accepts every class).
 bool wants_class(const Objective& o, std::string_view cls);
-
-// The number of an errno name ("EACCES" -> 13); nullopt for no such name.
-std::optional<uint32_t> errno_number(std::string_view name);
 
 // The globs of an objective, compiled once so that matching a record costs
 // hash lookups and prefix compares (see GlobSet), not a glob parse per record.
