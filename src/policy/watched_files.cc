@@ -7,13 +7,13 @@
 #include <mutex>
 #include <set>
 
+#include "record/audit_record.h"  // kDeviceMinorBits
+
 namespace c2audit {
 namespace {
 
-constexpr unsigned kKernelMinorBits = 20;  // the kernel's dev_t: major << 20 | minor
-
 uint32_t kernel_device(dev_t dev) {
-  return static_cast<uint32_t>(major(dev) << kKernelMinorBits | minor(dev));
+  return static_cast<uint32_t>(major(dev) << kDeviceMinorBits | minor(dev));
 }
 
 // The directory whose entries decide what `path` names: its parent, or the

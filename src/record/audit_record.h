@@ -20,6 +20,10 @@ enum class RecordKind : uint8_t {
 // "unset" value of auid/ses, as the kernel reports it ((uint32_t)-1).
 inline constexpr uint32_t kUnsetId = 0xffffffffu;
 
+// A device number as the kernel encodes it (AuditRecord::dev): major << 20 | minor.
+inline constexpr unsigned kDeviceMinorBits = 20;
+inline constexpr uint32_t kDeviceMinorMask = (1u << kDeviceMinorBits) - 1;
+
 struct AuditRecord;
 // The user a record is attributed to: auid, or uid when auid is unset.
 uint32_t subject_id(const AuditRecord& rec);

@@ -21,7 +21,7 @@ void put_time(json& j, const char* key, int64_t ns) { j[key] = format_rfc3339(ns
 
 // A kernel device number (major << 20 | minor) as ls and stat print it.
 std::string device_text(uint32_t dev) {
-  return std::to_string(dev >> 20) + ":" + std::to_string(dev & 0xfffff);
+  return std::to_string(dev >> kDeviceMinorBits) + ":" + std::to_string(dev & kDeviceMinorMask);
 }
 
 json header(const AuditRecord& rec) {
