@@ -12,7 +12,7 @@
 
 namespace c2audit {
 
-inline constexpr uint8_t kRecordEncodingVersion = 1;
+inline constexpr uint8_t kRecordEncodingVersion = 2;
 
 // Appends the encoding of `rec` to `out` (no allocation beyond out's growth).
 void encode_record(const AuditRecord& rec, std::string& out);

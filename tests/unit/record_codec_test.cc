@@ -10,6 +10,8 @@
 namespace c2audit {
 namespace {
 
+using std::string_literals::operator""s;
+
 constexpr size_t kLongString = 70'000;  // longer than a u16 length could hold
 constexpr size_t kManyArgs = 300;
 
@@ -90,16 +92,59 @@ TEST(RecordCodec, RoundTripsAnObjectIdentity) {
   EXPECT_EQ(round_trip(rec), rec);
 }
 
-// A record without an object is laid out as records were before objects
-// were recorded: the flags byte ends it.
-TEST(RecordCodec, ARecordWithoutAnObjectEndsWithTheFlagsByte) {
-  AuditRecord rec = full_syscall_record();
-  std::string without, with;
-  encode_record(rec, without);
-  rec.inode = 7;
-  encode_record(rec, with);
-  EXPECT_EQ(with.size(), without.size() + 4 + 8 + 1);
-  EXPECT_EQ(with.substr(0, without.size() - 1), without.substr(0, without.size() - 1));
+// Only the fields a record has take bytes: an open's record is the size of
+// its strings and little more.
+TEST(RecordCodec, AbsentFieldsTakeNoBytes) {
+  std::string empty;
+  encode_record(AuditRecord{}, empty);
+  // version, kind, seq 0, time (8), present bits 0
+  EXPECT_EQ(empty.size(), 12u);
+  AuditRecord rec;
+  rec.path = "/etc/shadow";
+  std::string with_path;
+  encode_record(rec, with_path);
+  // the present bits grow by a byte (path is field 19) and the path by its length byte
+  EXPECT_EQ(with_path.size(), empty.size() + 2 + 1 + rec.path.size());
+}
+
+// Trails written before version 2 still read: a version-1 record as the
+// encoder of that version wrote it.
+TEST(RecordCodec, DecodesVersionOne) {
+  const std::string v1 =
+      "\x01\x01\x79\xdf\x0d\x86\x48\x70\x00\x00\x15\xcd\x85\x3d\xfe\x9c\x97\x17\x06\x6f\x70\x65\x6e"
+      "\x61\x74\x0a\x66\x69\x6c\x65\x2e\x77\x72\x69\x74\x65\x01\x01\x00\x00\xf3\xff\xff\xff\xff\xff"
+      "\xff\xff\x06\x45\x41\x43\x43\x45\x53\x92\x10\x00\x00\x93\x10\x00\x00\x01\x00\x00\x00\xe8\x03"
+      "\x00\x00\x00\x00\x00\x00\xe8\x03\x00\x00\x00\x00\x00\x00\xe8\x03\x00\x00\x07\x00\x00\x00\x05"
+      "\x61\x6c\x69\x63\x65\x04\x62\x61\x73\x68\x0d\x2f\x75\x73\x72\x2f\x62\x69\x6e\x2f\x62\x61\x73"
+      "\x68\x05\x70\x74\x73\x2f\x30\xfe\xca\xef\xbe\xad\xde\x00\x00\x0b\x2f\x65\x74\x63\x2f\x73\x68"
+      "\x61\x64\x6f\x77\x00\x00\x00\x00\x00\x41\x02\x00\x00\x00\x00\x00\x00\xa4\x01\x00\x00\x07\x73"
+      "\x65\x63\x72\x65\x74\x73\x04\x68\x69\x67\x68\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x60\x03\x00\xe0\x0f\x67"
+      "\x12\x00\x00\x00\x00\x00\x00\x0b\x2f\x65\x74\x63\x2f\x73\x68\x61\x64\x6f\x77"s;
+  auto decoded = decode_record(bytes_of(v1));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  AuditRecord expected = full_syscall_record();
+  expected.event = "openat";
+  expected.event_class = "file.write";
+  expected.syscall_nr = 257;
+  expected.path = "/etc/shadow";
+  expected.path2.clear();
+  expected.path_unresolved = expected.path2_unresolved = false;
+  expected.argv.clear();
+  expected.argv_truncated = expected.ia32 = false;
+  expected.addr.clear();
+  expected.port = 0;
+  expected.flags = 0x241;
+  expected.objective = "secrets";
+  expected.inode = 4711;
+  expected.dev = (254u << 20) | 3;
+  expected.watched_path = "/etc/shadow";
+  expected.io_uring = true;
+  EXPECT_EQ(*decoded, expected);
+  // Written again, it is version 2, and reads back the same.
+  EXPECT_EQ(round_trip(*decoded), expected);
+  std::string cut = v1.substr(0, v1.size() - 1);
+  EXPECT_FALSE(decode_record(bytes_of(cut)));
 }
 
 TEST(RecordCodec, RoundTripsDefaultRecord) { EXPECT_EQ(round_trip(AuditRecord{}), AuditRecord{}); }
@@ -163,11 +208,37 @@ TEST(RecordCodec, EveryTruncationFailsCleanly) {
 TEST(RecordCodec, ErrorNamesTheField) {
   std::string out;
   encode_record(full_syscall_record(), out);
-  // version(1) + kind(1) + seq(8) + time(8), then the event length is cut off.
-  constexpr size_t kBeforeEvent = 18;
+  // version, kind, seq (7 bytes), time (8), present bits (6), then the event length is cut off.
+  constexpr size_t kBeforeEvent = 1 + 1 + 7 + 8 + 6;
   auto decoded = decode_record(bytes_of(out).first(kBeforeEvent));
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().message.find("event"), std::string::npos) << decoded.error().message;
+}
+
+// One encoding per record: a field marked present must hold a value other
+// than its absent one, a varint must be in its shortest form, and bits past
+// the last field are unknown.
+TEST(RecordCodec, RefusesEncodingsTheEncoderNeverWrites) {
+  const std::string head = "\x02\x01\x05"s + std::string(8, '\0');  // version, kind, seq 5, time 0
+  auto message_of = [](const std::string& bytes) {
+    auto decoded = decode_record(bytes_of(bytes));
+    return decoded ? std::string("decoded") : decoded.error().message;
+  };
+  EXPECT_EQ(message_of(head + "\x00"s), "decoded");
+  // event (bit 0) present, but empty
+  EXPECT_NE(message_of(head + "\x01\x00"s).find("event: present but holds its absent value"),
+            std::string::npos);
+  // auid (bit 12) present, holding kUnsetId
+  EXPECT_NE(message_of(head + "\x80\x20\xff\xff\xff\xff\x0f"s).find("auid"), std::string::npos);
+  // pid (bit 5) past 32 bits
+  EXPECT_NE(message_of(head + "\x20\x80\x80\x80\x80\x10"s).find("pid: out of range"),
+            std::string::npos);
+  // seq 5 written in two bytes
+  EXPECT_NE(message_of("\x02\x01\x85\x00"s + std::string(8, '\0') + "\x00"s).find("shortest"),
+            std::string::npos);
+  // bit 42: no such field
+  EXPECT_NE(message_of(head + "\x80\x80\x80\x80\x80\x80\x01"s).find("unknown field"),
+            std::string::npos);
 }
 
 TEST(RecordCodec, RejectsUnknownVersionKindAndTrailingBytes) {
@@ -193,18 +264,22 @@ TEST(RecordCodec, RejectsUnknownVersionKindAndTrailingBytes) {
 }
 
 TEST(RecordCodec, RejectsHugeLengthsWithoutAllocating) {
-  // Version, kind, seq, time, then an event length of 2^63 as a varint.
-  std::string bytes(1, static_cast<char>(kRecordEncodingVersion));
-  bytes += '\x01';
-  bytes += std::string(16, '\0');
-  bytes += std::string(9, '\xff');
+  // Version, kind, seq 0, time, event present, then an event length of 2^63 as a varint.
+  std::string bytes = "\x02\x01\x00"s + std::string(8, '\0') + "\x01"s;
+  bytes += std::string(8, '\xff');
   bytes += '\x7f';
   auto decoded = decode_record(bytes_of(bytes));
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().message.find("event"), std::string::npos);
 
-  std::string overlong = bytes.substr(0, 18) + std::string(12, '\xff');
+  std::string overlong = bytes.substr(0, 12) + std::string(12, '\xff');
   EXPECT_FALSE(decode_record(bytes_of(overlong)));
+  // argv (bit 21) claiming more strings than bytes left
+  std::string many_args = "\x02\x01\x00"s + std::string(8, '\0') + "\x80\x80\x80\x01\xff\xff\x03"s;
+  decoded = decode_record(bytes_of(many_args));
+  ASSERT_FALSE(decoded);
+  EXPECT_NE(decoded.error().message.find("argv: count past end"), std::string::npos)
+      << decoded.error().message;
 }
 
 TEST(RecordCodec, GarbageNeverCrashes) {
@@ -222,7 +297,7 @@ TEST(RecordCodec, GarbageNeverCrashes) {
     state = state * kLcgMultiplier + kLcgIncrement;
     mutated.resize(state % (mutated.size() + 1));
     auto decoded = decode_record(bytes_of(mutated));
-    if (decoded) {
+    if (decoded && static_cast<uint8_t>(mutated[0]) == kRecordEncodingVersion) {
       std::string again;
       encode_record(*decoded, again);
       EXPECT_EQ(again, mutated);  // strict decoding: only exact encodings pass
