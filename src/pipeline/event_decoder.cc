@@ -22,17 +22,26 @@ namespace {
 
 constexpr int64_t kMaxErrno = 4095;  // kernel returns -1..-4095 for errors
 
-// The payload fields of one record, as views into the raw bytes.
-using Fields = std::array<std::string_view, C2A_F_COUNT>;
+// The payload fields of one record, as views into the raw bytes. Plain
+// offsets, filled by split_fields: an array of string_views would be zeroed
+// first, which was a tenth of the decoder's time.
+struct Fields {
+  const char* payload;
+  std::array<uint32_t, C2A_F_COUNT> start;
+  const uint16_t* len;
+  std::string_view operator[](int f) const { return {payload + start[f], len[f]}; }
+};
 
 Result<Fields> split_fields(const c2a_event& ev, std::span<const uint8_t> raw) {
   Fields fields;
-  size_t pos = sizeof(c2a_event);
+  fields.payload = reinterpret_cast<const char*>(raw.data());
+  fields.len = ev.len;
+  uint32_t pos = sizeof(c2a_event);
   for (int f = 0; f < C2A_F_COUNT; ++f) {
     if (pos + ev.len[f] > raw.size()) {
       return fail(fmt::format("sensor record: field {} overruns the record", f));
     }
-    fields[f] = std::string_view(reinterpret_cast<const char*>(raw.data()) + pos, ev.len[f]);
+    fields.start[f] = pos;
     pos += ev.len[f];
   }
   return fields;
@@ -79,7 +88,11 @@ void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info
                    AuditRecord& rec) {
   if (!f[C2A_F_OBJ1].empty() && !(ev.status & C2A_ST_OBJ1_CUT)) {
     std::string_view object = f[C2A_F_OBJ1];  // "memfd:NAME" for a file in no tree
-    rec.path = object.starts_with('/') ? normalize_path(object) : std::string(object);
+    if (object.starts_with('/')) {
+      assign_normalized_path(rec.path, object);
+    } else {
+      rec.path.assign(object);
+    }
   } else if (info.spec.name1_arg != C2A_ARG_NONE) {
     std::string_view dir = (ev.status & C2A_ST_DIR1_CUT) ? "" : f[C2A_F_DIR1];
     rec.path = absolute_path(f[C2A_F_NAME1], dir);

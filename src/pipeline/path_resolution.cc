@@ -14,8 +14,7 @@ bool is_normal(std::string_view absolute) {
   if (absolute.empty() || absolute.front() != '/') return false;
   if (absolute.size() == 1) return true;
   if (absolute.back() == '/') return false;
-  for (size_t i = 0; i < absolute.size(); ++i) {
-    if (absolute[i] != '/') continue;
+  for (size_t i = 0; i != std::string_view::npos; i = absolute.find('/', i + 1)) {
     std::string_view next = absolute.substr(i + 1, 3);
     if (next.starts_with('/') || next == "." || next.starts_with("./") || next == ".." ||
         next == "../") {
@@ -48,6 +47,14 @@ std::string normalize_path(std::string_view absolute) {
     out += part;
   }
   return out.empty() ? "/" : out;
+}
+
+void assign_normalized_path(std::string& out, std::string_view absolute) {
+  if (is_normal(absolute)) {
+    out.assign(absolute);
+  } else {
+    out = normalize_path(absolute);
+  }
 }
 
 std::string absolute_path(std::string_view name, std::string_view base_dir) {

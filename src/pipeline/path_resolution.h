@@ -11,6 +11,10 @@ namespace c2audit {
 // are not followed: the kernel's view of the object comes from the sensor.
 std::string normalize_path(std::string_view absolute);
 
+// out = normalize_path(absolute), reusing out's buffer when `absolute` is
+// already normal (as walked paths are): the decoder's per-record case.
+void assign_normalized_path(std::string& out, std::string_view absolute);
+
 // The absolute form of `name` as the caller gave it: itself when absolute,
 // else joined to `base_dir`. Empty when `name` is relative and the base dir
 // is unknown (the caller then keeps `name` and marks it unresolved).
