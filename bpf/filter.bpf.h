@@ -27,6 +27,22 @@ static __always_inline struct c2a_syscall_filter *selected_filter(__u32 slot, __
   return f && (f->spec.flags & C2A_SPEC_AUDIT) ? f : NULL;
 }
 
+/* An ioctl entry passes only the requests it lists (argument 1, as the
+ * call's ABI passes it); any other entry passes every call. */
+static __always_inline bool request_selected(const struct c2a_syscall_filter *f,
+                                             const struct pt_regs *regs, __u32 abi) {
+  if (!f->ioctl_requests[0]) {
+    return true;
+  }
+  __u32 request = abi == C2A_ABI_IA32 ? (__u32)regs->cx : (__u32)regs->si;
+  for (int i = 0; i < C2A_IOCTL_REQUESTS; i++) {
+    if (f->ioctl_requests[i] && f->ioctl_requests[i] == request) {
+      return true;
+    }
+  }
+  return false;
+}
+
 static __always_inline void count_filtered(void) {
   __u32 zero = 0;
   __u64 *n = bpf_map_lookup_elem(&filtered, &zero);

@@ -295,6 +295,14 @@ static __always_inline __u64 open_flags(const struct c2a_syscall_spec *spec,
   return value;
 }
 
+/* What an ioctl sets: the u32 its argument 2 points to (FS_IOC_SETFLAGS'
+ * flags, struct fsxattr's first field), still in the caller's memory. */
+static __always_inline __u64 ioctl_value(const __u64 *args) {
+  __u32 value = 0;
+  bpf_probe_read_user(&value, sizeof(value), (const void *)args[2]);
+  return value;
+}
+
 /* The objectives watching OBJ1's file by identity: they pass whatever name
  * reached it (a hard link, a bind mount), and the record says so. */
 static __always_inline __u64 inode_candidates(struct c2a_event *ev, const struct c2a_policy_masks *m,
@@ -370,7 +378,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   ev->policy_generation = masks->generation;
   ev->obj_ino = 0;
   ev->obj_dev = 0;
-  ev->open_flags = open_flags(spec, ev->args);
+  ev->open_flags = filter->ioctl_requests[0] ? ioctl_value(ev->args) : open_flags(spec, ev->args);
   fill_identity(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
   if (!worth_recording(masks, cand)) {
@@ -485,6 +493,9 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   }
   if ((filter->spec.flags & C2A_SPEC_EXEC) && ret == 0) {
     return 0; /* the new program's first return: recorded at sched_process_exec */
+  }
+  if (!request_selected(filter, regs, abi)) {
+    return 0; /* an ioctl request no objective can select: most of them */
   }
   if (task->tgid == self_tgid) {
     return 0; /* the daemon itself */

@@ -5,14 +5,14 @@
 // Issue 12 asks for ≤ 0.5 µs per record for the consumer as a whole; the
 // storm figures of bench.py add the ring and the write() system calls.
 // Run: build/bench/c2audit-bench-record-cost [--benchmark_repetitions=5]
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <fmt/format.h>
 
 #include "c2audit/wire.h"
 #include "common/byte_span.h"
@@ -72,8 +72,8 @@ std::vector<uint8_t> raw_open() {
 }
 
 ObjectiveSet storm_policy() {
-  auto text = fmt::format("[[objective]]\nname = \"storm\"\nevents = [\"openat\"]\npaths = [\"{}\"]\n",
-                          kStormFile);
+  auto text = fmt::format(
+      "[[objective]]\nname = \"storm\"\nevents = [\"openat\"]\npaths = [\"{}\"]\n", kStormFile);
   return ObjectiveSet("bench", check(parse_objectives(text, "<bench>"), "policy"));
 }
 

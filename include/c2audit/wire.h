@@ -126,9 +126,17 @@ static inline __u32 c2a_filter_key(__u32 slot, __u32 abi, __u32 nr) {
   return (slot * C2A_ABI_COUNT + abi) * C2A_SYSCALL_SLOTS + nr;
 }
 
+#define C2A_IOCTL_REQUESTS 4
+
 struct c2a_syscall_filter {
   struct c2a_syscall_spec spec;
   __u64 objectives;  /* bit i: objective i may select this syscall */
+  /* An ioctl (the spec's flags byte is full): selected only when argument 1
+   * is one of these requests, and the u32 that argument 2 points to (the
+   * flags being set) goes into the event's open_flags. All zero: not an
+   * ioctl, every call of the number. ioctl is among the most frequent
+   * calls, so the request is checked before anything else is read. */
+  __u32 ioctl_requests[C2A_IOCTL_REQUESTS];
 };
 
 /* The kernel pre-filter of one policy slot, compiled from the objectives. Bit
@@ -228,7 +236,7 @@ static_assert(sizeof(struct c2a_event) == 216, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");
-static_assert(sizeof(struct c2a_syscall_filter) == 16, "filter layout changed");
+static_assert(sizeof(struct c2a_syscall_filter) == 32, "filter layout changed");
 static_assert(sizeof(struct c2a_policy_masks) == 104, "masks layout changed");
 #endif
 #endif

@@ -192,6 +192,10 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   rec.success = !(ev.ret < 0 && ev.ret >= -kMaxErrno);
   if (!rec.success) rec.errno_name = errno_name(static_cast<int>(-ev.ret));
   rec.flags = info->spec.flags_arg != C2A_ARG_NONE ? ev.open_flags : 0;
+  if (info->ioctl_requests[0]) {
+    rec.request = static_cast<uint32_t>(ev.args[1]);
+    rec.flags = ev.open_flags;  // what the request sets
+  }
   fill_identity(ev, rec);
   rec.exe = (*fields)[C2A_F_EXE];
   resolve_paths(ev, *fields, *info, rec);

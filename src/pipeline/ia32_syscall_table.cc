@@ -67,6 +67,7 @@ constexpr std::array kAliases = {
     Alias{__NR_setxattr, "setxattr", "setxattr"},
     Alias{__NR_lsetxattr, "lsetxattr", "lsetxattr"},
     Alias{__NR_fsetxattr, "fsetxattr", "fsetxattr"},
+    Alias{__NR_ioctl, "ioctl", "ioctl"},
     Alias{__NR_removexattr, "removexattr", "removexattr"},
     Alias{__NR_lremovexattr, "lremovexattr", "lremovexattr"},
     Alias{__NR_fremovexattr, "fremovexattr", "fremovexattr"},

@@ -1,6 +1,7 @@
 #include "pipeline/syscall_table.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <sys/syscall.h>
 
 #include <array>
@@ -37,6 +38,11 @@ constexpr auto F = ClassRule::fixed;
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
+
+// chattr's requests: the file attribute flags (FS_IOC32_SETFLAGS is what a
+// 32-bit program passes), and the extended ones (xfs_io, chattr +x).
+constexpr std::array<uint32_t, C2A_IOCTL_REQUESTS> kAttributeIoctls = {
+    FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, 0};
 
 const std::array kSyscalls = {
     // Opens: the object the kernel opened comes from the returned fd.
@@ -78,6 +84,8 @@ const std::array kSyscalls = {
     SyscallInfo{"setxattr", SYS_setxattr, "file.attr", F, path_at(0)},
     SyscallInfo{"lsetxattr", SYS_lsetxattr, "file.attr", F, path_at(0)},
     SyscallInfo{"fsetxattr", SYS_fsetxattr, "file.attr", F, fd_object(0)},
+    // chattr +i / +a: the flags set are recorded in `flags`, the request in `request`.
+    SyscallInfo{"ioctl", SYS_ioctl, "file.attr", F, fd_object(0), false, kAttributeIoctls},
     SyscallInfo{"removexattr", SYS_removexattr, "file.attr", F, path_at(0)},
     SyscallInfo{"lremovexattr", SYS_lremovexattr, "file.attr", F, path_at(0)},
     SyscallInfo{"fremovexattr", SYS_fremovexattr, "file.attr", F, fd_object(0)},

@@ -2,6 +2,7 @@
 // their arguments, which the BPF sensor reads through c2a_syscall_spec.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -24,6 +25,8 @@ struct SyscallInfo {
   ClassRule class_rule;
   c2a_syscall_spec spec;         // argument roles; spec.flags without C2A_SPEC_AUDIT
   bool literal_path2 = false;    // path2 is data, not a file to resolve (symlink target, mount source)
+  // An ioctl: the requests recorded (the kernel selects no other); zero: not one.
+  std::array<uint32_t, C2A_IOCTL_REQUESTS> ioctl_requests{};
 };
 
 // Every covered syscall, in a stable order.

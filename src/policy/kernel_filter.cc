@@ -51,6 +51,7 @@ void select(c2a_syscall_filter& entry, const SyscallInfo& info, uint64_t bit) {
   entry.spec = info.spec;
   entry.spec.flags |= C2A_SPEC_AUDIT | ia32_too;
   if (info.class_rule == ClassRule::open_flags) entry.spec.flags |= C2A_SPEC_OPEN_CLASS;
+  std::copy(info.ioctl_requests.begin(), info.ioctl_requests.end(), entry.ioctl_requests);
   entry.objectives |= bit;
 }
 

@@ -32,16 +32,17 @@ constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
 
 // Field names, in encoding order: decoding errors name the field.
+// clang-format off
 constexpr const char* kFieldNames[] = {
-    "event",       "class",       "syscall_nr", "ret",       "errno",
-    "pid",         "tid",         "ppid",       "uid",       "euid",
-    "gid",         "egid",        "auid",       "ses",       "user",
-    "comm",        "exe",         "tty",        "cgroup_id", "path",
-    "path2",       "argv",        "addr",       "port",      "flags",
-    "mode",        "inode",       "dev",        "watched_path", "objective",
-    "criticality", "lost_count",  "cpu",        "window_start_ns", "window_end_ns",
-    "message",     "failure",     "path_unresolved", "path2_unresolved", "argv_truncated",
-    "ia32",        "io_uring"};
+    "event", "class", "syscall_nr", "ret", "errno",
+    "pid", "tid", "ppid", "uid", "euid", "gid", "egid", "auid", "ses",
+    "user", "comm", "exe", "tty", "cgroup_id",
+    "path", "path2", "argv", "addr", "port", "flags", "mode", "request",
+    "inode", "dev", "watched_path",
+    "objective", "criticality",
+    "lost_count", "cpu", "window_start_ns", "window_end_ns", "message",
+    "failure", "path_unresolved", "path2_unresolved", "argv_truncated", "ia32", "io_uring"};
+// clang-format on
 constexpr unsigned kFieldCount = std::size(kFieldNames);
 static_assert(kFieldCount <= 64, "the present bits are one varint");
 
@@ -73,6 +74,7 @@ void for_each_field(Record& rec, Visit&& visit) {
   visit(rec.port, uint16_t{0});
   visit(rec.flags, uint64_t{0});
   visit(rec.mode, 0u);
+  visit(rec.request, 0u);
   visit(rec.inode, uint64_t{0});
   visit(rec.dev, 0u);
   visit(rec.watched_path);
@@ -91,7 +93,9 @@ void for_each_field(Record& rec, Visit&& visit) {
   visit(rec.io_uring, false);
 }
 
-uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t zigzag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 // ---- encoding -------------------------------------------------------------
@@ -227,7 +231,8 @@ AuditRecord read_record(FieldReader& in) {
   rec.seq = in.varint("seq");
   rec.time_ns = in.i64("time");
   uint64_t bits = in.varint("present bits");
-  if (!in.failed() && (bits >> (kFieldCount - 1)) > 1) in.fail_field("present bits", "unknown field");
+  if (!in.failed() && (bits >> (kFieldCount - 1)) > 1)
+    in.fail_field("present bits", "unknown field");
   if (in.failed()) return rec;
   for_each_field(rec, FieldLoader{in, bits});
   return rec;

@@ -1,5 +1,8 @@
 #include "record/record_json.h"
 
+#include <fmt/format.h>
+#include <linux/fs.h>
+
 #include <cstdint>
 #include <cstring>
 
@@ -69,6 +72,7 @@ void put_object(json& j, const AuditRecord& rec) {
   }
   if (rec.flags != 0) j["flags"] = rec.flags;
   if (rec.mode != 0) j["mode"] = rec.mode;
+  put_if_set(j, "request", record_request(rec));
   if (rec.inode != 0) {
     j["inode"] = rec.inode;
     j["dev"] = device_text(rec.dev);
@@ -134,6 +138,20 @@ std::string_view record_event(const AuditRecord& rec) {
       break;
   }
   return rec.event;
+}
+
+std::string record_request(const AuditRecord& rec) {
+  switch (rec.request) {
+    case 0:
+      return {};
+    case FS_IOC_SETFLAGS:
+      return "FS_IOC_SETFLAGS";
+    case FS_IOC32_SETFLAGS:
+      return "FS_IOC32_SETFLAGS";
+    case FS_IOC_FSSETXATTR:
+      return "FS_IOC_FSSETXATTR";
+  }
+  return fmt::format("{:#010x}", rec.request);
 }
 
 std::string_view record_class(const AuditRecord& rec) {

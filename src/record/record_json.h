@@ -23,10 +23,14 @@ std::string_view record_class(const AuditRecord& rec);
 // ("EACCES"), else the number as text. Empty for a success.
 std::string record_errno(const AuditRecord& rec);
 
+// An ioctl's request by its name ("FS_IOC_SETFLAGS") when it is one the
+// sensor records, else the number in hex ("0x40086603"); empty when none.
+std::string record_request(const AuditRecord& rec);
+
 // One JSON object with the fields the record's kind defines:
 //  syscall: seq time event class result ret errno(failure) pid tid ppid uid
 //           euid gid egid auid ses user comm exe tty path path2 argv addr port
-//           objective criticality, plus syscall, and cgroup_id, flags, mode,
+//           objective criticality, plus syscall, and cgroup_id, flags, mode, request,
 //           path_unresolved, path2_unresolved, argv_truncated when set;
 //  lost:    seq time event class count cpu window_start window_end;
 //  config/daemon: seq time event class message, plus pid/uid/user when set.

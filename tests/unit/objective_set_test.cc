@@ -65,6 +65,9 @@ TEST(DefaultObjectives, SelectPersistenceAndEvasion) {
   EXPECT_EQ(name(call("ftruncate", "file.write", "/home/bob/.bash_history")),
             "evidence-truncation");
   EXPECT_EQ(name(file_event("file.write", "/var/log/syslog")), "-");  // a log being written
+  // chattr -a of a log (to truncate it), chattr +i of a system file
+  EXPECT_EQ(name(call("ioctl", "file.attr", "/var/log/auth.log")), "evidence-removal");
+  EXPECT_NE(name(call("ioctl", "file.attr", "/etc/passwd")), "-");
   AuditRecord connect = call("connect", "net.connect", "");
   connect.exe = "/dev/shm/.x/payload";
   EXPECT_EQ(name(connect), "outbound-from-writable-dir");

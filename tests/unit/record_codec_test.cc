@@ -55,6 +55,7 @@ AuditRecord full_syscall_record() {
   rec.port = 65535;
   rec.flags = 0x80241;
   rec.mode = 0644;
+  rec.request = 0x40086602;
   rec.objective = "privileged-exec";
   rec.criticality = "high";
   rec.message = "";
@@ -135,6 +136,7 @@ TEST(RecordCodec, DecodesVersionOne) {
   expected.addr.clear();
   expected.port = 0;
   expected.flags = 0x241;
+  expected.request = 0;  // no such field in version 1
   expected.objective = "secrets";
   expected.inode = 4711;
   expected.dev = (254u << 20) | 3;
@@ -236,8 +238,8 @@ TEST(RecordCodec, RefusesEncodingsTheEncoderNeverWrites) {
   // seq 5 written in two bytes
   EXPECT_NE(message_of("\x02\x01\x85\x00"s + std::string(8, '\0') + "\x00"s).find("shortest"),
             std::string::npos);
-  // bit 42: no such field
-  EXPECT_NE(message_of(head + "\x80\x80\x80\x80\x80\x80\x01"s).find("unknown field"),
+  // bit 43: no such field
+  EXPECT_NE(message_of(head + "\x80\x80\x80\x80\x80\x80\x02"s).find("unknown field"),
             std::string::npos);
 }
 

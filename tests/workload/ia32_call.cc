@@ -13,14 +13,19 @@
 //                     of a page the next of which is unmapped (valid: the
 //                     kernel reads two words for listen)
 //   execve PATH ARG.. execve(PATH, {ARG.., NULL}, {NULL}) ia32 11
+//   chattr PATH BITS  ioctl(fd of PATH, FS_IOC32_SETFLAGS, &(its flags | BITS))
+//                     ia32 54, as a 32-bit chattr does
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/net.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -31,7 +36,7 @@
 namespace {
 
 constexpr long kSwapon = 87, kOpen = 5, kOpenat = 295, kUnlink = 10, kSocketcall = 102,
-               kExecve = 11;
+               kExecve = 11, kIoctl = 54;
 constexpr size_t kLowBytes = 1 << 16;
 
 // int 0x80 takes 32-bit pointers: everything it is handed lies below 4 GiB.
@@ -71,8 +76,9 @@ void print_result(long ret) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: c2audit-ia32-call swapon|open|openat|unlink PATH | connect PORT |"
-                       " listen - | execve PATH ARG...\n");
+  std::fprintf(stderr,
+               "usage: c2audit-ia32-call swapon|open|openat|unlink PATH | connect PORT |"
+               " listen - | execve PATH ARG... | chattr PATH BITS\n");
   return 2;
 }
 
@@ -96,6 +102,15 @@ long listen_at_page_end() {
   args[0] = static_cast<uint32_t>(::socket(AF_INET, SOCK_STREAM, 0));
   args[1] = 1;  // backlog
   return int80(kSocketcall, SYS_LISTEN, static_cast<long>(reinterpret_cast<uintptr_t>(args)));
+}
+
+long chattr_32(LowMemory& low, const char* path, const char* bits) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  uint32_t flags = 0;
+  if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0) return -errno;
+  flags |= static_cast<uint32_t>(std::strtoul(bits, nullptr, 0));
+  return int80(kIoctl, fd, FS_IOC32_SETFLAGS, low.put(&flags, sizeof(flags)));
 }
 
 long execve_32(LowMemory& low, int argc, char** argv) {
@@ -135,6 +150,8 @@ int main(int argc, char** argv) {
     ret = connect_through_socketcall(low, arg);
   } else if (call == "listen") {
     ret = listen_at_page_end();
+  } else if (call == "chattr" && argc == 4) {
+    ret = chattr_32(low, arg, argv[3]);
   } else if (call == "execve") {
     ret = execve_32(low, argc - 2, argv + 2);
     std::fprintf(stderr, "c2audit-ia32-call: execve failed: %ld\n", ret);

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <linux/reboot.h>
 #include <netinet/in.h>
@@ -189,6 +190,13 @@ void attributes(int dirfd) {
   expect("lremovexattr", "file.attr", sys(SYS_lremovexattr, str(at("attr_file")), name),
          at("attr_file"));
   expect("fremovexattr", "file.attr", sys(SYS_fremovexattr, fd, name), at("attr_file"));
+  // chattr +A: the attribute flags as FS_IOC_SETFLAGS sets them. Reading
+  // them (FS_IOC_GETFLAGS) is an ioctl no objective can select.
+  int flags = 0;
+  sys(SYS_ioctl, fd, FS_IOC_GETFLAGS, reinterpret_cast<long>(&flags));
+  flags |= FS_NOATIME_FL;
+  expect("ioctl", "file.attr", sys(SYS_ioctl, fd, FS_IOC_SETFLAGS, reinterpret_cast<long>(&flags)),
+         at("attr_file"));
   ::close(fd);
 }
 
