@@ -77,7 +77,11 @@ int run_check(const std::vector<std::string>& paths) {
       status = kExitFailed;
       continue;
     }
-    std::printf("%s: %zu objectives, valid\n", path.c_str(), set->objectives().size());
+    for (const auto& warning : set->warnings()) {
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    }
+    std::printf("%s: %zu objectives, valid%s\n", path.c_str(), set->objectives().size(),
+                set->warnings().empty() ? "" : " (with warnings)");
   }
   return status;
 }

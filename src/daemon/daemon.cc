@@ -56,6 +56,12 @@ Result<KernelFilter> kernel_filter_for(const ObjectiveSet& policy,
   return filter;
 }
 
+// "; warnings: …" for a policy's config record, or nothing.
+std::string warnings_text(const ObjectiveSet& policy) {
+  if (policy.warnings().empty()) return {};
+  return fmt::format("; warnings: {}", fmt::join(policy.warnings(), "; "));
+}
+
 AuditRecord self_record(RecordKind kind, std::string message) {
   AuditRecord rec;
   rec.kind = kind;
@@ -380,8 +386,9 @@ std::string Daemon::Parts::reload(const std::string& who) {
              !next) {
     outcome = fmt::format("rejected: {}; the policy in force stays", next.error().message);
   } else {
-    std::string what = fmt::format("{}: {} objectives from [{}]", next->description(),
-                                   next->objectives().size(), fmt::join(next->files(), ", "));
+    std::string what = fmt::format("{}: {} objectives from [{}]{}", next->description(),
+                                   next->objectives().size(), fmt::join(next->files(), ", "),
+                                   warnings_text(*next));
     auto ok = put_in_force(std::move(*next));
     outcome = ok ? fmt::format("accepted: {} (generation {})", what, policies->generation())
                  : fmt::format("rejected: {}; the policy in force stays", ok.error().message);
@@ -452,12 +459,16 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
     p->append(finding_record);
   }
   auto config = self_record(
-      RecordKind::config, fmt::format("policy loaded: {} ({} objectives){}", initial->description(),
+      RecordKind::config, fmt::format("policy loaded: {} ({} objectives){}{}", initial->description(),
                                       initial->objectives().size(),
                                       options.only_syscalls.empty()
                                           ? ""
                                           : fmt::format("; kernel reports only {}",
-                                                        fmt::join(options.only_syscalls, ","))));
+                                                        fmt::join(options.only_syscalls, ",")),
+                                      warnings_text(*initial)));
+  for (const auto& warning : initial->warnings()) {
+    std::fprintf(stderr, "c2auditd: warning: %s\n", warning.c_str());
+  }
   p->append(config);
   if (p->write_error) return tl::unexpected(*p->write_error);
 

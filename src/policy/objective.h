@@ -51,6 +51,13 @@ struct Objective {
   std::string criticality = "medium";
   ObjectiveAction action = ObjectiveAction::record;
   SourceLocation where;
+  // What loading left out, as auditctl warns and skips: a user name the
+  // system does not know ("file:line:col: no such user 'ntp' …"). Such a
+  // name matches no process, so leaving it out of a list changes nothing,
+  // unless it empties `users`: then the objective selects no one and is
+  // skipped (ObjectiveSet leaves it out).
+  std::vector<std::string> warnings;
+  bool skipped = false;
 };
 
 // Whether a class pattern ("file.read", "admin.*") names `event_class`.

@@ -73,7 +73,9 @@ Result<std::vector<std::pair<std::string, toml::source_region>>> strings_of(
   return out;
 }
 
-Result<UserRange> user_of(const toml::node& item, const Locator& loc, const UserLookup& lookup) {
+// A user as written; nullopt for a name the system does not know.
+Result<std::optional<UserRange>> user_of(const toml::node& item, const Locator& loc,
+                                         const UserLookup& lookup) {
   // The type first: toml++ would convert a float (1E99) to an integer, out of range.
   if (item.is_integer()) {
     int64_t id = item.as_integer()->get();
@@ -94,18 +96,26 @@ Result<UserRange> user_of(const toml::node& item, const Locator& loc, const User
     if (first && last) return tl::unexpected(loc.at(item.source(), "user range runs backwards"));
   }
   if (auto id = lookup(*text)) return UserRange{*id, *id, *text};
-  return tl::unexpected(loc.at(item.source(), fmt::format("no such user '{}'", *text)));
+  return std::nullopt;
 }
 
+// A user list; names the system does not know are left out, with a warning.
 Result<std::vector<UserRange>> users_of(const toml::node& node, std::string_view key,
-                                        const Locator& loc, const UserLookup& lookup) {
+                                        const Locator& loc, const UserLookup& lookup,
+                                        std::vector<std::string>& warnings) {
   const toml::array* array = node.as_array();
   if (!array) return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be an array", key)));
   std::vector<UserRange> out;
   for (const toml::node& item : *array) {
     auto user = user_of(item, loc, lookup);
     if (!user) return tl::unexpected(user.error());
-    out.push_back(*user);
+    if (*user) {
+      out.push_back(**user);
+      continue;
+    }
+    std::string name = item.value<std::string>().value_or("");
+    auto warning = loc.at(item.source(), fmt::format("no such user '{}': left out of '{}'", name, key));
+    warnings.push_back(warning.message);
   }
   return out;
 }
@@ -166,8 +176,14 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "events")
     return assign(o.events, checked_strings(value, key, loc, is_covered_syscall,
                                             "not a syscall c2audit covers"));
-  if (key == "users") return assign(o.users, users_of(value, key, loc, users));
-  if (key == "exclude_users") return assign(o.exclude_users, users_of(value, key, loc, users));
+  if (key == "users") {
+    auto ok = assign(o.users, users_of(value, key, loc, users, o.warnings));
+    // Every name unknown: the objective selects no one (an empty list would be anyone).
+    if (ok && o.users.empty() && value.as_array() && !value.as_array()->empty()) o.skipped = true;
+    return ok;
+  }
+  if (key == "exclude_users")
+    return assign(o.exclude_users, users_of(value, key, loc, users, o.warnings));
   if (key == "paths")
     return assign(o.paths, checked_strings(value, key, loc, is_absolute_glob,
                                            "a path glob starts with '/', '**' or 'memfd:'"));
@@ -210,6 +226,11 @@ Result<Objective> objective_of(const toml::node& node, const Locator& loc, const
     if (auto ok = apply_key(o, key.str(), value, loc, users); !ok) return tl::unexpected(ok.error());
   }
   if (o.name.empty()) return tl::unexpected(loc.at(node.source(), "objective without a 'name'"));
+  if (o.skipped) {
+    auto why = fmt::format("objective '{}' is skipped: none of its users exists (until the "
+                           "policy is loaded again)", o.name);
+    o.warnings.push_back(loc.at(node.source(), why).message);
+  }
   if (o.classes.empty() && o.events.empty()) {
     return tl::unexpected(loc.at(node.source(), fmt::format("objective '{}' names neither "
                                                             "'classes' nor 'events'", o.name)));

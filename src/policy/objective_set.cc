@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pipeline/syscall_table.h"
 #include "policy/default_objectives.h"
@@ -54,12 +55,22 @@ Result<void> check_unique(const std::vector<Objective>& all, const Objective& o)
 
 thread_local size_t this_thread_hit_slot = 0;
 
+// The objectives in force: all but the skipped ones; their warnings go to `warnings`.
+std::vector<Objective> in_force(std::vector<Objective> objectives,
+                                std::vector<std::string>& warnings) {
+  for (const auto& o : objectives) {
+    warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
+  }
+  std::erase_if(objectives, [](const Objective& o) { return o.skipped; });
+  return objectives;
+}
+
 }  // namespace
 
 ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objectives,
                            std::vector<std::string> files)
     : description_(std::move(description)),
-      objectives_(std::move(objectives)),
+      objectives_(in_force(std::move(objectives), warnings_)),
       path_gate_(objectives_),
       files_(std::move(files)),
       hit_stride_((objectives_.size() + 7) & ~size_t{7}),
@@ -134,7 +145,12 @@ Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bo
   }
   // Named first: the arguments below may be moved from in any order.
   std::string description = fmt::format("{} ({} files)", dir.native(), names.size());
-  return ObjectiveSet(std::move(description), std::move(all), std::move(names));
+  ObjectiveSet set(std::move(description), std::move(all), std::move(names));
+  if (set.objectives().empty()) {
+    return fail(fmt::format("{}: every objective was skipped, refusing an empty policy: {}",
+                            dir.native(), fmt::join(set.warnings(), "; ")));
+  }
+  return set;
 }
 
 const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {

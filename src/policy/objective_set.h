@@ -49,6 +49,9 @@ class ObjectiveSet {
   const std::string& description() const { return description_; }
   const std::vector<Objective>& objectives() const { return objectives_; }
   const std::vector<std::string>& files() const { return files_; }
+  // What loading left out ("file:line:col: no such user 'ntp' …"), skipped
+  // objectives included; the daemon records them with the policy.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   // Hits per objective, summed over the threads that counted them.
   std::vector<uint64_t> hits() const;
 
@@ -66,6 +69,7 @@ class ObjectiveSet {
   };
 
   std::string description_;
+  std::vector<std::string> warnings_;  // before objectives_: filled while it is built
   std::vector<Objective> objectives_;
   std::vector<ObjectiveGlobs> globs_;  // objectives_[i]'s, compiled
   // Per covered syscall name and each class it can have, the objectives

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -99,8 +100,6 @@ TEST(ObjectiveFile, EveryErrorNamesFileLineAndColumn) {
        "test.toml:3:12: 'file.red': not an event class"},
       {"[[objective]]\nname = \"a\"\nevents = [\"openat\", \"read\"]\n",
        "test.toml:3:21: 'read': not a syscall c2audit covers"},
-      {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [\"mallory\"]\n",
-       "test.toml:4:10: no such user 'mallory'"},
       {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [\"9-1\"]\n",
        "test.toml:4:10: user range runs backwards"},
       {"[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\nusers = [-1]\n",
@@ -138,6 +137,41 @@ TEST(ObjectiveFile, EveryErrorNamesFileLineAndColumn) {
     std::string error = error_of(c.text);
     EXPECT_TRUE(error.starts_with(c.error)) << "got: " << error << "\nwant: " << c.error;
   }
+}
+
+// As auditctl warns and skips: a name the system does not know matches no
+// process, so it is left out of its list with a warning, and an objective
+// whose every user is unknown selects no one and is skipped.
+TEST(ObjectiveFile, UnknownUsersAreLeftOutWithAWarning) {
+  auto parsed = parse(
+      "[[objective]]\nname = \"some\"\nclasses = [\"file.read\"]\n"
+      "users = [\"mallory\", \"alice\"]\nexclude_users = [\"ntp\"]\n"
+      "[[objective]]\nname = \"none\"\nclasses = [\"file.read\"]\nusers = [\"mallory\"]\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->size(), 2u);
+  const Objective& some = (*parsed)[0];
+  ASSERT_EQ(some.users.size(), 1u);
+  EXPECT_EQ(some.users[0].first, 1000u);
+  EXPECT_TRUE(some.exclude_users.empty());
+  EXPECT_FALSE(some.skipped);
+  std::vector<std::string> warnings = some.warnings;
+  std::sort(warnings.begin(), warnings.end());
+  EXPECT_EQ(warnings, (std::vector<std::string>{
+                          "test.toml:4:10: no such user 'mallory': left out of 'users'",
+                          "test.toml:5:18: no such user 'ntp': left out of 'exclude_users'"}));
+  EXPECT_TRUE((*parsed)[1].skipped);
+
+  ObjectiveSet set("test", std::move(*parsed));
+  ASSERT_EQ(set.objectives().size(), 1u) << "'none' selects no one: skipped";
+  EXPECT_EQ(set.objectives()[0].name, "some");
+  ASSERT_EQ(set.warnings().size(), 4u);
+  EXPECT_EQ(set.warnings()[3],
+            "test.toml:6:1: objective 'none' is skipped: none of its users exists (until the "
+            "policy is loaded again)");
+  AuditRecord by_alice = event("openat", "file.read");
+  EXPECT_TRUE(set.match(by_alice));
+  by_alice.uid = 0;
+  EXPECT_FALSE(set.match(by_alice)) << "the unknown name must not widen the list";
 }
 
 TEST(ObjectiveFile, MissingFileIsNamed) {
@@ -338,6 +372,16 @@ TEST_F(ObjectiveDir, EmptyDirectoryMeansDefaultsButEmptyFilesAreRefused) {
   EXPECT_EQ(set->description(), "default C2 baseline");
   write("10-a.toml", "# nothing yet\n");
   EXPECT_FALSE(ObjectiveSet::load_dir(dir_, true));
+}
+
+TEST_F(ObjectiveDir, APolicyOfSkippedObjectivesIsRefused) {
+  write("10-a.toml", "[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n"
+                     "users = [\"no-such-user-c2a\"]\n");
+  auto set = ObjectiveSet::load_dir(dir_, true);
+  ASSERT_FALSE(set);
+  EXPECT_NE(set.error().message.find("every objective was skipped"), std::string::npos)
+      << set.error().message;
+  EXPECT_NE(set.error().message.find("no such user 'no-such-user-c2a'"), std::string::npos);
 }
 
 TEST_F(ObjectiveDir, MissingDirectory) {
