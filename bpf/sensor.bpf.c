@@ -202,7 +202,7 @@ static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos
   } else if (name_arg != C2A_ARG_NONE) {
     out->ev.len[name_field] = emit_user_str(out, pos, arg_of(args, name_arg), &fault);
   }
-  if (name_arg == C2A_ARG_NONE) {
+  if (name_arg == C2A_ARG_NONE || dirfd_arg == C2A_ARG_LITERAL) {
     return;
   }
   __u64 dirfd = dirfd_arg == C2A_ARG_NONE ? (__u64)C2A_AT_FDCWD : arg_of(args, dirfd_arg);
@@ -321,15 +321,17 @@ static __always_inline __u64 inode_candidates(struct c2a_event *ev, const struct
 
 /* The path filter applies when the record's only path is OBJ1: an object the
  * kernel resolved itself (an opened file, an fd argument). */
-static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_policy_masks *m,
-                                            __u32 slot, __u64 cand) {
+static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_syscall_spec *spec,
+                                            const struct c2a_policy_masks *m, __u32 slot,
+                                            __u64 cand) {
   struct c2a_event *ev = &s->out.ev;
   if (!(cand & ~m->any_path)) {
     return cand; /* no candidate filters by path */
   }
   __u64 by_inode = inode_candidates(ev, m, slot, cand);
-  if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) || ev->len[C2A_F_NAME2]) {
-    return cand;
+  if (!ev->len[C2A_F_OBJ1] || (ev->status & C2A_ST_OBJ1_CUT) ||
+      (ev->len[C2A_F_NAME2] && spec->dirfd2_arg != C2A_ARG_LITERAL)) {
+    return cand; /* a second path may be what an objective names */
   }
   /* OBJ1 comes first */
   return path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand) | by_inode;
@@ -400,7 +402,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
     exec = &s->exec;
   }
   __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec);
-  if (!worth_recording(masks, filter_by_path(s, masks, slot, cand))) {
+  if (!worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
     count_filtered();
     return;
   }

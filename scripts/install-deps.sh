@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libzstd-dev libdeflate-dev
   liburing-dev
+  libcap2-bin  # setcap, for the tests of file capabilities
   strace
 )
 

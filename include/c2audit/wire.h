@@ -89,6 +89,9 @@ enum c2a_abi {
  * per syscall number, filled by user space, so the BPF side stays generic.
  * Argument indexes are 0..5; C2A_ARG_NONE marks a role the syscall lacks. */
 #define C2A_ARG_NONE 0xff
+/* As a dirfd role: the name is data, not a path (an xattr's name), so it has
+ * no base directory to walk and does not stop the path filter. */
+#define C2A_ARG_LITERAL 0xfe
 
 enum c2a_spec_flags {
   C2A_SPEC_AUDIT = 1u << 0,       /* selected: emit a record at exit */

@@ -21,6 +21,7 @@ namespace c2audit {
 namespace {
 
 constexpr int64_t kMaxErrno = 4095;  // kernel returns -1..-4095 for errors
+constexpr uint64_t kModeBits = 07777;  // what chmod sets: permissions, setuid, setgid, sticky
 
 // The payload fields of one record, as views into the raw bytes. Plain
 // offsets, filled by split_fields: an array of string_views would be zeroed
@@ -104,6 +105,10 @@ void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info
     rec.path_unresolved = true;  // the fd was not a file we could name
   }
   if (info.spec.name2_arg == C2A_ARG_NONE) return;
+  if (info.xattr_name) {
+    rec.xattr = f[C2A_F_NAME2];
+    return;
+  }
   if (info.literal_path2) {
     rec.path2 = f[C2A_F_NAME2];
     return;
@@ -192,6 +197,9 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   rec.success = !(ev.ret < 0 && ev.ret >= -kMaxErrno);
   if (!rec.success) rec.errno_name = errno_name(static_cast<int>(-ev.ret));
   rec.flags = info->spec.flags_arg != C2A_ARG_NONE ? ev.open_flags : 0;
+  if (info->mode_arg != C2A_ARG_NONE) {
+    rec.mode = static_cast<uint32_t>(ev.args[info->mode_arg] & kModeBits);
+  }
   if (info->ioctl_requests[0]) {
     rec.request = static_cast<uint32_t>(ev.args[1]);
     rec.flags = ev.open_flags;  // what the request sets

@@ -34,6 +34,22 @@ constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N}; }
 
 constexpr auto F = ClassRule::fixed;
 
+// chmod and its kin: the mode set is argument `arg` (setuid and setgid bits
+// are what objectives look for).
+constexpr SyscallInfo sets_mode(SyscallInfo info, uint8_t arg) {
+  info.mode_arg = arg;
+  return info;
+}
+
+// The xattr calls: argument 1 is the attribute's name ("security.capability"
+// is what setcap writes), read by the sensor as NAME2, data not a path.
+constexpr SyscallInfo names_xattr(SyscallInfo info) {
+  info.spec.name2_arg = 1;
+  info.spec.dirfd2_arg = C2A_ARG_LITERAL;
+  info.xattr_name = true;
+  return info;
+}
+
 // Syscall numbers absent from older headers (x86_64).
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
@@ -73,22 +89,22 @@ const std::array kSyscalls = {
     SyscallInfo{"linkat", SYS_linkat, "file.create", F, two_paths(3, 2, 1, 0)},
     SyscallInfo{"symlink", SYS_symlink, "file.create", F, two_paths(1, N, 0, N), true},
     SyscallInfo{"symlinkat", SYS_symlinkat, "file.create", F, two_paths(2, 1, 0, N), true},
-    SyscallInfo{"chmod", SYS_chmod, "file.attr", F, path_at(0)},
-    SyscallInfo{"fchmod", SYS_fchmod, "file.attr", F, fd_object(0)},
-    SyscallInfo{"fchmodat", SYS_fchmodat, "file.attr", F, path_at(1, 0)},
-    SyscallInfo{"fchmodat2", SYS_fchmodat2, "file.attr", F, path_at(1, 0)},
+    sets_mode(SyscallInfo{"chmod", SYS_chmod, "file.attr", F, path_at(0)}, 1),
+    sets_mode(SyscallInfo{"fchmod", SYS_fchmod, "file.attr", F, fd_object(0)}, 1),
+    sets_mode(SyscallInfo{"fchmodat", SYS_fchmodat, "file.attr", F, path_at(1, 0)}, 2),
+    sets_mode(SyscallInfo{"fchmodat2", SYS_fchmodat2, "file.attr", F, path_at(1, 0)}, 2),
     SyscallInfo{"chown", SYS_chown, "file.attr", F, path_at(0)},
     SyscallInfo{"fchown", SYS_fchown, "file.attr", F, fd_object(0)},
     SyscallInfo{"lchown", SYS_lchown, "file.attr", F, path_at(0)},
     SyscallInfo{"fchownat", SYS_fchownat, "file.attr", F, path_at(1, 0)},
-    SyscallInfo{"setxattr", SYS_setxattr, "file.attr", F, path_at(0)},
-    SyscallInfo{"lsetxattr", SYS_lsetxattr, "file.attr", F, path_at(0)},
-    SyscallInfo{"fsetxattr", SYS_fsetxattr, "file.attr", F, fd_object(0)},
+    names_xattr(SyscallInfo{"setxattr", SYS_setxattr, "file.attr", F, path_at(0)}),
+    names_xattr(SyscallInfo{"lsetxattr", SYS_lsetxattr, "file.attr", F, path_at(0)}),
+    names_xattr(SyscallInfo{"fsetxattr", SYS_fsetxattr, "file.attr", F, fd_object(0)}),
     // chattr +i / +a: the flags set are recorded in `flags`, the request in `request`.
     SyscallInfo{"ioctl", SYS_ioctl, "file.attr", F, fd_object(0), false, kAttributeIoctls},
-    SyscallInfo{"removexattr", SYS_removexattr, "file.attr", F, path_at(0)},
-    SyscallInfo{"lremovexattr", SYS_lremovexattr, "file.attr", F, path_at(0)},
-    SyscallInfo{"fremovexattr", SYS_fremovexattr, "file.attr", F, fd_object(0)},
+    names_xattr(SyscallInfo{"removexattr", SYS_removexattr, "file.attr", F, path_at(0)}),
+    names_xattr(SyscallInfo{"lremovexattr", SYS_lremovexattr, "file.attr", F, path_at(0)}),
+    names_xattr(SyscallInfo{"fremovexattr", SYS_fremovexattr, "file.attr", F, fd_object(0)}),
     SyscallInfo{"execve", SYS_execve, "process.exec", F, exec_spec(0, N)},
     SyscallInfo{"execveat", SYS_execveat, "process.exec", F, exec_spec(1, 0)},
     SyscallInfo{"setuid", SYS_setuid, "priv.change", F, no_args()},

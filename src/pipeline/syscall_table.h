@@ -27,6 +27,8 @@ struct SyscallInfo {
   bool literal_path2 = false;    // path2 is data, not a file to resolve (symlink target, mount source)
   // An ioctl: the requests recorded (the kernel selects no other); zero: not one.
   std::array<uint32_t, C2A_IOCTL_REQUESTS> ioctl_requests{};
+  uint8_t mode_arg = C2A_ARG_NONE;  // the argument holding the file mode it sets (chmod)
+  bool xattr_name = false;          // NAME2 is an extended attribute's name, not a path
 };
 
 // Every covered syscall, in a stable order.

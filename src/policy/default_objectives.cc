@@ -29,6 +29,20 @@ paths = ["/root/.ssh/**", "/home/*/.ssh/**",
          "/home/*/.zshrc", "/home/*/.config/autostart/**", "/home/*/.config/systemd/user/**"]
 criticality = "critical"
 
+# Privilege kept in a file: a setuid or setgid bit set by chmod, or file
+# capabilities set by setcap (or removed), anywhere.
+[[objective]]
+name = "privilege-bits"
+events = ["chmod", "fchmod", "fchmodat", "fchmodat2"]
+mode_bits = ["setuid", "setgid"]
+criticality = "critical"
+
+[[objective]]
+name = "file-capabilities"
+events = ["setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr"]
+xattrs = ["security.capability"]
+criticality = "critical"
+
 # Evasion: logs and shell histories removed, renamed, re-permissioned (a
 # history replaced by a link to /dev/null is removed first) or truncated.
 [[objective]]

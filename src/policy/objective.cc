@@ -42,6 +42,12 @@ bool program_ok(const ObjectiveGlobs& g, const AuditRecord& rec) {
   return g.programs.empty() || g.programs.matches(rec.exe);
 }
 
+// mode_bits and xattrs: what chmod sets, what an xattr call names.
+bool attribute_ok(const Objective& o, const ObjectiveGlobs& g, const AuditRecord& rec) {
+  if (o.mode_bits != 0 && (rec.mode & o.mode_bits) == 0) return false;
+  return g.xattrs.empty() || (!rec.xattr.empty() && g.xattrs.matches(rec.xattr));
+}
+
 bool result_ok(const Objective& o, const AuditRecord& rec) {
   if (o.result == ResultSelector::success && !rec.success) return false;
   if (o.result == ResultSelector::failure && rec.success) return false;
@@ -65,7 +71,7 @@ bool wants_class(const Objective& o, std::string_view cls) {
 }
 
 ObjectiveGlobs::ObjectiveGlobs(const Objective& o)
-    : paths(o.paths), exclude_paths(o.exclude_paths), programs(o.programs) {}
+    : paths(o.paths), exclude_paths(o.exclude_paths), programs(o.programs), xattrs(o.xattrs) {}
 
 std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
   ObjectiveGlobs globs(o);
@@ -75,12 +81,13 @@ std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
   if (!users_ok(o, rec)) return "user id " + std::to_string(subject_id(rec)) + " is not selected";
   if (!paths_ok(globs, rec)) return "path '" + rec.path + "' is not selected by its paths";
   if (!program_ok(globs, rec)) return "program '" + rec.exe + "' is not among its programs";
+  if (!attribute_ok(o, globs, rec)) return "the mode or xattr set is not one it selects";
   return {};
 }
 
 bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec) {
   return event_ok(o, rec) && class_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
-         paths_ok(globs, rec) && program_ok(globs, rec);
+         paths_ok(globs, rec) && program_ok(globs, rec) && attribute_ok(o, globs, rec);
 }
 
 bool objective_matches(const Objective& o, const AuditRecord& rec) {

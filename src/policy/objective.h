@@ -48,6 +48,8 @@ struct Objective {
   std::vector<std::string> programs; // globs on the executable path
   ResultSelector result = ResultSelector::any;
   std::vector<std::string> errors;   // errno names a failure must have; empty: any
+  uint32_t mode_bits = 0;            // the mode set (chmod) has one of these bits; 0: any
+  std::vector<std::string> xattrs;   // globs on the extended attribute's name; empty: any
   std::string criticality = "medium";
   ObjectiveAction action = ObjectiveAction::record;
   SourceLocation where;
@@ -71,8 +73,16 @@ bool wants_class(const Objective& o, std::string_view cls);
 // hash lookups and prefix compares (see GlobSet), not a glob parse per record.
 struct ObjectiveGlobs {
   explicit ObjectiveGlobs(const Objective& o);
-  GlobSet paths, exclude_paths, programs;
+  GlobSet paths, exclude_paths, programs, xattrs;
 };
+
+// The names `mode_bits` takes, and the bits each stands for.
+struct ModeBitName {
+  std::string_view name;
+  uint32_t bits;
+};
+inline constexpr ModeBitName kModeBitNames[] = {
+    {"setuid", 04000}, {"setgid", 02000}, {"sticky", 01000}, {"world-writable", 00002}};
 
 // Whether every criterion of `o` holds for `rec`; `globs` are o's, compiled.
 bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec);

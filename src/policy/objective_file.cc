@@ -22,9 +22,9 @@ constexpr std::string_view kClasses[] = {
     "file.attr",   "process.exec", "priv.change", "net.connect",  "net.accept",
     "net.bind",    "admin.mount",  "admin.time",  "admin.module", "admin.host",
     "admin.reboot", "admin.ptrace", "auth"};
-constexpr std::string_view kKeys[] = {"name",     "classes",       "events",   "users",
-                                      "exclude_users", "paths",    "exclude_paths", "programs",
-                                      "result",   "errors",        "criticality", "action"};
+constexpr std::string_view kKeys[] = {
+    "name",     "classes", "events",    "users",  "exclude_users", "paths",       "exclude_paths",
+    "programs", "result",  "errors",    "mode_bits", "xattrs",     "criticality", "action"};
 
 // Builds "file:line:column: why" for a node of the parsed document.
 class Locator {
@@ -144,6 +144,25 @@ Result<std::vector<std::string>> checked_strings(const toml::node& node, std::st
   return out;
 }
 
+// mode_bits: names of mode bits, ORed.
+Result<uint32_t> mode_bits_of(const toml::node& node, std::string_view key, const Locator& loc) {
+  auto items = strings_of(node, key, loc);
+  if (!items) return tl::unexpected(items.error());
+  uint32_t bits = 0;
+  for (auto& [text, where] : *items) {
+    auto named = std::find_if(std::begin(kModeBitNames), std::end(kModeBitNames),
+                              [&](const ModeBitName& m) { return m.name == text; });
+    if (named == std::end(kModeBitNames)) {
+      return tl::unexpected(loc.at(where, fmt::format("'{}': not a mode bit (setuid, setgid, "
+                                                      "sticky, world-writable)", text)));
+    }
+    bits |= named->bits;
+  }
+  return bits;
+}
+
+bool is_xattr_glob(std::string_view g) { return !g.empty(); }
+
 // A memfd has no path: the sensor names it "memfd:NAME" (a fileless exec's program).
 bool is_memfd_glob(std::string_view g) { return g.starts_with("memfd:"); }
 bool is_absolute_glob(std::string_view g) {
@@ -196,6 +215,10 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "errors")
     return assign(o.errors, checked_strings(value, key, loc, known_errno,
                                             "not an errno name such as EACCES"));
+  if (key == "mode_bits") return assign(o.mode_bits, mode_bits_of(value, key, loc));
+  if (key == "xattrs")
+    return assign(o.xattrs, checked_strings(value, key, loc, is_xattr_glob,
+                                            "an attribute name such as security.capability"));
   if (key == "criticality") return assign(o.criticality, one_of(value, key, kCriticalities, loc));
   constexpr std::string_view kResults[] = {"any", "success", "failure"};
   constexpr std::string_view kActions[] = {"record", "ignore"};

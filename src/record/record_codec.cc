@@ -37,7 +37,7 @@ constexpr const char* kFieldNames[] = {
     "event", "class", "syscall_nr", "ret", "errno",
     "pid", "tid", "ppid", "uid", "euid", "gid", "egid", "auid", "ses",
     "user", "comm", "exe", "tty", "cgroup_id",
-    "path", "path2", "argv", "addr", "port", "flags", "mode", "request",
+    "path", "path2", "argv", "addr", "port", "flags", "mode", "xattr", "request",
     "inode", "dev", "watched_path",
     "objective", "criticality",
     "lost_count", "cpu", "window_start_ns", "window_end_ns", "message",
@@ -74,6 +74,7 @@ void for_each_field(Record& rec, Visit&& visit) {
   visit(rec.port, uint16_t{0});
   visit(rec.flags, uint64_t{0});
   visit(rec.mode, 0u);
+  visit(rec.xattr);
   visit(rec.request, 0u);
   visit(rec.inode, uint64_t{0});
   visit(rec.dev, 0u);

@@ -72,6 +72,7 @@ void put_object(json& j, const AuditRecord& rec) {
   }
   if (rec.flags != 0) j["flags"] = rec.flags;
   if (rec.mode != 0) j["mode"] = rec.mode;
+  put_if_set(j, "xattr", rec.xattr);
   put_if_set(j, "request", record_request(rec));
   if (rec.inode != 0) {
     j["inode"] = rec.inode;

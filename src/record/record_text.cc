@@ -79,6 +79,8 @@ void object(std::string& out, const AuditRecord& rec) {
     out += rec.argv_truncated ? " ...]" : "]";
   }
   if (!rec.addr.empty()) out += fmt::format(" addr={} port={}", quote_value(rec.addr), rec.port);
+  if (rec.mode != 0) out += fmt::format(" mode={:04o}", rec.mode);
+  field(out, "xattr", rec.xattr);
   if (rec.request != 0)
     out += fmt::format(" request={} flags={:#x}", record_request(rec), rec.flags);
   field(out, "objective", rec.objective);

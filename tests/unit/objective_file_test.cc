@@ -174,6 +174,29 @@ TEST(ObjectiveFile, UnknownUsersAreLeftOutWithAWarning) {
   EXPECT_FALSE(set.match(by_alice)) << "the unknown name must not widen the list";
 }
 
+TEST(ObjectiveFile, ModeBitsAndXattrs) {
+  auto parsed = parse("[[objective]]\nname = \"a\"\nclasses = [\"file.attr\"]\n"
+                      "mode_bits = [\"setuid\", \"world-writable\"]\nxattrs = [\"security.*\"]\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const Objective& o = parsed->front();
+  EXPECT_EQ(o.mode_bits, 04002u);
+  AuditRecord rec = event("fchmodat", "file.attr", "/tmp/x");
+  rec.xattr = "security.capability";
+  rec.mode = 04755;
+  EXPECT_TRUE(objective_matches(o, rec));
+  rec.mode = 0777;  // world-writable
+  EXPECT_TRUE(objective_matches(o, rec));
+  rec.mode = 02755;  // setgid: not asked for
+  EXPECT_FALSE(objective_matches(o, rec));
+  EXPECT_EQ(first_mismatch(o, rec), "the mode or xattr set is not one it selects");
+  rec.mode = 04755;
+  rec.xattr = "user.note";
+  EXPECT_FALSE(objective_matches(o, rec));
+  EXPECT_EQ(error_of("[[objective]]\nname = \"a\"\nclasses = [\"file.attr\"]\n"
+                     "mode_bits = [\"suid\"]\n"),
+            "test.toml:4:14: 'suid': not a mode bit (setuid, setgid, sticky, world-writable)");
+}
+
 TEST(ObjectiveFile, MissingFileIsNamed) {
   auto r = read_objective_file("/nonexistent/c2audit.toml");
   ASSERT_FALSE(r);

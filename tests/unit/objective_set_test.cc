@@ -65,6 +65,16 @@ TEST(DefaultObjectives, SelectPersistenceAndEvasion) {
   EXPECT_EQ(name(call("ftruncate", "file.write", "/home/bob/.bash_history")),
             "evidence-truncation");
   EXPECT_EQ(name(file_event("file.write", "/var/log/syslog")), "-");  // a log being written
+  AuditRecord setuid = call("fchmodat", "file.attr", "/tmp/.x/sh");
+  setuid.mode = 04755;
+  EXPECT_EQ(name(setuid), "privilege-bits");
+  setuid.mode = 0755;
+  EXPECT_EQ(name(setuid), "-");
+  AuditRecord setcap = call("setxattr", "file.attr", "/home/bob/python3");
+  setcap.xattr = "security.capability";
+  EXPECT_EQ(name(setcap), "file-capabilities");
+  setcap.xattr = "user.comment";
+  EXPECT_EQ(name(setcap), "-");
   // chattr -a of a log (to truncate it), chattr +i of a system file
   EXPECT_EQ(name(call("ioctl", "file.attr", "/var/log/auth.log")), "evidence-removal");
   EXPECT_NE(name(call("ioctl", "file.attr", "/etc/passwd")), "-");
