@@ -8,7 +8,7 @@
 //   unsigned number as a varint; a signed one as a zigzag varint; a flag
 //   has no bytes (its bit is its value)
 //
-// An open's record is ~180 bytes where version 1 (record_codec_v1.h), which
+// An open's record is ~170 bytes where version 1 (record_codec_v1.h), which
 // wrote every field at its full width, took ~270: every byte is hashed,
 // checksummed, written and compressed once per record. The decoder is strict:
 // unknown kinds or bits, a present field holding its absent value, varints
