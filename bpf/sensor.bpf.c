@@ -364,14 +364,13 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
  * `kept`: a successful exec's name and argv, read before its old image went
  * away; NULL for any other call. */
 static __always_inline void record_call(struct scratch *s, struct c2a_syscall_filter *filter,
-                                        __u32 slot, struct task_struct *task, __s64 ret,
-                                        __u32 abi, __u16 status,
-                                        struct exec_args *kept) {
+                                        const struct c2a_syscall_spec *spec, __u32 slot,
+                                        struct task_struct *task, __s64 ret, __u32 abi,
+                                        __u16 status, struct exec_args *kept) {
   struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
   if (!masks) {
     return;
   }
-  struct c2a_syscall_spec *spec = &filter->spec;
   struct c2a_event *ev = &s->out.ev;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
@@ -520,7 +519,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
     return 0;
   }
   s->out.ev.syscall_nr = nr;
-  record_call(s, filter, slot, task, ret, abi, status, NULL);
+  record_call(s, filter, &filter->spec, slot, task, ret, abi, status, NULL);
   return 0;
 }
 
@@ -594,7 +593,11 @@ int BPF_PROG(on_io_uring_complete, struct io_ring_ctx *ring, void *request,
   ev->args[2] = open->how.flags; /* where openat's spec finds its flags */
   ev->args[3] = open->how.mode;
   __u16 status = C2A_ST_IO_URING | (open->file_slot ? C2A_ST_FIXED_FILE : 0);
-  record_call(s, filter, slot, task, cqe->res, C2A_ABI_X86_64, status, kept);
+  /* openat's roles as constants, not read from the map: the compiler drops
+   * every branch an open cannot take (1.9 s -> 0.33 s of verifying). */
+  struct c2a_syscall_spec open_spec = C2A_OPENAT_ROLES;
+  open_spec.flags |= C2A_SPEC_AUDIT | C2A_SPEC_OPEN_CLASS;
+  record_call(s, filter, &open_spec, slot, task, cqe->res, C2A_ABI_X86_64, status, kept);
   if (named) {
     bpf_map_delete_elem(&uring_open_names, &key);
   }
@@ -652,7 +655,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
     for (int i = 0; i < 6; i++) {
       ev->args[i] = kept->args[i];
     }
-    record_call(s, filter, slot, task, 0, abi, 0, kept);
+    record_call(s, filter, &filter->spec, slot, task, 0, abi, 0, kept);
   }
   bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;

@@ -63,7 +63,7 @@ constexpr std::array<uint32_t, C2A_IOCTL_REQUESTS> kAttributeIoctls = {
 const std::array kSyscalls = {
     // Opens: the object the kernel opened comes from the returned fd.
     SyscallInfo{"open", SYS_open, "", ClassRule::open_flags, open_spec(0, N, 1)},
-    SyscallInfo{"openat", SYS_openat, "", ClassRule::open_flags, open_spec(1, 0, 2)},
+    SyscallInfo{"openat", SYS_openat, "", ClassRule::open_flags, C2A_OPENAT_ROLES},
     SyscallInfo{"openat2", SYS_openat2, "", ClassRule::open_flags,
                 open_spec(1, 0, 2, C2A_SPEC_OPEN_HOW)},
     SyscallInfo{"creat", SYS_creat, "file.create", F, open_spec(0, N, N)},
