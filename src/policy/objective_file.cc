@@ -150,8 +150,9 @@ Result<uint32_t> mode_bits_of(const toml::node& node, std::string_view key, cons
   if (!items) return tl::unexpected(items.error());
   uint32_t bits = 0;
   for (auto& [text, where] : *items) {
+    const std::string& name = text;  // clang 14 cannot capture a structured binding
     auto named = std::find_if(std::begin(kModeBitNames), std::end(kModeBitNames),
-                              [&](const ModeBitName& m) { return m.name == text; });
+                              [&](const ModeBitName& m) { return m.name == name; });
     if (named == std::end(kModeBitNames)) {
       return tl::unexpected(loc.at(where, fmt::format("'{}': not a mode bit (setuid, setgid, "
                                                       "sticky, world-writable)", text)));
