@@ -397,7 +397,7 @@ TEST_F(ObjectiveDir, EmptyDirectoryMeansDefaultsButEmptyFilesAreRefused) {
   EXPECT_FALSE(ObjectiveSet::load_dir(dir_, true));
 }
 
-TEST_F(ObjectiveDir, APolicyOfSkippedObjectivesIsRefused) {
+TEST_F(ObjectiveDir, APolicyWithNoObjectiveLeftIsRefused) {
   write("10-a.toml", "[[objective]]\nname = \"a\"\nclasses = [\"file.read\"]\n"
                      "users = [\"no-such-user-c2a\"]\n");
   auto set = ObjectiveSet::load_dir(dir_, true);
