@@ -10,8 +10,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libzstd-dev libdeflate-dev
   liburing-dev
+  libaudit-dev  # kernel audit's netlink: its user messages (logins, sudo, accounts)
   libcap2-bin  # setcap, for the tests of file capabilities
   strace
+  # The real programs the identification and authentication tests drive,
+  # and kernel audit's own daemon, which c2auditd must run beside.
+  auditd openssh-server openssh-client sshpass sudo passwd login
 )
 
 missing=()
@@ -25,6 +29,15 @@ if ((${#missing[@]})); then
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # Installing auditd or openssh-server would start them as services: the
+  # tests start their own and nothing else may be left running. Debian's
+  # policy-rc.d keeps package scripts from starting services.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=true
+  fi
+  trap 'if $made_policy; then rm -f "$policy"; fi' EXIT
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/login_list.h"
 #include "cli/search_filter.h"
 #include "record/record_json.h"
 #include "record/record_text.h"
@@ -30,6 +31,9 @@ constexpr const char* kFooter =
     "Filters: values of one option are OR-ed, different options AND-ed. lost/config/daemon\n"
     "records are shown unless --user/--pid/--path/--result/--objective is given, or when\n"
     "--event names them. Times are UTC.\n"
+    "--session N: a login session's whole activity (its login, its syscalls, its logout).\n"
+    "--login: one line per login (origin, session, duration) and per failed login step;\n"
+    "it takes --since/--until only.\n"
     "Exit status: 0 on success, also when no record matches (unlike ausearch);\n"
     "1 when the trail cannot be read; 2 on bad usage.";
 
@@ -38,6 +42,8 @@ struct SearchArgs {
   std::string since, until, result;
   std::vector<std::string> users, events, classes, paths, objectives;
   uint32_t pid = 0;
+  uint32_t session = 0;
+  bool logins = false;  // --login
   bool json = false;
   uint64_t limit = 0;  // 0: no limit
 };
@@ -64,7 +70,7 @@ Result<void> parse_bound(const char* option, const std::string& text, std::optio
   return {};
 }
 
-Result<SearchFilter> build_filter(const SearchArgs& args, bool pid_given) {
+Result<SearchFilter> build_filter(const SearchArgs& args, bool pid_given, bool session_given) {
   SearchFilter f;
   if (auto r = parse_bound("--since", args.since, f.since_ns); !r) return tl::unexpected(r.error());
   if (auto r = parse_bound("--until", args.until, f.until_ns); !r) return tl::unexpected(r.error());
@@ -78,6 +84,11 @@ Result<SearchFilter> build_filter(const SearchArgs& args, bool pid_given) {
   f.path_globs = args.paths;
   if (!args.result.empty()) f.success = args.result == "success";
   f.objectives = args.objectives;
+  if (session_given) f.session = args.session;
+  if (args.logins && (!f.users.empty() || f.pid || !f.events.empty() || !f.classes.empty() ||
+                      !f.path_globs.empty() || f.success || !f.objectives.empty() || f.session)) {
+    return fail("--login takes --since and --until only");
+  }
   return f;
 }
 
@@ -93,8 +104,8 @@ bool print_line(const std::string& line) {
          std::fputc('\n', stdout) != EOF;
 }
 
-int run_search(const SearchArgs& args, bool pid_given) {
-  auto filter = build_filter(args, pid_given);
+int run_search(const SearchArgs& args, bool pid_given, bool session_given) {
+  auto filter = build_filter(args, pid_given, session_given);
   if (!filter) {
     report(filter.error().message);
     return kExitUsage;
@@ -106,12 +117,22 @@ int run_search(const SearchArgs& args, bool pid_given) {
   }
   uint64_t printed = 0;
   bool output_ok = true;
+  LoginList logins;
   auto done = reader->for_each([&](const AuditRecord& rec) {
     if (!matches(*filter, rec)) return true;
+    if (args.logins) {
+      logins.add(rec);
+      return true;
+    }
     output_ok = print_line(args.json ? to_json_line(rec) : to_text(rec));
     ++printed;
     return output_ok && (args.limit == 0 || printed < args.limit);
   });
+  for (const Login& login : logins.logins()) {
+    if (!output_ok || (args.limit != 0 && printed >= args.limit)) break;
+    output_ok = print_line(args.json ? login_json(login) : login_text(login));
+    ++printed;
+  }
   for (const auto& warning : reader->warnings()) report("warning: " + warning);
   if (std::fflush(stdout) != 0 || !output_ok) {
     report(std::string("writing output: ") + std::strerror(errno));
@@ -148,6 +169,8 @@ void add_filter_options(CLI::App* cmd, SearchArgs& args) {
   cmd->add_option("--objective", args.objectives,
                   "Objective that selected the record; repeatable, comma-separated")
       ->delimiter(',');
+  cmd->add_option("--session", args.session,
+                  "Audit session (ses) of the subject: a login session's whole activity");
 }
 
 }  // namespace
@@ -159,9 +182,15 @@ void add_search_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trail", args->trail, "Trail directory")->capture_default_str();
   add_filter_options(cmd, *args);
   auto* pid = cmd->get_option("--pid");
+  auto* session = cmd->get_option("--session");
+  cmd->add_flag("--login", args->logins,
+                "List logins (origin, session, duration) and failed login steps instead of "
+                "records");
   cmd->add_flag("--json", args->json, "Print one JSON object per line (docs/records.md)");
   cmd->add_option("--limit", args->limit, "Stop after this many records")->check(at_least_one());
-  cmd->callback([args, pid, &exit_code] { exit_code = run_search(*args, pid->count() > 0); });
+  cmd->callback([args, pid, session, &exit_code] {
+    exit_code = run_search(*args, pid->count() > 0, session->count() > 0);
+  });
 }
 
 }  // namespace c2audit::cli

@@ -17,6 +17,15 @@ struct StatusArgs {
   bool json = false;
 };
 
+// The second source: kernel audit's user messages (logins, sudo, accounts).
+void print_user_messages(const nlohmann::json& u) {
+  std::printf("logins     %s: %s\n", u.value("source", "down").c_str(), u.value("state", "").c_str());
+  std::printf("           %lu user messages, %lu recorded, %lu not selected, %lu decode errors, "
+              "%lu lost\n",
+              u.value("received", 0ul), u.value("recorded", 0ul), u.value("not_selected", 0ul),
+              u.value("decode_errors", 0ul), u.value("lost", 0ul));
+}
+
 void print_human(const nlohmann::json& s) {
   std::printf("c2auditd pid %d, up %.0f s, auditing: %s\n", s.value("pid", 0),
               s.value("uptime_s", 0.0), s.value("mode", "").c_str());
@@ -34,6 +43,7 @@ void print_human(const nlohmann::json& s) {
   }
   std::printf("ring       %.1f%% full (%lu of %lu bytes)\n", s.value("ring_fill_percent", 0.0),
               s.value("ring_fill_bytes", 0ul), s.value("ring_bytes", 0ul));
+  print_user_messages(s.value("user_messages", nlohmann::json::object()));
 }
 
 int run_status(const StatusArgs& args) {

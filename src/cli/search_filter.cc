@@ -50,18 +50,20 @@ bool syscall_filters_match(const SearchFilter& f, const AuditRecord& rec) {
          (f.path_globs.empty() || f.path_globs.matches_either(rec.path, rec.path2) ||
           (!rec.watched_path.empty() && f.path_globs.matches(rec.watched_path))) &&
          (!f.success || rec.success == *f.success) &&
-         (f.objectives.empty() || contains(f.objectives, rec.objective));
+         (f.objectives.empty() || contains(f.objectives, rec.objective)) &&
+         (!f.session || rec.ses == *f.session);
 }
 
 }  // namespace
 
 bool SearchFilter::has_syscall_filter() const {
-  return !users.empty() || pid || !path_globs.empty() || success || !objectives.empty();
+  return !users.empty() || pid || !path_globs.empty() || success || !objectives.empty() ||
+         session;
 }
 
 bool matches(const SearchFilter& filter, const AuditRecord& rec) {
   if (!time_matches(filter, rec) || !kind_filters_match(filter, rec)) return false;
-  if (rec.kind != RecordKind::syscall) {
+  if (rec.kind != RecordKind::syscall && rec.kind != RecordKind::user) {
     // Past kind_filters_match, a non-empty `events` names this record's event.
     return !filter.has_syscall_filter() || !filter.events.empty();
   }

@@ -4,6 +4,9 @@
 // different filters are AND-ed, and an empty list (or unset optional) accepts
 // everything.
 //
+// Syscall records and kernel audit user messages (logins, sudo) have a
+// subject: every filter applies to them.
+//
 // Records the daemon writes about itself (kind lost/config/daemon, shown with
 // event "lost"/"config"/"daemon" and class "audit.lost"/...) have no subject
 // or object, so the rule for them is:
@@ -42,6 +45,7 @@ struct SearchFilter {
   GlobSet path_globs;
   std::optional<bool> success;          // result: true success, false failure
   std::vector<std::string> objectives;  // exact objective names
+  std::optional<uint32_t> session;      // audit session (ses) of the subject
 
   // True when a filter that only syscall records can satisfy is set.
   bool has_syscall_filter() const;

@@ -19,6 +19,8 @@
 #include "daemon/daemon_stats.h"
 #include "daemon/stream_consumer.h"
 #include "daemon/trail_lock.h"
+#include "kaudit/user_message_source.h"
+#include "pipeline/enricher.h"
 #include "pipeline/syscall_table.h"
 #include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
@@ -122,6 +124,9 @@ struct Daemon::Parts {
   std::string throttle_unavailable;  // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
+  std::unique_ptr<UserMessageSource> user_messages;  // kernel audit's: logins, sudo, accounts
+  Enricher user_names;                                // of their senders
+  uint64_t user_losses_recorded = 0;
   BootToWallClock clock;
   DaemonStats stats;
   DaemonIdentity identity;
@@ -141,6 +146,8 @@ struct Daemon::Parts {
   std::string reload(const std::string& who);
   void append(AuditRecord& rec, unsigned stream = 0);
   void record_losses();
+  void start_user_messages();
+  void record_user_messages();
   void check_consumers();
   void snapshot();
   void tick();
@@ -284,6 +291,51 @@ void Daemon::Parts::record_losses() {
   }
 }
 
+// The second source (kaudit/user_message_source.h). Down is not fatal: said
+// once on stderr and in the trail; syscalls are audited as before.
+void Daemon::Parts::start_user_messages() {
+  if (!options.user_messages) {
+    stats.user_messages.state = "off (--no-user-messages)";
+    return;
+  }
+  user_messages = UserMessageSource::start();
+  stats.user_messages.state = user_messages->state();
+  std::string account = "kernel audit user messages (logins, sudo, accounts): " +
+                        stats.user_messages.state;
+  if (!user_messages->up()) std::fprintf(stderr, "c2auditd: warning: %s\n", account.c_str());
+  auto rec = self_record(RecordKind::daemon, std::move(account));
+  append(rec);
+}
+
+// Each user message an objective selects goes to stream 0, judged by the
+// policy in force like a syscall; a loss of them is recorded as such.
+void Daemon::Parts::record_user_messages() {
+  if (!user_messages) return;
+  auto policy = policies->current();
+  for (AuditRecord& rec : user_messages->take()) {
+    user_names.enrich(rec);
+    const Objective* o = policy->match(rec);
+    if (!o) {
+      ++stats.user_messages.not_selected;
+      continue;
+    }
+    rec.objective = o->name;
+    rec.criticality = o->criticality;
+    append(rec);
+    ++stats.user_messages.recorded;
+  }
+  UserMessageCounts counts = user_messages->counts();
+  uint64_t lost = counts.overruns + counts.dropped;
+  if (lost == user_losses_recorded) return;
+  auto rec = self_record(
+      RecordKind::daemon,
+      fmt::format("kernel audit user messages lost: its socket overflowed {} times, {} messages "
+                  "not taken in time",
+                  counts.overruns, counts.dropped));
+  append(rec);
+  user_losses_recorded = lost;
+}
+
 // Counters summed over the consumers, fill level, last seq and segment:
 // cheap, refreshed whenever shown.
 void Daemon::Parts::snapshot() {
@@ -303,6 +355,15 @@ void Daemon::Parts::snapshot() {
   }
   stats.filtered = sensor->filtered_count();
   if (throttle) stats.throttle = throttle->stats();
+  if (user_messages) {
+    UserMessageCounts counts = user_messages->counts();
+    stats.user_messages.up = user_messages->up();
+    stats.user_messages.state = user_messages->state();
+    stats.user_messages.received = counts.received;
+    stats.user_messages.decode_errors = counts.decode_errors;
+    stats.user_messages.lost = counts.overruns + counts.dropped;
+    stats.user_messages.first_decode_error = user_messages->first_decode_error();
+  }
   identity.policy_generation = policies->generation();
   identity.last_seq = seq->load();
   identity.active_segment = consumers[0]->active_segment();
@@ -470,6 +531,7 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
     std::fprintf(stderr, "c2auditd: warning: %s\n", warning.c_str());
   }
   p->append(config);
+  p->start_user_messages();
   if (p->write_error) return tl::unexpected(*p->write_error);
 
   if (auto ok = p->sensor->attach(); !ok) return tl::unexpected(ok.error());
@@ -507,6 +569,7 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     p.check_consumers();
     p.record_overflow_bound();
     p.record_losses();
+    p.record_user_messages();
     p.follow_watched_files();
     if (signals.reload.exchange(false)) {
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
@@ -521,6 +584,8 @@ Result<void> Daemon::run(DaemonSignals& signals) {
   for (auto& consumer : p.consumers) {
     if (auto ok = consumer->stop(); !ok && !p.write_error) p.write_error = ok.error();
   }
+  p.record_user_messages();
+  p.user_messages.reset();  // kernel audit put back as it was
   p.snapshot();
   p.record_losses();
   auto bye = self_record(RecordKind::daemon,

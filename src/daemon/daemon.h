@@ -45,6 +45,7 @@ struct DaemonOptions {
   bool overflow_given = false;                   // --overflow named: no fallback to drop
   int64_t overflow_wait_ns = 1'000'000'000;      // --overflow-wait: longest hold
   bool live_status = true;                       // one-line status on stderr
+  bool user_messages = true;                     // read kernel audit's user messages
 };
 
 // Set from signal handlers, read by the daemon loop.

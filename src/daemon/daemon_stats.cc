@@ -14,6 +14,18 @@ double fill_percent(const DaemonStats& s) {
   return s.ring_bytes ? 100.0 * static_cast<double>(s.ring_fill) / s.ring_bytes : 0.0;
 }
 
+nlohmann::json user_messages_json(const UserMessageStats& u) {
+  std::string source = u.up ? "up" : u.state.starts_with("off") ? "off" : "down";
+  return {{"source", source},
+          {"state", u.state},
+          {"received", u.received},
+          {"recorded", u.recorded},
+          {"not_selected", u.not_selected},
+          {"decode_errors", u.decode_errors},
+          {"lost", u.lost},
+          {"first_decode_error", u.first_decode_error}};
+}
+
 }  // namespace
 
 nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
@@ -42,6 +54,7 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"throttle_episodes", s.throttle.episodes},
       {"throttle_held_ms", s.throttle.held_ns / 1'000'000},
       {"throttle_bound_reached", s.throttle.bound_reached},
+      {"user_messages", user_messages_json(s.user_messages)},
   };
 }
 

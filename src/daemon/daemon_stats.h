@@ -11,6 +11,18 @@
 
 namespace c2audit {
 
+// The second source: kernel audit's user messages (kaudit/).
+struct UserMessageStats {
+  bool up = false;
+  std::string state;           // "up: …" / "down: why" / "off"
+  uint64_t received = 0;       // user messages read
+  uint64_t recorded = 0;       // selected by an objective and written
+  uint64_t not_selected = 0;
+  uint64_t decode_errors = 0;  // malformed, left out
+  uint64_t lost = 0;           // socket overruns and queue overflows
+  std::string first_decode_error;
+};
+
 struct DaemonStats {
   uint64_t received = 0;       // records that crossed from the kernel
   uint64_t recorded = 0;       // written to the trail (syscall records)
@@ -26,6 +38,7 @@ struct DaemonStats {
   double events_per_s = 0;     // received, over the last status interval
   std::string overflow;        // --overflow: "throttle" or "drop"
   ThrottleStats throttle;      // producers held back (--overflow throttle)
+  UserMessageStats user_messages;
 };
 
 struct DaemonIdentity {

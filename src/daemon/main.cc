@@ -96,6 +96,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0u, c2audit::kMaxConsumers));
   app.add_flag("--quiet", quiet, "No live status line on stderr");
+  bool no_user_messages = false;
+  app.add_flag("--no-user-messages", no_user_messages,
+               "Do not read kernel audit's user messages (logins, sudo, account changes), and "
+               "leave kernel audit's settings alone");
   app.add_option("--priority-boost", priority_boost,
                  "Lower the daemon's nice value by this much, so it keeps up when audited "
                  "processes load every core (0: off)")
@@ -141,6 +145,7 @@ int main(int argc, char** argv) {
   options.objectives_dir = objectives;
   options.objectives_dir_given = objectives_option->count() > 0;
   options.live_status = !quiet;
+  options.user_messages = !no_user_messages;
   options.overflow =
       overflow == "drop" ? c2audit::OverflowPolicy::drop : c2audit::OverflowPolicy::throttle;
   options.overflow_wait_ns = overflow_wait_ms * 1'000'000;

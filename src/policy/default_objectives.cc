@@ -9,6 +9,30 @@ std::string_view default_objectives_toml() {
   return R"toml(# c2audit default objectives: a C2 baseline.
 # Copy to /etc/c2audit/objectives.d/ and edit; first match wins, in order.
 
+# Identification and authentication (kernel audit's user messages, as PAM,
+# sshd, su, sudo and the shadow tools send them): every failure, every login
+# and logout, every account change, every sudo.
+[[objective]]
+name = "authentication-failure"
+classes = ["auth.*"]
+result = "failure"
+criticality = "high"
+
+[[objective]]
+name = "logins"
+classes = ["auth.login", "auth.session", "auth.logout"]
+criticality = "medium"
+
+[[objective]]
+name = "account-change"
+classes = ["admin.account"]
+criticality = "high"
+
+[[objective]]
+name = "sudo"
+classes = ["priv.sudo"]
+criticality = "high"
+
 [[objective]]
 name = "credential-store-read"
 classes = ["file.read"]

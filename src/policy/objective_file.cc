@@ -21,7 +21,10 @@ constexpr std::string_view kClasses[] = {
     "file.read",   "file.write",   "file.create", "file.delete",  "file.rename",
     "file.attr",   "process.exec", "priv.change", "net.connect",  "net.accept",
     "net.bind",    "admin.mount",  "admin.time",  "admin.module", "admin.host",
-    "admin.reboot", "admin.ptrace", "auth"};
+    "admin.reboot", "admin.ptrace",
+    // Kernel audit's user messages (kaudit/user_record.cc).
+    "auth.login", "auth.session", "auth.logout", "auth.credential", "admin.account", "priv.sudo",
+    "user.message"};
 constexpr std::string_view kKeys[] = {
     "name",     "classes", "events",    "users",  "exclude_users", "paths",       "exclude_paths",
     "programs", "result",  "errors",    "mode_bits", "xattrs",     "criticality", "action"};

@@ -112,9 +112,9 @@ ObjectiveSet ObjectiveSet::defaults() {
 ObjectiveSet ObjectiveSet::audit_all() {
   Objective all;
   all.name = "all";
-  all.classes = {"file.*", "process.*", "priv.*", "net.*", "admin.*"};
+  all.classes = {"file.*", "process.*", "priv.*", "net.*", "admin.*", "auth.*", "user.*"};
   all.criticality = "info";
-  return ObjectiveSet("all covered syscalls (--all)", {all});
+  return ObjectiveSet("all covered syscalls and user messages (--all)", {all});
 }
 
 Result<ObjectiveSet> ObjectiveSet::load_dir(const std::filesystem::path& dir, bool must_exist) {

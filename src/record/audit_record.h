@@ -15,6 +15,7 @@ enum class RecordKind : uint8_t {
   lost = 2,     // events the kernel could not hand over (count, cpu, window)
   config = 3,   // policy loaded or rejected
   daemon = 4,   // daemon start, stop, gaps, storage actions
+  user = 5,     // a kernel audit user message: a login, sudo, an account change
 };
 
 // "unset" value of auid/ses, as the kernel reports it ((uint32_t)-1).
@@ -72,6 +73,14 @@ struct AuditRecord {
   // reached it by another name (a hard link, a bind mount): judged by this
   // too. Empty otherwise.
   std::string watched_path;
+
+  // kind == user: what the sending program (PAM, sudo, sshd, useradd) says.
+  // The sender is in pid/uid/auid/ses/exe, its terminal in tty.
+  std::string op;        // what it did: "PAM:authentication", "adding user"
+  std::string account;   // the account acted on (acct=, or id= when unnamed)
+  std::string service;   // the program's name: sshd, su, sudo, useradd
+  std::string hostname;  // the remote host, as the sender names it
+  std::string command;   // sudo: the command run
 
   // Why it was kept.
   std::string objective, criticality;

@@ -29,7 +29,7 @@ namespace c2audit {
 namespace {
 
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
-constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::daemon);
+constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::user);
 
 // Field names, in encoding order: decoding errors name the field.
 // clang-format off
@@ -41,7 +41,8 @@ constexpr const char* kFieldNames[] = {
     "inode", "dev", "watched_path",
     "objective", "criticality",
     "lost_count", "cpu", "window_start_ns", "window_end_ns", "message",
-    "failure", "path_unresolved", "path2_unresolved", "argv_truncated", "ia32", "io_uring"};
+    "failure", "path_unresolved", "path2_unresolved", "argv_truncated", "ia32", "io_uring",
+    "op", "account", "service", "hostname", "command"};
 // clang-format on
 constexpr unsigned kFieldCount = std::size(kFieldNames);
 static_assert(kFieldCount <= 64, "the present bits are one varint");
@@ -92,6 +93,8 @@ void for_each_field(Record& rec, Visit&& visit) {
   visit(rec.argv_truncated, false);
   visit(rec.ia32, false);
   visit(rec.io_uring, false);
+  // Added after the first version-2 trails: at the end, so theirs keep their bits.
+  for (auto* s : {&rec.op, &rec.account, &rec.service, &rec.hostname, &rec.command}) visit(*s);
 }
 
 uint64_t zigzag(int64_t v) {

@@ -94,6 +94,29 @@ json syscall_json(const AuditRecord& rec) {
   return j;
 }
 
+// A kernel audit user message: the sender (subject), what it says it did,
+// to which account, from where.
+json user_json(const AuditRecord& rec) {
+  json j = header(rec);
+  j["result"] = rec.success ? "success" : "failure";
+  j["pid"] = rec.pid;
+  j["uid"] = rec.uid;
+  j["auid"] = rec.auid;
+  j["ses"] = rec.ses;
+  put_if_set(j, "user", rec.user);
+  put_if_set(j, "exe", rec.exe);
+  put_if_set(j, "tty", rec.tty);
+  put_if_set(j, "op", rec.op);
+  put_if_set(j, "account", rec.account);
+  put_if_set(j, "service", rec.service);
+  put_if_set(j, "hostname", rec.hostname);
+  put_if_set(j, "addr", rec.addr);
+  put_if_set(j, "command", rec.command);
+  put_if_set(j, "objective", rec.objective);
+  put_if_set(j, "criticality", rec.criticality);
+  return j;
+}
+
 json lost_json(const AuditRecord& rec) {
   json j = header(rec);
   j["count"] = rec.lost_count;
@@ -119,6 +142,8 @@ json build(const AuditRecord& rec) {
     case RecordKind::config:
     case RecordKind::daemon:
       return message_json(rec);
+    case RecordKind::user:
+      return user_json(rec);
     case RecordKind::syscall:
       break;
   }
@@ -136,6 +161,7 @@ std::string_view record_event(const AuditRecord& rec) {
     case RecordKind::daemon:
       return "daemon";
     case RecordKind::syscall:
+    case RecordKind::user:
       break;
   }
   return rec.event;
@@ -164,6 +190,7 @@ std::string_view record_class(const AuditRecord& rec) {
     case RecordKind::daemon:
       return "audit.daemon";
     case RecordKind::syscall:
+    case RecordKind::user:
       break;
   }
   return rec.event_class;

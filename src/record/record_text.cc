@@ -97,6 +97,21 @@ std::string syscall_text(const AuditRecord& rec) {
   return out;
 }
 
+std::string user_text(const AuditRecord& rec) {
+  std::string out = head(rec);
+  out += rec.success ? " success" : " failure";
+  subject(out, rec);
+  field(out, "op", rec.op);
+  field(out, "account", rec.account);
+  field(out, "service", rec.service);
+  field(out, "hostname", rec.hostname);
+  field(out, "addr", rec.addr);
+  field(out, "command", rec.command);
+  field(out, "objective", rec.objective);
+  field(out, "criticality", rec.criticality);
+  return out;
+}
+
 std::string lost_text(const AuditRecord& rec) {
   return fmt::format("{} count={} cpu={} window={}..{}", head(rec), rec.lost_count, rec.cpu,
                      format_rfc3339(rec.window_start_ns, TimePrecision::millis),
@@ -120,6 +135,8 @@ std::string to_text(const AuditRecord& rec) {
     case RecordKind::config:
     case RecordKind::daemon:
       return message_text(rec);
+    case RecordKind::user:
+      return user_text(rec);
     case RecordKind::syscall:
       break;
   }

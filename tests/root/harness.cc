@@ -103,7 +103,8 @@ ProcessResult BackgroundProcess::finish() {
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& trail,
                              const std::filesystem::path& socket,
-                             std::vector<std::string> extra_args) {
+                             std::vector<std::string> extra_args,
+                             std::vector<std::string> wrapper) {
   stderr_path_ = trail.native() + ".stderr";
   // The host key and the seal log live beside the trail (never inside it),
   // not in /etc and /var/lib.
@@ -112,6 +113,7 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& trail,
                                    "--key-file", trail.native() + ".key",
                                    "--seal-log", trail.native() + ".seals"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.insert(argv.begin(), wrapper.begin(), wrapper.end());
   pid_ = spawn(argv, "/dev/null", stderr_path_);
   auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -63,8 +63,11 @@ class BackgroundProcess {
 // on destruction if still running.
 class DaemonProcess {
  public:
+  // `wrapper` runs c2auditd (e.g. setpriv dropping a capability) and must
+  // exec it, so that the pid is c2auditd's.
   DaemonProcess(const std::filesystem::path& trail, const std::filesystem::path& socket,
-                std::vector<std::string> extra_args = {"--all"});
+                std::vector<std::string> extra_args = {"--all"},
+                std::vector<std::string> wrapper = {});
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

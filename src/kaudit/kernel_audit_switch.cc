@@ -1,0 +1,152 @@
+#include "kaudit/kernel_audit_switch.h"
+
+#include <fmt/format.h>
+#include <libaudit.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "common/file_descriptor.h"
+#include "common/result.h"
+
+namespace c2audit {
+namespace {
+
+constexpr uint32_t kOff = 0, kOn = 1, kLocked = 2;
+constexpr int kMaxReplies = 4096;  // more than any rule list: a bound, not a count
+
+struct Status {
+  uint32_t enabled = kOff;
+  uint32_t daemon_pid = 0;
+};
+
+// libaudit's calls return -errno on failure.
+std::string why(int rc) { return std::strerror(rc < 0 ? -rc : EIO); }
+
+FileDescriptor open_control() {
+  set_aumessage_mode(MSG_QUIET, DBG_NO);  // errors are ours to report
+  return FileDescriptor(audit_open());
+}
+
+Result<Status> read_status(int fd) {
+  if (int rc = audit_request_status(fd); rc <= 0) {
+    return fail(fmt::format("kernel audit status: {}", why(rc)));
+  }
+  for (int i = 0; i < kMaxReplies; ++i) {
+    audit_reply rep{};
+    if (int rc = audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0); rc <= 0) {
+      return fail(fmt::format("kernel audit status: {}", why(rc)));
+    }
+    if (rep.type == NLMSG_ERROR && rep.error->error) {
+      return fail(fmt::format("kernel audit status: {}", why(rep.error->error)));
+    }
+    if (rep.type == AUDIT_GET) return Status{rep.status->enabled, rep.status->pid};
+  }
+  return fail("kernel audit status: no reply");
+}
+
+bool is_never_task(const audit_rule_data& r) {
+  return r.flags == AUDIT_FILTER_TASK && r.action == AUDIT_NEVER && r.field_count == 0;
+}
+
+Result<bool> has_never_task_rule(int fd) {
+  if (int rc = audit_request_rules_list_data(fd); rc <= 0) {
+    return fail(fmt::format("listing kernel audit rules: {}", why(rc)));
+  }
+  bool found = false;
+  for (int i = 0; i < kMaxReplies; ++i) {
+    audit_reply rep{};
+    if (int rc = audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0); rc <= 0) {
+      return fail(fmt::format("listing kernel audit rules: {}", why(rc)));
+    }
+    if (rep.type == NLMSG_DONE) return found;
+    if (rep.type == NLMSG_ERROR && rep.error->error) {
+      return fail(fmt::format("listing kernel audit rules: {}", why(rep.error->error)));
+    }
+    if (rep.type == AUDIT_LIST_RULES && is_never_task(*rep.ruledata)) found = true;
+  }
+  return fail("listing kernel audit rules: no end to the list");
+}
+
+// Adds or deletes `-a never,task`; the libaudit call's return code.
+int change_never_task_rule(int fd, bool add) {
+  audit_rule_data* rule = audit_rule_create_data();
+  if (!rule) return -ENOMEM;
+  int rc = add ? audit_add_rule_data(fd, rule, AUDIT_FILTER_TASK, AUDIT_NEVER)
+               : audit_delete_rule_data(fd, rule, AUDIT_FILTER_TASK, AUDIT_NEVER);
+  audit_rule_free_data(rule);
+  return rc;
+}
+
+}  // namespace
+
+KernelAuditSwitch::KernelAuditSwitch(KernelAuditSwitch&& other) noexcept
+    : account_(std::move(other.account_)),
+      enabled_it_(std::exchange(other.enabled_it_, false)),
+      added_rule_(std::exchange(other.added_rule_, false)) {}
+
+KernelAuditSwitch KernelAuditSwitch::take() {
+  KernelAuditSwitch s;
+  FileDescriptor fd = open_control();
+  if (!fd.valid()) {
+    s.account_ = fmt::format("kernel audit not changed: {}", std::strerror(errno));
+    return s;
+  }
+  auto status = read_status(fd.get());
+  if (!status) {
+    s.account_ = "kernel audit not changed: " + status.error().message;
+    return s;
+  }
+  if (status->daemon_pid != 0) {
+    s.account_ = fmt::format("kernel audit left as its audit daemon (pid {}) has it (enabled {})",
+                             status->daemon_pid, status->enabled);
+    return s;
+  }
+  if (status->enabled == kLocked) {
+    s.account_ = "kernel audit is locked (-e 2): left as it is";
+    return s;
+  }
+  if (status->enabled == kOn) {
+    s.account_ = "kernel audit was on already: left as it is";
+    return s;
+  }
+  auto has_rule = has_never_task_rule(fd.get());
+  if (!has_rule) {
+    s.account_ = "kernel audit not changed: " + has_rule.error().message;
+    return s;
+  }
+  if (!*has_rule) {
+    if (int rc = change_never_task_rule(fd.get(), true); rc <= 0) {
+      s.account_ = fmt::format("kernel audit not changed: adding a never,task rule: {}", why(rc));
+      return s;
+    }
+    s.added_rule_ = true;
+  }
+  if (int rc = audit_set_enabled(fd.get(), kOn); rc < 0) {
+    s.account_ = fmt::format("kernel audit not changed: enabling it: {}", why(rc));
+    s.put_back();
+    return s;
+  }
+  s.enabled_it_ = true;
+  s.account_ = fmt::format("kernel audit enabled for its user messages{}; put back at stop",
+                           s.added_rule_ ? ", with a never,task rule so tasks get no audit context"
+                                         : "");
+  return s;
+}
+
+void KernelAuditSwitch::put_back() {
+  if (!enabled_it_ && !added_rule_) return;
+  FileDescriptor fd = open_control();
+  if (!fd.valid()) return;
+  auto status = read_status(fd.get());
+  // An audit daemon registered since owns the settings now, rules included.
+  bool daemon_now = status && status->daemon_pid != 0;
+  if (enabled_it_ && status && !daemon_now && status->enabled == kOn) {
+    audit_set_enabled(fd.get(), kOff);
+  }
+  if (added_rule_ && !daemon_now) change_never_task_rule(fd.get(), false);
+  enabled_it_ = added_rule_ = false;
+}
+
+}  // namespace c2audit
