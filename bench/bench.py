@@ -161,6 +161,7 @@ def run_session(cfg, args, root):
 
     available = {"baseline": peers.Baseline(), "floor": peers.Floor(cfg),
                  "c2auditd": peers.C2auditd(cfg), "c2auditd-1c": peers.C2auditd(cfg, consumers=1),
+                 "c2auditd-no-user-messages": peers.C2auditd(cfg, user_messages=False),
                  "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     unknown = [n for n in args.auditors.split(",") if n not in available]

@@ -90,12 +90,17 @@ def c2auditd_selection(workload, tmp):
 
 class C2auditd(Peer):
     """c2auditd as installed (a consumer per CPU), or with a given number of
-    consumers (c2auditd-1c: one, to compare with in the same session)."""
+    consumers (c2auditd-1c: one, to compare with in the same session), or
+    without its second source (c2auditd-no-user-messages: kernel audit left
+    off, to show what reading logins costs the audited system)."""
 
-    def __init__(self, cfg, consumers=None):
+    def __init__(self, cfg, consumers=None, user_messages=True):
         self.cfg = cfg
         self.consumers = consumers
+        self.user_messages = user_messages
         self.name = "c2auditd" if consumers is None else f"c2auditd-{consumers}c"
+        if not user_messages:  # the same, without kernel audit's user messages (and its switch)
+            self.name += "-no-user-messages"
 
     def start(self, workload, tmp):
         self.trail = os.path.join(tmp, "trail")
@@ -103,6 +108,8 @@ class C2auditd(Peer):
         selection = c2auditd_selection(workload, tmp)
         if self.consumers is not None:
             selection += ["--consumers", str(self.consumers)]
+        if not self.user_messages:
+            selection += ["--no-user-messages"]
         self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
         self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
         self.proc = subprocess.Popen(

@@ -72,6 +72,7 @@ Result<AuditLogSocket::ReadOutcome> AuditLogSocket::read(int timeout_ms,
       on_message(h->nlmsg_type, {static_cast<const char*>(NLMSG_DATA(h)), payload});
       ++outcome.messages;
     }
+    if (left > 0) ++outcome.malformed;  // bytes no whole message accounts for
   }
 }
 

@@ -22,6 +22,7 @@ class AuditLogSocket {
   struct ReadOutcome {
     uint64_t messages = 0;  // delivered to the callback
     bool overrun = false;   // the socket's buffer overflowed: messages were lost
+    uint64_t malformed = 0; // datagrams whose netlink framing did not hold
   };
   using OnMessage = std::function<void(uint16_t type, std::string_view text)>;
 

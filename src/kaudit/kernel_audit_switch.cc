@@ -1,13 +1,20 @@
 #include "kaudit/kernel_audit_switch.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <libaudit.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "common/file_descriptor.h"
+#include "common/private_path.h"
 #include "common/result.h"
 
 namespace c2audit {
@@ -15,6 +22,42 @@ namespace {
 
 constexpr uint32_t kOff = 0, kOn = 1, kLocked = 2;
 constexpr int kMaxReplies = 4096;  // more than any rule list: a bound, not a count
+constexpr size_t kLedgerMaxBytes = 64;  // "pid enabled rule\n": three small numbers
+
+// The ledger: which c2auditd changed what ("<pid> <enabled it> <added the rule>").
+struct LedgerEntry {
+  pid_t pid = 0;
+  bool enabled = false;
+  bool rule = false;
+};
+
+// The ledger's entry; none when absent, unreadable, not root's, or not in
+// its format (then it cannot be trusted to say what to undo).
+std::optional<LedgerEntry> read_ledger(const std::filesystem::path& path) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      !check_owned_file(st, path, "kernel audit ledger")) {
+    return std::nullopt;
+  }
+  std::array<char, kLedgerMaxBytes + 1> text{};
+  ssize_t n = ::read(fd.get(), text.data(), kLedgerMaxBytes);
+  if (n <= 0) return std::nullopt;
+  int pid = 0, enabled = 0, rule = 0;
+  char end = 0;
+  if (std::sscanf(text.data(), "%d %d %d%c", &pid, &enabled, &rule, &end) != 4 || end != '\n' ||
+      pid <= 0 || (enabled != 0 && enabled != 1) || (rule != 0 && rule != 1)) {
+    return std::nullopt;
+  }
+  return LedgerEntry{pid, enabled == 1, rule == 1};
+}
+
+// Whether `pid` is a running c2auditd (not a pid reused by something else).
+bool is_running_c2auditd(pid_t pid) {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink(fmt::format("/proc/{}/exe", pid), ec);
+  return !ec && exe.filename() == "c2auditd";
+}
 
 struct Status {
   uint32_t enabled = kOff;
@@ -82,12 +125,47 @@ int change_never_task_rule(int fd, bool add) {
 }  // namespace
 
 KernelAuditSwitch::KernelAuditSwitch(KernelAuditSwitch&& other) noexcept
-    : account_(std::move(other.account_)),
+    : ledger_(std::move(other.ledger_)),
+      account_(std::move(other.account_)),
       enabled_it_(std::exchange(other.enabled_it_, false)),
       added_rule_(std::exchange(other.added_rule_, false)) {}
 
-KernelAuditSwitch KernelAuditSwitch::take() {
+void KernelAuditSwitch::write_ledger() const {
+  std::filesystem::path dir = ledger_.parent_path();
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return;
+  if (!check_private_directory(dir, "kernel audit ledger directory")) return;
+  if (!enabled_it_ && !added_rule_) {
+    ::unlink(ledger_.c_str());
+    return;
+  }
+  FileDescriptor fd(
+      ::open(ledger_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd.valid()) return;
+  std::string line = fmt::format("{} {} {}\n", getpid(), enabled_it_ ? 1 : 0, added_rule_ ? 1 : 0);
+  if (::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) return;
+}
+
+bool KernelAuditSwitch::adopt_ledger(uint32_t enabled, bool has_rule) {
+  auto entry = read_ledger(ledger_);
+  if (!entry || entry->pid == getpid()) return false;
+  if (is_running_c2auditd(entry->pid)) {
+    account_ = fmt::format("kernel audit left as c2auditd {}, still running, changed it",
+                           entry->pid);
+    return true;
+  }
+  enabled_it_ = entry->enabled && enabled == kOn;
+  added_rule_ = entry->rule && has_rule;
+  write_ledger();
+  account_ = fmt::format(
+      "kernel audit as c2auditd {} left it when it was killed (enabled {}, never,task rule {}): "
+      "put back at stop",
+      entry->pid, enabled, has_rule ? "present" : "absent");
+  return true;
+}
+
+KernelAuditSwitch KernelAuditSwitch::take(const std::filesystem::path& ledger) {
   KernelAuditSwitch s;
+  s.ledger_ = ledger;
   FileDescriptor fd = open_control();
   if (!fd.valid()) {
     s.account_ = fmt::format("kernel audit not changed: {}", std::strerror(errno));
@@ -107,13 +185,14 @@ KernelAuditSwitch KernelAuditSwitch::take() {
     s.account_ = "kernel audit is locked (-e 2): left as it is";
     return s;
   }
-  if (status->enabled == kOn) {
-    s.account_ = "kernel audit was on already: left as it is";
-    return s;
-  }
   auto has_rule = has_never_task_rule(fd.get());
   if (!has_rule) {
     s.account_ = "kernel audit not changed: " + has_rule.error().message;
+    return s;
+  }
+  if (s.adopt_ledger(status->enabled, *has_rule)) return s;
+  if (status->enabled == kOn) {
+    s.account_ = "kernel audit was on already: left as it is";
     return s;
   }
   if (!*has_rule) {
@@ -122,13 +201,16 @@ KernelAuditSwitch KernelAuditSwitch::take() {
       return s;
     }
     s.added_rule_ = true;
+    s.write_ledger();  // before the next change: a kill from here on leaves it said
   }
+  s.enabled_it_ = true;
+  s.write_ledger();
   if (int rc = audit_set_enabled(fd.get(), kOn); rc < 0) {
     s.account_ = fmt::format("kernel audit not changed: enabling it: {}", why(rc));
+    s.enabled_it_ = false;
     s.put_back();
     return s;
   }
-  s.enabled_it_ = true;
   s.account_ = fmt::format("kernel audit enabled for its user messages{}; put back at stop",
                            s.added_rule_ ? ", with a never,task rule so tasks get no audit context"
                                          : "");
@@ -147,6 +229,7 @@ void KernelAuditSwitch::put_back() {
   }
   if (added_rule_ && !daemon_now) change_never_task_rule(fd.get(), false);
   enabled_it_ = added_rule_ = false;
+  write_ledger();  // nothing left to undo: removed
 }
 
 }  // namespace c2audit

@@ -9,16 +9,24 @@
 // deletes that rule. When an audit daemon is registered, kernel audit is
 // already on, or it is locked (-e 2), nothing is changed: its settings belong
 // to whoever made them.
+//
+// What it changed is also written to a ledger in /run (as short-lived as the
+// kernel's state): a c2auditd killed before it could put things back leaves
+// it there, and the next one, finding that c2auditd gone, adopts the changes
+// and puts them back when it stops.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 namespace c2audit {
 
+inline constexpr const char* kKernelAuditLedger = "/run/c2audit/kernel-audit-changes";
+
 class KernelAuditSwitch {
  public:
   // Never fails: what it could not do is said in account().
-  static KernelAuditSwitch take();
+  static KernelAuditSwitch take(const std::filesystem::path& ledger = kKernelAuditLedger);
 
   KernelAuditSwitch(KernelAuditSwitch&& other) noexcept;
   KernelAuditSwitch& operator=(KernelAuditSwitch&&) = delete;
@@ -34,6 +42,12 @@ class KernelAuditSwitch {
 
  private:
   KernelAuditSwitch() = default;
+  void write_ledger() const;
+  // Takes over what a killed c2auditd changed; false when there is nothing
+  // to take over (or its owner still runs: then account_ says so).
+  bool adopt_ledger(uint32_t enabled, bool has_rule);
+
+  std::filesystem::path ledger_;
   std::string account_;
   bool enabled_it_ = false;
   bool added_rule_ = false;

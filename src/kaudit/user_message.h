@@ -38,7 +38,8 @@ struct UserMessage {
 Result<UserMessage> parse_user_message(uint16_t type, std::string_view text);
 
 // Whether messages of this type are user messages (what PAM, sudo, sshd and
-// the shadow tools send) or the kernel's LOGIN record, which c2auditd reads.
+// the shadow tools send; USER, 1100-1199, 2100-2999) or the kernel's LOGIN
+// record: what c2auditd reads.
 bool is_user_message_type(uint16_t type);
 
 }  // namespace c2audit

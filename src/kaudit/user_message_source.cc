@@ -45,6 +45,10 @@ void UserMessageSource::read_loop() {
       return;
     }
     if (outcome->overrun) ++counts_.overruns;
+    if (outcome->malformed != 0) {
+      counts_.decode_errors += outcome->malformed;
+      if (first_decode_error_.empty()) first_decode_error_ = "a truncated netlink message";
+    }
   }
 }
 

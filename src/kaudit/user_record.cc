@@ -74,7 +74,7 @@ AuditRecord user_message_record(const UserMessage& m) {
   rec.event_class = std::string(user_message_class(m.type));
   // Who sent it: the kernel's fields, never the sender's own.
   rec.pid = rec.tid = id_field(m.kernel_field("pid"), 0);
-  rec.uid = id_field(m.kernel_field("uid"), 0);
+  rec.uid = rec.euid = id_field(m.kernel_field("uid"), 0);  // the kernel stamps one uid
   rec.auid = id_field(m.kernel_field("auid"), kUnsetId);
   rec.ses = id_field(m.kernel_field("ses"), kUnsetId);
   // What it says. The kernel's LOGIN record has no sender part: its tty and

@@ -11,13 +11,17 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
 
+#include "common/file_descriptor.h"
 #include "harness.h"
 
 namespace c2audit::test {
@@ -116,6 +120,19 @@ std::string kernel_audit_state() {
   return state + run_ok({"/sbin/auditctl", "-l"});
 }
 
+// Earlier tests kill c2auditd (a crash): what it changed in kernel audit
+// stays, for the next c2auditd to put back (the last test here). Tests
+// that compare kernel audit before and after start from a settled state.
+void settle_kernel_audit() {
+  std::ifstream ledger("/run/c2audit/kernel-audit-changes");
+  int pid = 0, enabled = 0, rule = 0;
+  if (!(ledger >> pid >> enabled >> rule)) return;
+  ASSERT_NE(kill(pid, 0), 0) << "a c2auditd (pid " << pid << ") runs beside the tests";
+  if (enabled) run_ok({"/sbin/auditctl", "-e", "0"});
+  if (rule) run_ok({"/sbin/auditctl", "-d", "never,task"});
+  std::filesystem::remove("/run/c2audit/kernel-audit-changes");
+}
+
 // A daemon with the default objectives (an objectives directory without files).
 struct DefaultDaemon {
   TempDir dir;
@@ -123,8 +140,10 @@ struct DefaultDaemon {
   std::filesystem::path objectives = dir.path() / "objectives";
   bool made = std::filesystem::create_directory(objectives);
   DaemonProcess daemon;
-  explicit DefaultDaemon(std::vector<std::string> wrapper = {})
-      : daemon(trail, dir.path() / "sock", {"--objectives", objectives.native()},
+  // The default objectives, unless `args` says otherwise.
+  explicit DefaultDaemon(std::vector<std::string> wrapper = {}, std::vector<std::string> args = {})
+      : daemon(trail, dir.path() / "sock",
+               args.empty() ? std::vector<std::string>{"--objectives", objectives.native()} : args,
                std::move(wrapper)) {}
   std::vector<nlohmann::json> records_after_stop() {
     std::this_thread::sleep_for(kMessagesSettle);
@@ -136,6 +155,7 @@ struct DefaultDaemon {
 TEST(Logins, SuRightAndWrongPasswordThroughAPseudoTerminal) {
   C2AUDIT_REQUIRE_ROOT();
   TestUser target("c2t-target"), caller("c2t-caller");
+  settle_kernel_audit();
   std::string before = kernel_audit_state();
   {
     DefaultDaemon d;
@@ -356,6 +376,7 @@ TEST(Logins, RunsBesideAuditdWhichKeepsItsRulesAndMessages) {
           "sed 's|^log_file.*|log_file = " + log.native() + "|' /etc/audit/auditd.conf > " +
               (audit_dir.path() / "conf" / "auditd.conf").native() + " && chmod 640 " +
               (audit_dir.path() / "conf" / "auditd.conf").native()});
+  settle_kernel_audit();
   std::string before = kernel_audit_state();
   BackgroundProcess auditd({"/sbin/auditd", "-n", "-c", (audit_dir.path() / "conf").native()});
   for (int i = 0; i < 100 && run_ok({"/sbin/auditctl", "-s"}).find("\npid 0\n") != std::string::npos;
@@ -389,19 +410,62 @@ TEST(Logins, RunsBesideAuditdWhichKeepsItsRulesAndMessages) {
   EXPECT_EQ(kernel_audit_state(), before);
 }
 
+// Sends kernel audit a USER message with exactly this text (libaudit's
+// helpers would add fields of their own).
+void send_user_message(const std::string& text) {
+  FileDescriptor fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT));
+  ASSERT_TRUE(fd.valid());
+  std::vector<char> buffer(NLMSG_SPACE(text.size() + 1), 0);
+  auto* h = reinterpret_cast<nlmsghdr*>(buffer.data());
+  h->nlmsg_len = NLMSG_LENGTH(text.size() + 1);
+  h->nlmsg_type = AUDIT_USER;
+  h->nlmsg_flags = NLM_F_REQUEST;
+  std::memcpy(NLMSG_DATA(h), text.c_str(), text.size() + 1);
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  EXPECT_EQ(sendto(fd.get(), buffer.data(), h->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
+                   sizeof kernel),
+            static_cast<ssize_t>(h->nlmsg_len));
+}
+
+nlohmann::json user_message_status(const DefaultDaemon& d) {
+  auto status = run_process({c2audit_path(), "status", "--json", "--control-socket",
+                             (d.dir.path() / "sock").native()});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  return status.exit_code == 0 ? nlohmann::json::parse(status.out)["user_messages"]
+                               : nlohmann::json::object();
+}
+
+TEST(Logins, AMalformedMessageIsCountedNotRecorded) {
+  C2AUDIT_REQUIRE_ROOT();
+  DefaultDaemon d({}, {"--all"});
+  ASSERT_TRUE(d.daemon.ready());
+  // Any root process may send kernel audit a user message of its own making.
+  send_user_message("op=x acct=\"unterminated");
+  send_user_message("op=c2audit-well-formed acct=\"bob\" res=success");
+  std::this_thread::sleep_for(kMessagesSettle);
+  auto u = user_message_status(d);
+  EXPECT_EQ(u["source"], "up");
+  EXPECT_EQ(u["decode_errors"], 1);
+  EXPECT_NE(u["first_decode_error"].get<std::string>().find("unterminated quote"),
+            std::string::npos)
+      << u;
+  auto records = d.records_after_stop();
+  auto users = of_event(records, "USER");
+  ASSERT_EQ(users.size(), 1u);  // the well-formed one (--all records user.message too)
+  EXPECT_EQ(users[0]["op"], "c2audit-well-formed");
+  EXPECT_EQ(users[0]["class"], "user.message");
+}
+
 TEST(Logins, WithoutCapAuditReadTheSourceIsDownAndSyscallsAreStillAudited) {
   C2AUDIT_REQUIRE_ROOT();
+  settle_kernel_audit();
   std::string before = kernel_audit_state();
   DefaultDaemon d({"/usr/bin/setpriv", "--bounding-set", "-audit_read", "--"});
   ASSERT_TRUE(d.daemon.ready());
-  auto status = run_process({c2audit_path(), "status", "--json", "--control-socket",
-                             (d.dir.path() / "sock").native()});
-  ASSERT_EQ(status.exit_code, 0) << status.err;
-  auto s = nlohmann::json::parse(status.out);
-  EXPECT_EQ(s["user_messages"]["source"], "down");
-  EXPECT_NE(s["user_messages"]["state"].get<std::string>().find("Operation not permitted"),
-            std::string::npos)
-      << s["user_messages"];
+  auto u = user_message_status(d);
+  EXPECT_EQ(u["source"], "down");
+  EXPECT_NE(u["state"].get<std::string>().find("Operation not permitted"), std::string::npos) << u;
   EXPECT_EQ(kernel_audit_state(), before);  // nothing changed while it cannot read
   run_ok({"/usr/bin/true"});
   auto records = d.records_after_stop();
@@ -411,6 +475,29 @@ TEST(Logins, WithoutCapAuditReadTheSourceIsDownAndSyscallsAreStillAudited) {
   std::ifstream err(d.daemon.stderr_path());
   std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("warning: kernel audit user messages"), std::string::npos) << text;
+}
+
+TEST(Logins, WhatAKilledDaemonChangedIsPutBackByTheNext) {
+  C2AUDIT_REQUIRE_ROOT();
+  settle_kernel_audit();
+  std::string before = kernel_audit_state();
+  ASSERT_NE(before.find("enabled 0"), std::string::npos) << "kernel audit is on: nothing to show";
+  {
+    DefaultDaemon killed;
+    ASSERT_TRUE(killed.daemon.ready());
+    killed.daemon.kill_hard();
+  }
+  EXPECT_NE(kernel_audit_state(), before);  // nothing ran to put it back
+  {
+    DefaultDaemon next;
+    ASSERT_TRUE(next.daemon.ready());
+    auto u = user_message_status(next);
+    EXPECT_EQ(u["source"], "up");
+    EXPECT_NE(u["state"].get<std::string>().find("when it was killed"), std::string::npos) << u;
+    EXPECT_EQ(next.daemon.stop(), 0);
+  }
+  EXPECT_EQ(kernel_audit_state(), before);
+  EXPECT_FALSE(std::filesystem::exists("/run/c2audit/kernel-audit-changes"));
 }
 
 }  // namespace

@@ -151,6 +151,7 @@ TEST(UserMessage, MalformedMessagesAreRefused) {
 }
 
 TEST(UserMessage, OnlyUserMessagesAndLoginAreRead) {
+  EXPECT_TRUE(is_user_message_type(1005));  // auditctl -m
   EXPECT_TRUE(is_user_message_type(1006));
   EXPECT_TRUE(is_user_message_type(1100));
   EXPECT_TRUE(is_user_message_type(1199));
