@@ -63,16 +63,17 @@ Result<AuditLogSocket::ReadOutcome> AuditLogSocket::read(int timeout_ms,
       return tl::unexpected(os_error("recvfrom(kernel audit socket)"));
     }
     if (from.nl_pid != 0) continue;  // only the kernel speaks on this group
-    // Bounds from the datagram: a header's length is trusted only within it
-    // (signed, so that NLMSG_NEXT past an unaligned last message ends the walk).
-    int left = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, left);
-         h = NLMSG_NEXT(h, left)) {
-      size_t payload = h->nlmsg_len - NLMSG_HDRLEN;
-      on_message(h->nlmsg_type, {static_cast<const char*>(NLMSG_DATA(h)), payload});
+    // Bounds from the datagram: a header's length is trusted only within it.
+    size_t total = static_cast<size_t>(n), offset = 0;
+    while (offset + NLMSG_HDRLEN <= total) {
+      const auto* h = reinterpret_cast<const nlmsghdr*>(buffer.data() + offset);
+      if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > total - offset) break;
+      on_message(h->nlmsg_type,
+                 {buffer.data() + offset + NLMSG_HDRLEN, h->nlmsg_len - NLMSG_HDRLEN});
       ++outcome.messages;
+      offset += NLMSG_ALIGN(h->nlmsg_len);  // the last one's padding may pass the end
     }
-    if (left > 0) ++outcome.malformed;  // bytes no whole message accounts for
+    if (offset < total) ++outcome.malformed;  // bytes no whole message accounts for
   }
 }
 
