@@ -584,8 +584,8 @@ Result<void> Daemon::run(DaemonSignals& signals) {
   for (auto& consumer : p.consumers) {
     if (auto ok = consumer->stop(); !ok && !p.write_error) p.write_error = ok.error();
   }
+  if (p.user_messages) p.user_messages->stop();  // kernel audit put back as it was
   p.record_user_messages();
-  p.user_messages.reset();  // kernel audit put back as it was
   p.snapshot();
   p.record_losses();
   auto bye = self_record(RecordKind::daemon,

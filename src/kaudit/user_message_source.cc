@@ -28,7 +28,7 @@ std::unique_ptr<UserMessageSource> UserMessageSource::start() {
   return source;
 }
 
-UserMessageSource::~UserMessageSource() {
+void UserMessageSource::stop() {
   stop_ = true;
   if (reader_.joinable()) reader_.join();
   if (switch_) switch_->put_back();
@@ -36,8 +36,9 @@ UserMessageSource::~UserMessageSource() {
 
 void UserMessageSource::read_loop() {
   auto handle = [this](uint16_t type, std::string_view text) { on_message(type, text); };
-  while (!stop_.load()) {
-    auto outcome = socket_->read(kPollMs, handle);
+  for (bool last = false; !last;) {
+    last = stop_.load();  // once stopping, one more read: what arrived meanwhile
+    auto outcome = socket_->read(last ? 0 : kPollMs, handle);
     std::lock_guard lock(mu_);
     if (!outcome) {
       down_ = true;

@@ -33,7 +33,11 @@ class UserMessageSource {
   // (KernelAuditSwitch). A refused socket leaves the source down and changes
   // nothing in kernel audit.
   static std::unique_ptr<UserMessageSource> start();
-  ~UserMessageSource();  // stops reading, then puts kernel audit back
+  ~UserMessageSource() { stop(); }
+
+  // Reads what the socket still holds, stops reading and puts kernel audit
+  // back; what was read stays for take(). Once; later calls do nothing.
+  void stop();
 
   // The records read since the last call, in arrival order.
   std::vector<AuditRecord> take();
