@@ -56,7 +56,7 @@ std::optional<LedgerEntry> read_ledger(const std::filesystem::path& path) {
 bool is_running_c2auditd(pid_t pid) {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink(fmt::format("/proc/{}/exe", pid), ec);
-  return !ec && exe.filename() == "c2auditd";
+  return !ec && exe.filename().native().starts_with("c2auditd");  // also "c2auditd (deleted)"
 }
 
 struct Status {
@@ -195,13 +195,17 @@ KernelAuditSwitch KernelAuditSwitch::take(const std::filesystem::path& ledger) {
     s.account_ = "kernel audit was on already: left as it is";
     return s;
   }
+  // Each change is in the ledger before it is made: a kill at any point
+  // leaves no change unsaid (one said but not made is checked at adoption).
   if (!*has_rule) {
+    s.added_rule_ = true;
+    s.write_ledger();
     if (int rc = change_never_task_rule(fd.get(), true); rc <= 0) {
       s.account_ = fmt::format("kernel audit not changed: adding a never,task rule: {}", why(rc));
+      s.added_rule_ = false;
+      s.write_ledger();
       return s;
     }
-    s.added_rule_ = true;
-    s.write_ledger();  // before the next change: a kill from here on leaves it said
   }
   s.enabled_it_ = true;
   s.write_ledger();
