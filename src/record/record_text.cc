@@ -75,7 +75,10 @@ void object(std::string& out, const AuditRecord& rec) {
   field(out, "watched_path", rec.watched_path);  // reached by another name: worth a look
   if (!rec.argv.empty()) {
     out += " argv=[";
-    for (size_t i = 0; i < rec.argv.size(); ++i) out += (i ? " " : "") + quote_value(rec.argv[i]);
+    for (size_t i = 0; i < rec.argv.size(); ++i) {
+      if (i != 0) out += ' ';
+      out += quote_value(rec.argv[i]);
+    }
     out += rec.argv_truncated ? " ...]" : "]";
   }
   if (!rec.addr.empty()) out += fmt::format(" addr={} port={}", quote_value(rec.addr), rec.port);

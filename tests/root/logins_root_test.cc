@@ -28,7 +28,10 @@ namespace c2audit::test {
 namespace {
 
 constexpr const char* kPassword = "c2-Right-pw1";
-constexpr auto kMessagesSettle = std::chrono::milliseconds(1500);
+// How long kernel audit's messages may keep coming after the programs that
+// caused them have ended (sshd closes a session just after its client exits).
+constexpr auto kMessagesQuiet = std::chrono::milliseconds(500);
+constexpr auto kMessagesSettleAtMost = std::chrono::seconds(5);
 
 bool has(const nlohmann::json& rec, const char* key, const std::string& value) {
   return rec.contains(key) && rec[key].is_string() && rec[key] == value;
@@ -146,10 +149,24 @@ struct DefaultDaemon {
       : daemon(trail, dir.path() / "sock",
                args.empty() ? std::vector<std::string>{"--objectives", objectives.native()} : args,
                std::move(wrapper)) {}
+  // Once the daemon has read no new user message for a while.
   std::vector<nlohmann::json> records_after_stop() {
-    std::this_thread::sleep_for(kMessagesSettle);
+    auto deadline = std::chrono::steady_clock::now() + kMessagesSettleAtMost;
+    int64_t seen = -1;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int64_t now = messages_received();
+      if (now == seen) break;
+      seen = now;
+      std::this_thread::sleep_for(kMessagesQuiet);
+    }
     EXPECT_EQ(daemon.stop(), 0);
     return search_json(trail);
+  }
+  int64_t messages_received() const {
+    ProcessResult r = run_process({c2audit_path(), "status", "--json", "--control-socket",
+                                   (dir.path() / "sock").native()});
+    if (r.exit_code != 0) return -1;
+    return nlohmann::json::parse(r.out)["user_messages"].value("received", int64_t{-1});
   }
 };
 
@@ -454,7 +471,9 @@ TEST(Logins, AMalformedMessageIsCountedNotRecorded) {
   // Any root process may send kernel audit a user message of its own making.
   send_user_message("op=x acct=\"unterminated");
   send_user_message("op=c2audit-well-formed acct=\"bob\" res=success");
-  std::this_thread::sleep_for(kMessagesSettle);
+  for (int i = 0; i < 50 && user_message_status(d).value("received", 0) < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   auto u = user_message_status(d);
   EXPECT_EQ(u["source"], "up");
   EXPECT_EQ(u["decode_errors"], 1);
