@@ -29,6 +29,10 @@ Login started(const AuditRecord& rec) {
   return login;
 }
 
+double duration_s(const Login& login, int64_t end_ns) {
+  return static_cast<double>(end_ns - login.time_ns) / kNsPerSecond;
+}
+
 std::string origin(const Login& login) {
   if (login.addr.empty() && login.hostname.empty()) return "local";
   if (login.hostname.empty() || login.hostname == login.addr) return login.addr;
@@ -78,8 +82,7 @@ std::string login_text(const Login& login) {
   if (!login.success) return out;
   out += fmt::format(" ses={} pid={}", login.ses, login.pid);
   if (login.end_ns) {
-    return out + fmt::format(" duration={:.1f}s",
-                             static_cast<double>(*login.end_ns - login.time_ns) / kNsPerSecond);
+    return out + fmt::format(" duration={:.1f}s", duration_s(login, *login.end_ns));
   }
   return out + " duration=open";
 }
@@ -98,7 +101,7 @@ std::string login_json(const Login& login) {
   if (login.success) j["ses"] = login.ses;
   if (login.end_ns) {
     j["end"] = format_rfc3339(*login.end_ns);
-    j["duration_s"] = static_cast<double>(*login.end_ns - login.time_ns) / kNsPerSecond;
+    j["duration_s"] = duration_s(login, *login.end_ns);
   }
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

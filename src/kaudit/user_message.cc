@@ -17,8 +17,6 @@ constexpr std::string_view kSenderOpen = "msg='";
 constexpr int64_t kNsPerSecond = 1'000'000'000;
 constexpr int64_t kNsPerMilli = 1'000'000;
 constexpr size_t kMilliDigits = 3;  // the kernel prints "%03lu"
-constexpr uint16_t kUserRecord = 1005;   // AUDIT_USER: the first, free-form user message
-constexpr uint16_t kLoginRecord = 1006;  // AUDIT_LOGIN: a login uid and session set
 
 // Values libaudit writes either "quoted" or, when they hold a space, a quote
 // or a control character, as upper-case hex (audit_encode_nv_string).
@@ -132,7 +130,10 @@ std::string_view UserMessage::sender_field(std::string_view key) const {
 }
 
 bool is_user_message_type(uint16_t type) {
-  return type == kUserRecord || type == kLoginRecord || (type >= AUDIT_FIRST_USER_MSG && type <= AUDIT_LAST_USER_MSG) ||
+  // AUDIT_USER: the first, free-form user message; AUDIT_LOGIN: the kernel's
+  // record of a login uid and session being set.
+  return type == AUDIT_USER || type == AUDIT_LOGIN ||
+         (type >= AUDIT_FIRST_USER_MSG && type <= AUDIT_LAST_USER_MSG) ||
          (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2);
 }
 

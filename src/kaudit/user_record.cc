@@ -9,8 +9,6 @@
 namespace c2audit {
 namespace {
 
-constexpr uint16_t kLoginRecord = 1006;  // AUDIT_LOGIN
-
 struct ClassOf {
   uint16_t type;
   std::string_view event_class;
@@ -25,7 +23,7 @@ constexpr ClassOf kClasses[] = {
     {AUDIT_ANOM_LOGIN_SESSIONS, "auth.login"}, {AUDIT_ANOM_LOGIN_ACCT, "auth.login"},
     {AUDIT_ANOM_LOGIN_LOCATION, "auth.login"}, {AUDIT_ANOM_LOGIN_SERVICE, "auth.login"},
     {AUDIT_ANOM_LOGIN_ROOT, "auth.login"},
-    {AUDIT_USER_START, "auth.session"}, {kLoginRecord, "auth.session"},
+    {AUDIT_USER_START, "auth.session"}, {AUDIT_LOGIN, "auth.session"},
     {AUDIT_USER_END, "auth.logout"}, {AUDIT_USER_LOGOUT, "auth.logout"},
     {AUDIT_CRED_ACQ, "auth.credential"}, {AUDIT_CRED_DISP, "auth.credential"},
     {AUDIT_CRED_REFR, "auth.credential"},

@@ -138,6 +138,21 @@ TEST(UserMessage, TheSenderCannotPassForTheKernel) {
   EXPECT_EQ(rec.pid, 9u);
 }
 
+TEST(UserMessage, AHostileAccountNameStaysOneValue) {
+  // What a user typing "evil res=success acct=root'" at ssh's login prompt
+  // becomes: libaudit hex-encodes a name holding a space, so its text is
+  // one value and the result stays the sender's own.
+  AuditRecord rec = record_of(
+      kUserAuth,
+      "audit(1796154993.720:61): pid=802 uid=0 auid=4294967295 ses=4294967295 "
+      "msg='op=PAM:authentication grantors=? "
+      "acct=6576696C207265733D7375636365737320616363743D726F6F7427 exe=\"/usr/sbin/sshd\" "
+      "hostname=127.0.0.1 addr=127.0.0.1 terminal=ssh res=failed'");
+  EXPECT_EQ(rec.account, "evil res=success acct=root'");
+  EXPECT_FALSE(rec.success);
+  EXPECT_EQ(rec.addr, "127.0.0.1");
+}
+
 TEST(UserMessage, MalformedMessagesAreRefused) {
   EXPECT_FALSE(parse_user_message(kUserAuth, ""));
   EXPECT_FALSE(parse_user_message(kUserAuth, "pid=1 uid=0"));
