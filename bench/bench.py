@@ -52,9 +52,10 @@ def run_one(cfg, workload, peer):
         return row
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    selects = getattr(peer, "selects", True)  # False: none of the workload's events are wanted
     row.update(status="ok", mode=peer.mode, unit=result["unit"], ops=result["ops"],
                seconds=round(result["seconds"], 3), ops_per_s=result["ops"] / result["seconds"],
-               performed=result["performed"], recorded=recorded, lost=lost)
+               performed=result["performed"] if selects else 0, recorded=recorded, lost=lost)
     add_consumer_cost(row)
     return row
 
@@ -95,8 +96,12 @@ def merge(runs):
     add_consumer_cost(row)
     if row["performed"] is not None and row["recorded"] is not None:
         missing = row["performed"] - row["recorded"]
-        row["verdict"] = ("all kept" if missing == 0 and not row["lost"] else
-                          f"{missing:,} missing, {row['lost'] or 0:,} reported lost")
+        if row["performed"] == 0:  # an auditor whose objectives select none of them
+            row["verdict"] = ("none selected, none recorded" if row["recorded"] == 0 else
+                              f"{row['recorded']:,} recorded that no objective selects")
+        else:
+            row["verdict"] = ("all kept" if missing == 0 and not row["lost"] else
+                              f"{missing:,} missing, {row['lost'] or 0:,} reported lost")
     return row
 
 
@@ -162,6 +167,7 @@ def run_session(cfg, args, root):
     available = {"baseline": peers.Baseline(), "floor": peers.Floor(cfg),
                  "c2auditd": peers.C2auditd(cfg), "c2auditd-1c": peers.C2auditd(cfg, consumers=1),
                  "c2auditd-no-user-messages": peers.C2auditd(cfg, user_messages=False),
+                 "c2auditd-defaults": peers.C2auditd(cfg, defaults=True),
                  "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     unknown = [n for n in args.auditors.split(",") if n not in available]

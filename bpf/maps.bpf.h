@@ -3,6 +3,11 @@
 
 #include "c2audit/wire.h"
 
+/* Argument tags of global functions (kernel 6.8+): the verifier checks such
+ * a function once, taking each pointer argument as the tag says. */
+#define C2A_ARG_TRUSTED __attribute__((btf_decl_tag("arg:trusted"))) /* a live kernel object */
+#define C2A_ARG_NONNULL __attribute__((btf_decl_tag("arg:nonnull"))) /* memory of its type's size */
+
 /* Set by user space before load. */
 const volatile __u32 self_tgid = 0;          /* the daemon: never audited */
 const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU: wake the consumer each time this much more is handed over; a power of two */
@@ -161,6 +166,7 @@ struct walk_buf {
 
 struct scratch {
   __u64 handed_over; /* bytes this CPU has handed to the ring: paces wakeups */
+  __u32 slot;        /* the policy slot of the record being built */
   struct out_record out;
   struct walk_buf walk;
   struct exec_args exec;

@@ -7,7 +7,7 @@
 #define C2A_WALK_MASK (C2A_PATH_MAX - 1)
 #define C2A_WALK_END (C2A_PATH_MAX - 1) /* index of the terminating NUL */
 #define C2A_FD_MASK 0x7fffffff          /* fds are ints: a no-op bound the verifier can see */
-#define C2A_WALK_INLINE 6           /* steps of an OBJ1 walk done without a call */
+#define C2A_WALK_INLINE 6           /* steps of a walk done without a call */
 
 struct walk_state {
   struct walk_buf *buf; /* this CPU's, found once by the caller */
@@ -91,14 +91,20 @@ static long walk_step(__u32 index, void *data) {
   return walk_one(data);
 }
 
+#define C2A_WALK_CUT 0x10000 /* in walk_path's result: the walk stopped short of the root */
+
 /* Writes the path of (dentry, vfsmnt) into this CPU's walk buffer so that it
- * ends at C2A_WALK_END and returns where it starts. Sets *cut when the walk
- * hit a limit before reaching the root. */
-static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry,
-                                     struct vfsmount *vfsmnt, int inline_steps, int *cut) {
+ * ends at C2A_WALK_END and returns where it starts, with C2A_WALK_CUT set
+ * when the walk hit a limit before reaching the root. `path` is a copy in
+ * the caller's memory (its pointers arrive as numbers, read through
+ * bpf_rdonly_cast). A global function: verified once, however many places
+ * walk a path. */
+__noinline int walk_path(struct walk_buf *buf C2A_ARG_NONNULL,
+                         const struct path *path C2A_ARG_NONNULL) {
+  struct vfsmount *vfsmnt = path->mnt;
   struct walk_state w = {
       .buf = buf,
-      .dentry = dentry,
+      .dentry = path->dentry,
       .mnt = container_of(vfsmnt, struct mount, mnt),
       .mnt_root = C2A_AS(struct vfsmount, vfsmnt)->mnt_root,
       .off = C2A_WALK_END,
@@ -106,22 +112,19 @@ static __always_inline int walk_path(struct walk_buf *buf, struct dentry *dentry
   buf->data[C2A_WALK_END] = 0;
   long stop = 0;
 #pragma unroll
-  for (int i = 0; i < inline_steps; i++) {
+  for (int i = 0; i < C2A_WALK_INLINE; i++) {
     if (!stop) {
       stop = walk_one(&w);
     }
   }
   if (!stop) {
-    bpf_loop(C2A_PATH_DEPTH - inline_steps, walk_step, &w, 0);
-  }
-  if (!w.done) {
-    *cut = 1;
+    bpf_loop(C2A_PATH_DEPTH - C2A_WALK_INLINE, walk_step, &w, 0);
   }
   if (w.off == C2A_WALK_END) { /* the root itself */
     w.off -= 1;
     buf->data[w.off & C2A_WALK_MASK] = '/';
   }
-  return w.off;
+  return (w.off & C2A_WALK_MASK) | (w.done ? 0 : C2A_WALK_CUT);
 }
 
 /* Copies the walked path (without NUL) into the payload at *pos; returns its
@@ -137,16 +140,18 @@ static __always_inline __u16 emit_walked(struct out_record *out, __u32 *pos,
 
 /* Emits the path of a struct path; returns its length (0 if unavailable). */
 static __always_inline __u16 emit_path(struct out_record *out, __u32 *pos,
-                                       struct walk_buf *buf, struct path *path,
-                                       int inline_steps, int *cut) {
+                                       struct walk_buf *buf, struct path *path, int *cut) {
   struct dentry *dentry = path->dentry; /* path is a copy on our stack */
   struct vfsmount *mnt = path->mnt;
   if (!dentry || !mnt) {
     *cut = 1;
     return 0;
   }
-  int start = walk_path(buf, dentry, mnt, inline_steps, cut);
-  return emit_walked(out, pos, buf, start);
+  int walked = walk_path(buf, path);
+  if (walked & C2A_WALK_CUT) {
+    *cut = 1;
+  }
+  return emit_walked(out, pos, buf, walked & C2A_WALK_MASK);
 }
 
 /* The file behind one of the current task's fds, or NULL. */
@@ -167,21 +172,20 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
 /* Emits the path of a file; 0 length and *cut set when there is none. */
 static __always_inline __u16 emit_file_path(struct out_record *out, __u32 *pos,
                                             struct walk_buf *buf, struct file *file,
-                                            int inline_steps, int *cut) {
+                                            int *cut) {
   if (!file) {
     *cut = 1;
     return 0;
   }
   struct path path = C2A_AS(struct file, file)->f_path;
-  return emit_path(out, pos, buf, &path, inline_steps, cut);
+  return emit_path(out, pos, buf, &path, cut);
 }
 
 /* Emits the path of an fd's file; 0 length and *cut set when unknown. */
 static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
                                           struct walk_buf *buf,
-                                          struct task_struct *task, __s64 fd,
-                                          int inline_steps, int *cut) {
-  return emit_file_path(out, pos, buf, fd_file(task, fd), inline_steps, cut);
+                                          struct task_struct *task, __s64 fd, int *cut) {
+  return emit_file_path(out, pos, buf, fd_file(task, fd), cut);
 }
 
 /* Notes which file the object is, whatever name reached it: its inode and
@@ -206,7 +210,7 @@ static __always_inline __u16 emit_base_dir(struct out_record *out, __u32 *pos,
                                            __s64 dirfd, int *cut) {
   if ((int)dirfd == C2A_AT_FDCWD) {
     struct path pwd = task->fs->pwd;
-    return emit_path(out, pos, buf, &pwd, 0, cut);
+    return emit_path(out, pos, buf, &pwd, cut);
   }
-  return emit_fd_path(out, pos, buf, task, (int)dirfd, 0, cut);
+  return emit_fd_path(out, pos, buf, task, (int)dirfd, cut);
 }

@@ -211,37 +211,43 @@ static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos
   out->ev.status |= (fault ? fault_status : 0) | (cut ? cut_status : 0);
 }
 
-/* Fills every payload field the spec names, in enum c2a_field order. */
-static __always_inline __u32 fill_payload(struct scratch *s,
-                                          const struct c2a_syscall_spec *spec,
-                                          struct task_state *state,
-                                          struct task_struct *task, __s64 ret,
-                                          struct exec_args *exec) {
+/* OBJ1, the payload's first field: the file a returned fd or an fd argument
+ * refers to, with its identity. Returns the payload length so far. */
+static __always_inline __u32 fill_object(struct scratch *s, const struct c2a_syscall_spec *spec,
+                                         struct task_struct *task, __s64 ret) {
   struct out_record *out = &s->out;
-  const __u64 *args = out->ev.args;
   __u32 pos = 0;
   int cut = 0;
-
-  /* OBJ1: the file a returned fd or an fd argument refers to. When whole, it
-   * is the record's path (the decoder then ignores NAME1), so the caller's
-   * string and its base directory are read only when there is no OBJ1 or
-   * its walk stopped short. */
   __s64 fd = -1;
   if ((spec->flags & C2A_SPEC_RET_FD) && !(out->ev.status & C2A_ST_FIXED_FILE)) {
     fd = ret;
   } else if (spec->fd_arg != C2A_ARG_NONE) {
-    fd = (int)arg_of(args, spec->fd_arg);
+    fd = (int)arg_of(out->ev.args, spec->fd_arg);
   }
   if (fd >= 0) {
     struct file *file = fd_file(task, fd);
     note_object_identity(&out->ev, file);
     out->ev.len[C2A_F_OBJ1] =
-        emit_file_path(out, &pos, &s->walk, file, C2A_WALK_INLINE, &cut);
+        emit_file_path(out, &pos, &s->walk, file, &cut);
     if (cut) {
       out->ev.status |= C2A_ST_OBJ1_CUT;
     }
   }
-  if (!out->ev.len[C2A_F_OBJ1] || cut) {
+  return pos;
+}
+
+/* Fills the payload fields after OBJ1 (see fill_object) that the spec
+ * names, in enum c2a_field order. When OBJ1 is whole it is the record's path
+ * (the decoder then ignores NAME1), so the caller's string and its base
+ * directory are read only when there is no OBJ1 or its walk stopped short. */
+static __always_inline __u32 fill_payload(struct scratch *s,
+                                          const struct c2a_syscall_spec *spec,
+                                          struct task_state *state,
+                                          struct task_struct *task, __s64 ret,
+                                          struct exec_args *exec, __u32 pos) {
+  struct out_record *out = &s->out;
+  const __u64 *args = out->ev.args;
+  if (!out->ev.len[C2A_F_OBJ1] || (out->ev.status & C2A_ST_OBJ1_CUT)) {
     emit_name_and_dir(out, &pos, s, task, args, exec, spec->name1_arg, spec->dirfd1_arg,
                       C2A_F_NAME1, C2A_F_DIR1, C2A_ST_NAME1_FAULT, C2A_ST_DIR1_CUT);
   }
@@ -358,24 +364,35 @@ static __always_inline void hand_over(struct scratch *s, __u32 size) {
   }
 }
 
-/* Builds the record of a selected call, whose number and arguments are
- * already in s->out.ev, unless the pre-filter drops it, and hands it over.
- * `status`: what the caller knows of the call beyond its ABI (socketcall).
+/* Whether a call names at most one path, so that its object's path can be
+ * judged before the rest of the record is read. Read from the map each time
+ * (not kept in a register), so that the verifier walks the code between its
+ * two uses once, not once for each answer. */
+static __always_inline int one_path(const struct c2a_syscall_spec *spec) {
+  return *(volatile const __u8 *)&spec->name2_arg == C2A_ARG_NONE;
+}
+
+/* Builds the record of a selected call, whose number, arguments, result and
+ * ABI bit are already in s->out.ev (see begin_record), unless the pre-filter
+ * drops it, and hands it over.
  * `kept`: a successful exec's name and argv, read before its old image went
- * away; NULL for any other call. */
-static __always_inline void record_call(struct scratch *s, struct c2a_syscall_filter *filter,
-                                        const struct c2a_syscall_spec *spec, __u32 slot,
-                                        struct task_struct *task, __s64 ret, __u32 abi,
-                                        __u16 status, struct exec_args *kept) {
+ * away; NULL for any other call.
+ * A global function: the verifier checks it once, from its argument types,
+ * instead of once for each caller and each state a caller reaches it in. */
+__noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
+                           struct c2a_syscall_filter *filter C2A_ARG_NONNULL,
+                           const struct c2a_syscall_spec *spec C2A_ARG_NONNULL,
+                           struct task_struct *task C2A_ARG_TRUSTED, struct exec_args *kept) {
+  __u32 slot = s->slot;
   struct c2a_policy_masks *masks = bpf_map_lookup_elem(&policy_masks, &slot);
   if (!masks) {
-    return;
+    return 0;
   }
   struct c2a_event *ev = &s->out.ev;
+  __s64 ret = ev->ret;
+  __u32 abi = ev->status & C2A_ST_IA32 ? C2A_ABI_IA32 : C2A_ABI_X86_64;
   __builtin_memset(ev->len, 0, sizeof(ev->len));
   ev->kind = C2A_KIND_SYSCALL;
-  ev->status = status | (abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0);
-  ev->ret = ret;
   ev->policy_generation = masks->generation;
   ev->obj_ino = 0;
   ev->obj_dev = 0;
@@ -384,7 +401,16 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
   if (!worth_recording(masks, cand)) {
     count_filtered();
-    return;
+    return 0;
+  }
+
+  /* An object's path is judged before the task's state and the rest of the
+   * record are gathered: most opens a path objective watches for are not
+   * its files. With a second path to come, it is judged at the end. */
+  __u32 pos = fill_object(s, spec, task, ret);
+  if (one_path(spec) && !worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
+    count_filtered();
+    return 0;
   }
 
   ev->time_ns = bpf_ktime_get_boot_ns();
@@ -392,7 +418,7 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
       bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!state) {
     count_loss();
-    return;
+    return 0;
   }
   cache_exe(state, task, &s->walk);
   struct exec_args *exec = kept;
@@ -400,12 +426,23 @@ static __always_inline void record_call(struct scratch *s, struct c2a_syscall_fi
     capture_exec(&s->exec, spec, ev->args, abi); /* a failed exec: its caller is intact */
     exec = &s->exec;
   }
-  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec);
-  if (!worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
+  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec, pos);
+  if (!one_path(spec) && !worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
     count_filtered();
-    return;
+    return 0;
   }
   hand_over(s, size);
+  return 0;
+}
+
+/* What record_call needs beyond its five arguments, the most a BPF call
+ * passes: the policy slot, the call's result and what its caller knows of
+ * it beyond its ABI (socketcall). */
+static __always_inline void begin_record(struct scratch *s, __u32 slot, __s64 ret, __u32 abi,
+                                         __u16 status) {
+  s->slot = slot;
+  s->out.ev.ret = ret;
+  s->out.ev.status = status | (abi == C2A_ABI_IA32 ? C2A_ST_IA32 : 0);
 }
 
 /* A 32-bit system call, made through int 0x80 or by a 32-bit program: the
@@ -519,7 +556,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
     return 0;
   }
   s->out.ev.syscall_nr = nr;
-  record_call(s, filter, &filter->spec, slot, task, ret, abi, status, NULL);
+  begin_record(s, slot, ret, abi, status);
+  record_call(s, filter, &filter->spec, task, NULL);
   return 0;
 }
 
@@ -593,11 +631,11 @@ int BPF_PROG(on_io_uring_complete, struct io_ring_ctx *ring, void *request,
   ev->args[2] = open->how.flags; /* where openat's spec finds its flags */
   ev->args[3] = open->how.mode;
   __u16 status = C2A_ST_IO_URING | (open->file_slot ? C2A_ST_FIXED_FILE : 0);
-  /* openat's roles as constants, not read from the map: the compiler drops
-   * every branch an open cannot take (1.9 s -> 0.33 s of verifying). */
+  /* openat's roles, judged as an openat call is (the class of its flags). */
   struct c2a_syscall_spec open_spec = C2A_OPENAT_ROLES;
   open_spec.flags |= C2A_SPEC_AUDIT | C2A_SPEC_OPEN_CLASS;
-  record_call(s, filter, &open_spec, slot, task, cqe->res, C2A_ABI_X86_64, status, kept);
+  begin_record(s, slot, cqe->res, C2A_ABI_X86_64, status);
+  record_call(s, filter, &open_spec, task, kept);
   if (named) {
     bpf_map_delete_elem(&uring_open_names, &key);
   }
@@ -655,7 +693,8 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
     for (int i = 0; i < 6; i++) {
       ev->args[i] = kept->args[i];
     }
-    record_call(s, filter, &filter->spec, slot, task, 0, abi, 0, kept);
+    begin_record(s, slot, 0, abi, 0);
+    record_call(s, filter, &filter->spec, task, kept);
   }
   bpf_map_delete_elem(&exec_args_by_tid, &tid);
   return 0;

@@ -42,15 +42,16 @@ static __always_inline void cache_exe(struct task_state *state,
     return; /* kernel thread */
   }
   struct path path = exe->f_path;
-  int cut = 0;
-  int start = walk_path(buf, path.dentry, path.mnt, 0, &cut);
+  int walked = walk_path(buf, &path);
+  int cut = walked & C2A_WALK_CUT;
+  int start = walked & C2A_WALK_MASK;
   __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;
   if (len >= C2A_EXE_MAX) {
     len = C2A_EXE_MAX - 1;
     cut = 1;
   }
   bpf_probe_read_kernel(state->exe, len & (C2A_EXE_MAX - 1),
-                        &buf->data[start & C2A_WALK_MASK]);
+                        &buf->data[start]);
   state->exe_len = len;
   state->exe_status = cut ? C2A_ST_EXE_CUT : 0;
 }

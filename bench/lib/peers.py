@@ -88,24 +88,43 @@ def c2auditd_selection(workload, tmp):
     return ["--objectives", directory]
 
 
+def c2auditd_defaults(cfg, tmp):
+    """The embedded default objectives, written out as `objectives show
+    --default` prints them, so that files in /etc/c2audit cannot change them."""
+    directory = os.path.join(tmp, "objectives")
+    os.makedirs(directory, exist_ok=True)
+    text = procs.run([cfg.c2audit, "objectives", "show", "--default"], check=True).stdout
+    with open(os.path.join(directory, "10-defaults.toml"), "w") as f:
+        f.write(text)
+    return ["--objectives", directory]
+
+
 class C2auditd(Peer):
     """c2auditd as installed (a consumer per CPU), or with a given number of
     consumers (c2auditd-1c: one, to compare with in the same session), or
     without its second source (c2auditd-no-user-messages: kernel audit left
-    off, to show what reading logins costs the audited system)."""
+    off, to show what reading logins costs the audited system), or with the
+    default objectives, which select none of a storm's opens
+    (c2auditd-defaults: what the audited system pays for events the kernel
+    filters out)."""
 
-    def __init__(self, cfg, consumers=None, user_messages=True):
+    def __init__(self, cfg, consumers=None, user_messages=True, defaults=False):
         self.cfg = cfg
         self.consumers = consumers
         self.user_messages = user_messages
+        self.defaults = defaults
+        self.selects = not defaults  # whether the workload's events are to be recorded
         self.name = "c2auditd" if consumers is None else f"c2auditd-{consumers}c"
         if not user_messages:  # the same, without kernel audit's user messages (and its switch)
             self.name += "-no-user-messages"
+        if defaults:
+            self.name += "-defaults"
 
     def start(self, workload, tmp):
         self.trail = os.path.join(tmp, "trail")
         self.socket = os.path.join(tmp, "control.sock")
-        selection = c2auditd_selection(workload, tmp)
+        selection = (c2auditd_defaults(self.cfg, tmp) if self.defaults
+                     else c2auditd_selection(workload, tmp))
         if self.consumers is not None:
             selection += ["--consumers", str(self.consumers)]
         if not self.user_messages:
