@@ -35,21 +35,21 @@ struct {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 8192);
+  __uint(max_entries, C2A_USER_ENTRIES);
   __type(key, struct c2a_user_key);
   __type(value, struct c2a_user_masks);
 } user_masks SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 1024);
+  __uint(max_entries, C2A_ERRNO_ENTRIES);
   __type(key, struct c2a_errno_key);
   __type(value, __u64);
 } errno_masks SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_LPM_TRIE);
-  __uint(max_entries, 8192);
+  __uint(max_entries, C2A_PREFIX_ENTRIES);
   __uint(map_flags, BPF_F_NO_PREALLOC);
   __type(key, struct c2a_prefix_key);
   __type(value, __u64);
@@ -59,7 +59,7 @@ struct {
  * each. User space keeps it current as files are replaced. */
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
+  __uint(max_entries, C2A_WATCHED_ENTRIES);
   __uint(map_flags, BPF_F_NO_PREALLOC);
   __type(key, struct c2a_inode_key);
   __type(value, __u64);
@@ -129,7 +129,7 @@ struct exec_args {
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 4096);
+  __uint(max_entries, C2A_EXEC_ENTRIES);
   __uint(map_flags, BPF_F_NO_PREALLOC);
   __type(key, __u32);
   __type(value, struct exec_args);
@@ -142,7 +142,7 @@ struct {
  * completes stays until then, so the map is bounded, not cleared. */
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 1024);
+  __uint(max_entries, C2A_URING_OPEN_ENTRIES);
   __uint(map_flags, BPF_F_NO_PREALLOC);
   __type(key, __u64);
   __type(value, struct exec_args);

@@ -28,6 +28,15 @@
 #define C2A_FILTER_OBJECTIVES 64 /* objective bits; the last one is shared by any beyond */
 #define C2A_PREFIX_MAX 128       /* path prefix bytes the kernel compares */
 
+/* Map sizes (entries), both policy slots together: what a policy may name
+ * and how many calls may be in flight. */
+#define C2A_USER_ENTRIES 8192     /* user_masks: users the objectives name */
+#define C2A_ERRNO_ENTRIES 1024    /* errno_masks: errnos the objectives name */
+#define C2A_PREFIX_ENTRIES 8192   /* path_prefixes: path prefixes */
+#define C2A_WATCHED_ENTRIES 16384 /* watched_inodes: files watched by identity */
+#define C2A_EXEC_ENTRIES 4096     /* exec_args_by_tid: execs between their two tracepoints */
+#define C2A_URING_OPEN_ENTRIES 1024 /* uring_open_names: io_uring opens in flight */
+
 /* Payload fields, in the order they are laid out after the header. */
 enum c2a_field {
   C2A_F_OBJ1 = 0,  /* absolute path of the object itself (open fd, fd arg) */

@@ -73,6 +73,25 @@ uint64_t sum_per_cpu(const struct bpf_map* map) {
   return total;
 }
 
+// Whether a policy fits its slot's half of each map (both slots are held
+// while one replaces the other), said before anything is written.
+Result<void> fits_one_slot(const KernelFilter& filter, size_t watched) {
+  struct Count {
+    size_t used, entries;
+    const char* what;
+  };
+  for (const Count& c : {Count{filter.users.size(), C2A_USER_ENTRIES, "users"},
+                         Count{filter.errnos.size(), C2A_ERRNO_ENTRIES, "errnos"},
+                         Count{filter.prefixes.size(), C2A_PREFIX_ENTRIES, "path prefixes"},
+                         Count{watched, C2A_WATCHED_ENTRIES, "watched files"}}) {
+    if (c.used > c.entries / C2A_POLICY_SLOTS) {
+      return fail(fmt::format("the objectives name {} {}; the kernel filter holds {} per policy",
+                              c.used, c.what, c.entries / C2A_POLICY_SLOTS));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Sensor::Sensor(std::unique_ptr<struct sensor, void (*)(struct sensor*)> skel,
@@ -205,6 +224,7 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
 
 Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generation,
                                     const std::map<FileIdentity, uint64_t>& watched) {
+  if (auto ok = fits_one_slot(filter, watched.size()); !ok) return ok;
   uint32_t next = 1 - active_slot();
   clear_slot(next);
   if (auto ok = write_watched(next, watched); !ok) return ok;

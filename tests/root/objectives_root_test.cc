@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "c2audit/wire.h"
 #include "control/control_server.h"
 #include "harness.h"
 
@@ -288,6 +289,30 @@ TEST_F(ObjectivesTest, InvalidReloadIsRejectedAndThePolicyInForceStays) {
   ASSERT_EQ(configs.size(), 2u);
   EXPECT_NE(configs[1]["message"].get<std::string>().find("rejected"), std::string::npos);
   EXPECT_NE(configs[1]["message"].get<std::string>().find("20-bad.toml:3:12"), std::string::npos);
+}
+
+// Each policy slot holds half of each kernel filter map: a policy naming more
+// path prefixes than that is refused whole, before anything is written, and
+// the policy in force stays in force.
+TEST_F(ObjectivesTest, APolicyTooLargeForTheKernelFilterIsRefusedWhole) {
+  write_policy("10-load.toml", versioned(kLoadPolicy, "v1"));
+  std::ofstream(at("load/f")) << "x";
+  auto daemon = start_daemon();
+  std::string many = "[[objective]]\nname = \"many\"\nclasses = [\"file.write\"]\npaths = [";
+  for (int i = 0; i < C2A_PREFIX_ENTRIES / C2A_POLICY_SLOTS + 1; ++i) {
+    many += fmt::format("{}\"$W/many/{}/**\"", i ? ", " : "", i);
+  }
+  write_policy("20-many.toml", many + "]\n");
+  auto reload = cli({"objectives", "reload", "--socket", socket_.native()});
+  EXPECT_EQ(reload.exit_code, 1);
+  EXPECT_NE(reload.err.find(fmt::format("path prefixes; the kernel filter holds {} per policy",
+                                        C2A_PREFIX_ENTRIES / C2A_POLICY_SLOTS)),
+            std::string::npos)
+      << reload.err;
+  ASSERT_EQ(run({load_path(), "opens", at("load/f"), "10"}).exit_code, 0);
+  ASSERT_EQ(daemon->stop(), 0);
+  EXPECT_EQ(with(with(search_json(trail_), "path", at("load/f")), "objective", "opens-v1").size(),
+            10u);
 }
 
 }  // namespace
