@@ -1,18 +1,15 @@
 // c2audit verify: checks a trail directory's hash chain, seals and segment
 // links with the host key, and says precisely what is wrong, if anything.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
 
 #include "cli/commands.h"
-#include "common/file_descriptor.h"
 #include "trail/host_key.h"
 #include "trail/seal_log.h"
+#include "trail/trail_lock.h"
 #include "trail/trail_verifier.h"
 
 namespace c2audit::cli {
@@ -24,7 +21,6 @@ constexpr int kExitCannotVerify = 1;  // trail or key unreadable, unsupported ve
 constexpr int kExitTampered = 3;
 constexpr int kExitCrashedTail = 4;
 constexpr const char* kDefaultTrail = "/var/log/c2audit";
-constexpr const char* kLockName = ".lock";
 
 constexpr const char* kFooter =
     "Exit status: 0 clean (every segment sealed and linked; an open segment of a running\n"
@@ -38,13 +34,6 @@ struct VerifyArgs {
   std::string seal_log = kDefaultSealLog;
   bool quiet = false;
 };
-
-// A running daemon holds the trail lock (src/daemon/trail_lock.cc).
-bool writer_active(const std::string& trail) {
-  FileDescriptor fd(::open((trail + "/" + kLockName).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return false;
-  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-}
 
 std::string describe(const VerifyFinding& f) {
   return fmt::format("{}: offset {}{}: {}", f.file, f.offset,
@@ -81,7 +70,7 @@ int run_verify(const VerifyArgs& args) {
   }
   auto start = std::chrono::steady_clock::now();
   auto report =
-      verify_trail(args.trail, *key, VerifyOptions{writer_active(args.trail), args.seal_log});
+      verify_trail(args.trail, *key, VerifyOptions{TrailLock::held(args.trail), args.seal_log});
   if (!report) {
     std::fprintf(stderr, "c2audit verify: %s\n", report.error().message.c_str());
     return kExitCannotVerify;

@@ -18,7 +18,7 @@
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/stream_consumer.h"
-#include "daemon/trail_lock.h"
+#include "trail/trail_lock.h"
 #include "kaudit/user_message_source.h"
 #include "pipeline/enricher.h"
 #include "pipeline/syscall_table.h"

@@ -1,4 +1,4 @@
-#include "daemon/trail_lock.h"
+#include "trail/trail_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -12,6 +12,9 @@
 #include "common/private_path.h"
 
 namespace c2audit {
+namespace {
+constexpr const char* kLockName = ".lock";
+}  // namespace
 
 Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
   std::error_code ec;
@@ -27,7 +30,7 @@ Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
   if (auto ok = check_private_directory(trail_dir, "trail directory"); !ok) {
     return tl::unexpected(ok.error());
   }
-  auto path = trail_dir / ".lock";
+  auto path = trail_dir / kLockName;
   FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd.valid()) {
     return fail(fmt::format("{}: {}{}", path.native(), std::strerror(errno),
@@ -37,6 +40,13 @@ Result<TrailLock> TrailLock::acquire(const std::filesystem::path& trail_dir) {
     return fail(fmt::format("{}: another c2auditd is writing this trail", trail_dir.native()));
   }
   return TrailLock(std::move(fd));
+}
+
+bool TrailLock::held(const std::filesystem::path& trail_dir) {
+  auto path = trail_dir / kLockName;
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return false;
+  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 }
 
 }  // namespace c2audit
