@@ -21,7 +21,7 @@
 #include "trail/trail_lock.h"
 #include "kaudit/user_message_source.h"
 #include "pipeline/enricher.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 #include "policy/kernel_filter.h"
 #include "policy/objective_set.h"
 #include "policy/policy_store.h"

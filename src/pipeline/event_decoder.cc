@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 
 #include "c2audit/wire.h"
-#include "pipeline/ia32_syscall_table.h"
+#include "syscalls/ia32_syscall_table.h"
 #include "pipeline/path_resolution.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit {
 namespace {

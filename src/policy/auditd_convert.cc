@@ -11,8 +11,8 @@
 
 #include "common/decimal.h"
 #include "common/errno_number.h"
-#include "pipeline/ia32_syscall_table.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/ia32_syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "common/path_glob.h"
-#include "pipeline/ia32_syscall_table.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/ia32_syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit {
 namespace {

@@ -12,7 +12,7 @@
 #include <toml++/toml.h>
 
 #include "common/decimal.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit {
 namespace {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 #include "policy/default_objectives.h"
 #include "policy/objective_file.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "harness.h"
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit::test {
 namespace {

@@ -1,6 +1,6 @@
 // The ia32 table: every entry is recorded as a covered call, numbers are
 // unique and fit the filter map.
-#include "pipeline/ia32_syscall_table.h"
+#include "syscalls/ia32_syscall_table.h"
 
 #include <set>
 

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 #include "policy/objective_file.h"
 
 namespace c2audit {

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 #include "scratch_files.h"
 #include "policy/default_objectives.h"
 #include "policy/objective_set.h"

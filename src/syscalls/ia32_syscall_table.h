@@ -9,7 +9,7 @@
 #include <span>
 #include <string_view>
 
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 namespace c2audit {
 

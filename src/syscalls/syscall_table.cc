@@ -1,4 +1,4 @@
-#include "pipeline/syscall_table.h"
+#include "syscalls/syscall_table.h"
 
 #include <fcntl.h>
 #include <linux/fs.h>

@@ -1,4 +1,4 @@
-#include "pipeline/ia32_syscall_table.h"
+#include "syscalls/ia32_syscall_table.h"
 
 // The ia32 numbers, and only those: this file must not see the x86-64 ones
 // (<sys/syscall.h>), whose macros have the same names.
