@@ -113,12 +113,21 @@ class C2auditd(Peer):
         self.consumers = consumers
         self.user_messages = user_messages
         self.defaults = defaults
-        self.selects = not defaults  # whether the workload's events are to be recorded
         self.name = "c2auditd" if consumers is None else f"c2auditd-{consumers}c"
         if not user_messages:  # the same, without kernel audit's user messages (and its switch)
             self.name += "-no-user-messages"
         if defaults:
             self.name += "-defaults"
+
+    @property
+    def selects(self):
+        """Whether the workload's events are to be recorded."""
+        return not self.defaults
+
+    def unavailable(self, workload):
+        if self.defaults and not workload.reads_only:
+            return "not applicable: the default objectives select some of this workload's events"
+        return None
 
     def start(self, workload, tmp):
         self.trail = os.path.join(tmp, "trail")

@@ -16,6 +16,7 @@ class Workload:
     name = ""
     syscalls = ()          # what the c2auditd objective and auditd's rule select
     opensnoop = False      # whether opensnoop sees this workload's events
+    reads_only = False     # only opens for reading of files no default objective names
 
     def __init__(self, cfg):
         self.cfg = cfg
@@ -35,6 +36,7 @@ class Workload:
 class OpenStorm(Workload):
     syscalls = ("openat",)
     opensnoop = True
+    reads_only = True
 
     def __init__(self, cfg, threads, seconds):
         super().__init__(cfg)
@@ -96,6 +98,7 @@ def strace_open_count(summary):
 class Grep(Workload):
     syscalls = OPEN_CALLS
     opensnoop = True
+    reads_only = True
 
     def __init__(self, cfg, runs):
         super().__init__(cfg)
