@@ -538,6 +538,10 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   return Daemon(std::move(p));
 }
 
+std::string Daemon::sensor_verified_instructions() const {
+  return parts_->sensor->verified_instructions();
+}
+
 std::string Daemon::policy_description() const {
   return parts_->policies->current()->description();
 }

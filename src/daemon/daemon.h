@@ -74,6 +74,7 @@ class Daemon {
 
   // The policy in force, e.g. "default C2 baseline".
   std::string policy_description() const;
+  std::string sensor_verified_instructions() const;
 
  private:
   struct Parts;

@@ -160,6 +160,8 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "c2auditd: auditing (%s); trail in %s; control socket %s\n",
                daemon->policy_description().c_str(), trail.c_str(), socket.c_str());
+  std::fprintf(stderr, "c2auditd: sensor programs, instructions verified: %s\n",
+               daemon->sensor_verified_instructions().c_str());
   auto ran = daemon->run(g_signals);
   if (!ran) {
     std::fprintf(stderr, "c2auditd: %s\n", ran.error().message.c_str());

@@ -235,6 +235,19 @@ Result<void> Sensor::install_policy(const KernelFilter& filter, uint32_t generat
 
 uint64_t Sensor::filtered_count() const { return sum_per_cpu(skel_->maps.filtered); }
 
+std::string Sensor::verified_instructions() const {
+  std::string out;
+  struct bpf_program* prog = nullptr;  // libbpf 1.1 iterates non-const
+  bpf_object__for_each_program(prog, skel_->obj) {
+    bpf_prog_info info{};
+    uint32_t size = sizeof(info);
+    if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &size) != 0) continue;
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", bpf_program__name(prog),
+                       info.verified_insns);
+  }
+  return out;
+}
+
 
 Result<void> Sensor::attach() {
   int err = sensor::attach(skel_.get());

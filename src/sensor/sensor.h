@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "c2audit/wire.h"
@@ -56,6 +57,11 @@ class Sensor {
 
   // Events the pre-filter dropped so far (all CPUs).
   uint64_t filtered_count() const;
+
+  // What the kernel's verifier checked of each program at load, as
+  // "on_sys_exit 153993, ...": the measure of how close the sensor is to
+  // the verifier's limit of 1,000,000 instructions per program.
+  std::string verified_instructions() const;
 
   // Attaches the tracepoint programs; events flow from here on.
   Result<void> attach();

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <string>
 
 #include "control/control_server.h"
 #include "harness.h"
@@ -101,6 +102,31 @@ TEST(DaemonTest, RunsWithItsPriorityBoost) {
   errno = 0;
   EXPECT_EQ(getpriority(PRIO_PROCESS, daemon.pid()), -10) << std::strerror(errno);
   EXPECT_EQ(daemon.stop(), 0);
+}
+
+// The verifier refuses a program past 1,000,000 instructions; the sensor
+// keeps half of that in hand, so that a change which multiplies its states
+// fails here, with the counts, rather than on a user's kernel.
+TEST(DaemonTest, SaysWhatTheVerifierCheckedOfEachSensorProgram) {
+  C2AUDIT_REQUIRE_ROOT();
+  TempDir dir;
+  DaemonProcess daemon(dir.path() / "trail", dir.path() / "control.sock");
+  ASSERT_TRUE(daemon.ready());
+  EXPECT_EQ(daemon.stop(), 0);
+  std::ifstream err(daemon.stderr_path());
+  std::string line, counts;
+  const std::string prefix = "c2auditd: sensor programs, instructions verified: ";
+  while (std::getline(err, line)) {
+    if (line.starts_with(prefix)) counts = line.substr(prefix.size());
+  }
+  ASSERT_FALSE(counts.empty()) << "no verifier line in " << daemon.stderr_path();
+  for (const char* program : {"on_sys_exit", "on_io_uring_complete", "on_exec"}) {
+    auto at = counts.find(std::string(program) + " ");
+    ASSERT_NE(at, std::string::npos) << program << " missing from: " << counts;
+    long verified = std::stol(counts.substr(at + std::strlen(program) + 1));
+    EXPECT_GT(verified, 0) << program;
+    EXPECT_LT(verified, 500'000) << program << ": " << counts;
+  }
 }
 
 TEST(DaemonTest, RestartAfterKillContinuesTheSequence) {
