@@ -10,12 +10,15 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libzstd-dev libdeflate-dev
   liburing-dev
+  librelp-dev  # RELP, to forward the trail to a collector
   libaudit-dev  # kernel audit's netlink: its user messages (logins, sudo, accounts)
   libcap2-bin  # setcap, for the tests of file capabilities
   strace
   # The real programs the identification and authentication tests drive,
   # and kernel audit's own daemon, which c2auditd must run beside.
   auditd openssh-server openssh-client sshpass sudo passwd login
+  # The collector the forwarding tests send to: rsyslog's imrelp over TLS.
+  rsyslog rsyslog-relp rsyslog-openssl openssl
 )
 
 missing=()

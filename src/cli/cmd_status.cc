@@ -26,6 +26,19 @@ void print_user_messages(const nlohmann::json& u) {
               u.value("decode_errors", 0ul), u.value("lost", 0ul));
 }
 
+// Each collector the trail is forwarded to.
+void print_forward(const nlohmann::json& list) {
+  for (const auto& f : list) {
+    std::printf("forward    %s: %s\n", f.value("destination", "").c_str(), f.value("state", "").c_str());
+    std::printf("           acknowledged up to seq %lu; %lu records (%.0f s) behind; %lu sent, "
+                "%lu sent again\n",
+                f.value("acked_seq", 0ul), f.value("lag_records", 0ul), f.value("lag_seconds", 0.0),
+                f.value("sent", 0ul), f.value("resent", 0ul));
+    std::string error = f.value("last_error", "");
+    if (!error.empty()) std::printf("           last error: %s\n", error.c_str());
+  }
+}
+
 void print_human(const nlohmann::json& s) {
   std::printf("c2auditd pid %d, up %.0f s, auditing: %s\n", s.value("pid", 0),
               s.value("uptime_s", 0.0), s.value("mode", "").c_str());
@@ -44,6 +57,7 @@ void print_human(const nlohmann::json& s) {
   std::printf("ring       %.1f%% full (%lu of %lu bytes)\n", s.value("ring_fill_percent", 0.0),
               s.value("ring_fill_bytes", 0ul), s.value("ring_bytes", 0ul));
   print_user_messages(s.value("user_messages", nlohmann::json::object()));
+  print_forward(s.value("forward", nlohmann::json::array()));
 }
 
 int run_status(const StatusArgs& args) {

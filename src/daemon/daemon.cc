@@ -18,6 +18,7 @@
 #include "control/control_server.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/stream_consumer.h"
+#include "forward/forwarder.h"
 #include "trail/trail_lock.h"
 #include "kaudit/user_message_source.h"
 #include "pipeline/enricher.h"
@@ -124,6 +125,7 @@ struct Daemon::Parts {
   std::string throttle_unavailable;  // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
+  std::unique_ptr<Forwarder> forwarder;  // --forward: reads the trail, never the rings
   std::unique_ptr<UserMessageSource> user_messages;  // kernel audit's: logins, sudo, accounts
   Enricher user_names;                                // of their senders
   uint64_t user_losses_recorded = 0;
@@ -364,8 +366,11 @@ void Daemon::Parts::snapshot() {
     stats.user_messages.lost = counts.overruns + counts.dropped;
     stats.user_messages.first_decode_error = user_messages->first_decode_error();
   }
+  if (forwarder) stats.forward = forwarder->status();
   identity.policy_generation = policies->generation();
+  // A one-stream trail numbers its records itself; several share `seq`.
   identity.last_seq = seq->load();
+  for (const auto& consumer : consumers) identity.last_seq = std::max(identity.last_seq, consumer->last_seq());
   identity.active_segment = consumers[0]->active_segment();
 }
 
@@ -533,6 +538,13 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->append(config);
   p->start_user_messages();
   if (p->write_error) return tl::unexpected(*p->write_error);
+  if (options.forward) {
+    auto forwarder = Forwarder::start({.destination = *options.forward,
+                                       .trail = options.trail.dir,
+                                       .host = local_host_identity()});
+    if (!forwarder) return tl::unexpected(forwarder.error());
+    p->forwarder = std::move(*forwarder);
+  }
 
   if (auto ok = p->sensor->attach(); !ok) return tl::unexpected(ok.error());
   return Daemon(std::move(p));

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 #include "control/control_protocol.h"
+#include "forward/forward_destination.h"
 #include "policy/objective_set.h"
 #include "trail/storage_policy.h"
 #include "trail/trail_writer.h"
@@ -46,6 +48,7 @@ struct DaemonOptions {
   int64_t overflow_wait_ns = 1'000'000'000;      // --overflow-wait: longest hold
   bool live_status = true;                       // one-line status on stderr
   bool user_messages = true;                     // read kernel audit's user messages
+  std::optional<ForwardDestination> forward;     // --forward: the collector
 };
 
 // Set from signal handlers, read by the daemon loop.

@@ -26,6 +26,28 @@ nlohmann::json user_messages_json(const UserMessageStats& u) {
           {"first_decode_error", u.first_decode_error}};
 }
 
+// One entry per destination (an empty list without --forward). Lag is what
+// the trail holds past what the collector acknowledged.
+nlohmann::json forward_json(const std::optional<ForwardStatus>& f, uint64_t last_seq) {
+  nlohmann::json list = nlohmann::json::array();
+  if (!f) return list;
+  uint64_t lag = last_seq > f->acked_seq ? last_seq - f->acked_seq : 0;
+  double lag_seconds = 0;
+  if (lag > 0 && f->acked_time_ns > 0) {
+    lag_seconds = std::max(0.0, static_cast<double>(realtime_ns() - f->acked_time_ns) / kNsPerSecond);
+  }
+  list.push_back({{"destination", f->destination},
+                  {"state", f->state},
+                  {"last_error", f->last_error},
+                  {"acked_seq", f->acked_seq},
+                  {"lag_records", lag},
+                  {"lag_seconds", lag_seconds},
+                  {"sent", f->sent},
+                  {"resent", f->resent},
+                  {"connects", f->connects}});
+  return list;
+}
+
 }  // namespace
 
 nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
@@ -55,6 +77,7 @@ nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& s) {
       {"throttle_held_ms", s.throttle.held_ns / 1'000'000},
       {"throttle_bound_reached", s.throttle.bound_reached},
       {"user_messages", user_messages_json(s.user_messages)},
+      {"forward", forward_json(s.forward, id.last_seq)},
   };
 }
 

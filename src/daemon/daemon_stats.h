@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "forward/forwarder.h"
 #include "sensor/overflow_throttle.h"
 
 namespace c2audit {
@@ -39,6 +41,7 @@ struct DaemonStats {
   std::string overflow;        // --overflow: "throttle" or "drop"
   ThrottleStats throttle;      // producers held back (--overflow throttle)
   UserMessageStats user_messages;
+  std::optional<ForwardStatus> forward;  // --forward
 };
 
 struct DaemonIdentity {

@@ -13,6 +13,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/storage_flags.h"
+#include "forward/forward_destination.h"
 
 namespace {
 
@@ -42,6 +43,23 @@ void install_signal_handlers() {
 }
 
 constexpr uint64_t kMiB = 1ull << 20;
+constexpr const char* kDefaultConfigFile = "/etc/c2audit/c2auditd.toml";
+
+// --forward and its companions (forward_destination.h).
+void add_forward_flags(CLI::App& app, c2audit::ForwardFlags& flags) {
+  app.add_option("--forward", flags.url,
+                 "Send the trail to a collector: relp+tls://host[:port] (RELP over TLS, as "
+                 "rsyslog's imrelp takes it) or relp://127.0.0.1[:port]; port 2514 by default");
+  app.add_option("--forward-ca", flags.ca_file, "CA certificate (PEM) that signed the collector's");
+  app.add_option("--forward-cert", flags.cert_file, "Client certificate (PEM), for mutual TLS");
+  app.add_option("--forward-key", flags.key_file, "Client private key (PEM), with --forward-cert");
+  app.add_option("--forward-peer", flags.peer,
+                 "Name the collector's certificate must bear (default: the --forward host)");
+  app.add_option("--forward-format", flags.format, "Message body: json, snare or cef")
+      ->capture_default_str();
+  app.add_flag("--forward-plaintext", flags.plaintext,
+               "Allow relp:// to a host that is not loopback (records cross the network in clear)");
+}
 
 // Raises the daemon's scheduling priority (as auditd's priority_boost): when
 // audited processes keep every core busy, a daemon at their priority gets too
@@ -118,8 +136,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}));
   c2audit::StorageFlags storage;
   c2audit::add_storage_flags(app, storage, options);
+  c2audit::ForwardFlags forward;
+  add_forward_flags(app, forward);
+  // Every flag can be set in the file by its long name ("forward-ca = ..."); a
+  // flag given on the command line overrides it.
+  auto* config = app.set_config("--config", kDefaultConfigFile,
+                                "Configuration file (TOML, keys named as the flags)");
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, not ignored
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ConfigError& e) {
+    std::fprintf(stderr, "c2auditd: %s: %s\n", config->as<std::string>().c_str(), e.what());
+    return 2;
   } catch (const CLI::ParseError& e) {
     // --help is a success; any other parse failure is bad usage (exit 2, as c2audit).
     return app.exit(e) == 0 ? 0 : 2;
@@ -127,6 +155,15 @@ int main(int argc, char** argv) {
   if (auto ok = c2audit::apply_storage_flags(storage, options); !ok) {
     std::fprintf(stderr, "c2auditd: %s\n", ok.error().message.c_str());
     return 2;
+  }
+
+  if (!forward.url.empty()) {
+    auto destination = c2audit::parse_destination(forward);
+    if (!destination) {
+      std::fprintf(stderr, "c2auditd: %s\n", destination.error().message.c_str());
+      return 1;
+    }
+    options.forward = std::move(*destination);
   }
 
   if (ring_mib & (ring_mib - 1)) {

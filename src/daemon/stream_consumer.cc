@@ -116,6 +116,7 @@ Result<void> StreamConsumer::batch(int wait_ms) {
 
 void StreamConsumer::publish_active_segment() {
   std::string name = keeper_.active_segment().filename().native();
+  published_last_seq_.store(keeper_.last_seq(), std::memory_order_relaxed);
   std::lock_guard lock(published_mutex_);
   if (name != published_segment_) published_segment_ = std::move(name);
 }

@@ -85,6 +85,8 @@ class StreamConsumer {
   // The stream's active segment as of the last batch (without waiting for
   // the batch under way).
   std::string active_segment() const;
+  // The stream's last seq, as of the last batch.
+  uint64_t last_seq() const { return published_last_seq_.load(std::memory_order_relaxed); }
 
  private:
   StreamConsumer(Setup setup, TrailKeeper keeper);
@@ -109,6 +111,7 @@ class StreamConsumer {
   std::atomic<bool> failed_{false};
   mutable std::mutex published_mutex_;
   std::string published_segment_;
+  std::atomic<uint64_t> published_last_seq_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<pid_t> tid_{0};
   std::thread thread_;

@@ -18,6 +18,7 @@ constexpr int64_t kSecondsPerDay = 24 * kSecondsPerHour;
 constexpr int64_t kSecondsPerWeek = 7 * kSecondsPerDay;
 constexpr int kNsDigits = 9;
 constexpr int kMsDigits = 3;
+constexpr int kUsDigits = 6;
 constexpr int64_t kNsPerMs = 1'000'000;
 constexpr int kMaxRelativeDigits = 12;  // plenty, and cannot overflow int64 before scaling
 constexpr int kHoursPerDay = 24;
@@ -229,6 +230,9 @@ std::string format_rfc3339(int64_t ns, TimePrecision precision) {
   if (precision == TimePrecision::millis) {
     fraction = nanos / kNsPerMs;
     digits = kMsDigits;
+  } else if (precision == TimePrecision::micros) {
+    fraction = nanos / (kNsPerMs / 1000);
+    digits = kUsDigits;
   }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%0*lldZ",

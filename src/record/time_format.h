@@ -14,6 +14,7 @@ namespace c2audit {
 // How many fraction digits format_rfc3339 prints.
 enum class TimePrecision : uint8_t {
   nanos,   // "2026-11-24T18:32:04.123456789Z" (the JSON form)
+  micros,  // "2026-11-24T18:32:04.123456Z" (RFC 5424's syslog timestamp: at most 6)
   millis,  // "2026-11-24T18:32:04.123Z" (the compact text form)
 };
 

@@ -1,0 +1,244 @@
+#include "forward/forwarder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/clock.h"
+#include "trail/trail_streams.h"
+
+namespace c2audit {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr size_t kBatch = 4096;                       // records per round before looking up
+constexpr int64_t kSaveEveryNs = 1'000'000'000;       // cursor saves, at most
+constexpr int64_t kListStreamsEveryNs = 5'000'000'000;
+constexpr auto kIdlePause = 100ms;
+constexpr int64_t kQuietNs = 1'000'000'000;          // no send this long: confirm
+constexpr int64_t kConfirmWithinNs = 5'000'000'000;  // nothing unconfirmed longer
+constexpr auto kLongestBackoff = 60'000ms;
+
+int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
+
+}  // namespace
+
+Result<std::unique_ptr<Forwarder>> Forwarder::start(Setup setup) {
+  auto file = setup.trail / cursor_file_name(setup.destination.host, setup.destination.port);
+  auto cursor = load_cursor(file);
+  if (!cursor) {
+    return fail(fmt::format("forward cursor {}; remove it to send the whole trail again",
+                            cursor.error().message));
+  }
+  cursor->destination = setup.destination.url;
+  std::optional<StandInCertificate> stand_in;
+  if (setup.destination.tls && setup.destination.cert_file.empty()) {
+    auto made = StandInCertificate::make();
+    if (!made) return tl::unexpected(made.error());
+    stand_in = std::move(*made);
+    setup.destination.cert_file = stand_in->cert_path();
+    setup.destination.key_file = stand_in->key_path();
+  }
+  std::unique_ptr<Forwarder> forwarder(new Forwarder(std::move(setup), std::move(*cursor)));
+  forwarder->stand_in_ = std::move(stand_in);
+  forwarder->cursor_file_ = file;
+  forwarder->thread_ = std::thread([f = forwarder.get()] { f->run(); });
+  return forwarder;
+}
+
+Forwarder::Forwarder(Setup setup, ForwardCursor cursor)
+    : setup_(std::move(setup)), cursor_(std::move(cursor)) {
+  status_.destination = setup_.destination.url;
+  status_.state = "connecting";
+  for (const auto& [stream, at] : cursor_.streams) {
+    status_.acked_seq = std::max(status_.acked_seq, at.last_seq);
+  }
+}
+
+Forwarder::~Forwarder() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_.store(true);
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+ForwardStatus Forwarder::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+// A new failure also goes to the daemon's log (stderr), once until it changes.
+void Forwarder::set_state(std::string state, std::string error) {
+  std::lock_guard lock(mutex_);
+  if (!error.empty() && error != status_.last_error) {
+    std::fprintf(stderr, "c2auditd: forward %s: %s\n", status_.destination.c_str(), error.c_str());
+  }
+  status_.state = std::move(state);
+  if (!error.empty()) status_.last_error = std::move(error);
+}
+
+void Forwarder::pause(std::chrono::milliseconds how_long) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, how_long, [&] { return stop_.load(); });
+}
+
+void Forwarder::run() {
+  while (!stop_.load()) {
+    find_streams();
+    auto next = earliest_head();
+    if (confirmation_due(next.has_value())) checkpoint();
+    if (!next) {  // nothing new: wait
+      save(false);
+      pause(kIdlePause);
+      continue;
+    }
+    if (!session_) {
+      auto session = RelpSession::connect(setup_.destination, setup_.timeout_s);
+      if (!session) {
+        set_state("down: " + session.error().message, session.error().message);
+        pause(backoff_);
+        backoff_ = std::min(backoff_ * 2, kLongestBackoff);
+        continue;
+      }
+      session_ = std::move(*session);
+      backoff_ = 1000ms;
+      std::lock_guard lock(mutex_);
+      ++status_.connects;
+      status_.state = "up";
+    }
+    if (auto sent = pump(kBatch); !sent) end_session(sent.error().message);
+    save(false);
+  }
+  checkpoint();
+  save(true);
+  set_state("stopped");
+}
+
+// New streams appear when a daemon runs with more consumers than before.
+void Forwarder::find_streams() {
+  int64_t now = monotonic_ns();
+  if (!followers_.empty() && now - streams_listed_ns_ < kListStreamsEveryNs) return;
+  streams_listed_ns_ = now;
+  auto streams = list_streams(setup_.trail);
+  if (!streams) {
+    set_state("down: " + streams.error().message, streams.error().message);
+    return;
+  }
+  for (const auto& stream : *streams) {
+    if (followers_.contains(stream.index)) continue;
+    StreamPosition from;
+    if (auto at = cursor_.streams.find(stream.index); at != cursor_.streams.end()) from = at->second;
+    followers_.emplace(stream.index, StreamFollower(stream.dir, from));
+  }
+}
+
+// Reads each stream's next record ahead; the stream whose is earliest by seq.
+std::optional<unsigned> Forwarder::earliest_head() {
+  for (auto& [index, follower] : followers_) {
+    if (heads_.contains(index)) continue;
+    auto rec = follower.next();
+    if (!rec) {
+      set_state("down: " + rec.error().message, rec.error().message);
+      continue;  // the position stays before the damage; tried again next round
+    }
+    if (*rec) heads_.emplace(index, Head{std::move(**rec), follower.position()});
+  }
+  std::optional<unsigned> earliest;
+  for (const auto& [index, head] : heads_) {
+    if (!earliest || head.record.seq < heads_.at(*earliest).record.seq) earliest = index;
+  }
+  return earliest;
+}
+
+Result<size_t> Forwarder::pump(size_t most) {
+  size_t sent = 0;
+  while (sent < most && !stop_.load()) {
+    auto stream = earliest_head();
+    if (!stream) break;
+    Head& head = heads_.at(*stream);
+    std::string message = syslog_message(head.record, setup_.host, setup_.destination.format);
+    if (auto ok = session_->send(message); !ok) return tl::unexpected(ok.error());
+    uint64_t& highest = highest_sent_[*stream];
+    bool again = head.record.seq <= highest;
+    highest = std::max(highest, head.record.seq);
+    int64_t now = monotonic_ns();
+    in_flight_.push_back(InFlight{*stream, head.after, head.record.time_ns, now});
+    last_send_ns_ = now;
+    heads_.erase(*stream);
+    ++sent;
+    {
+      std::lock_guard lock(mutex_);
+      ++status_.sent;
+      if (again) ++status_.resent;
+    }
+    // librelp keeps at most its window unacknowledged: what was sent a
+    // window ago has been acknowledged.
+    while (in_flight_.size() > static_cast<size_t>(RelpSession::kWindow)) {
+      acknowledge(in_flight_.front());
+      in_flight_.pop_front();
+    }
+  }
+  return sent;
+}
+
+void Forwarder::acknowledge(const InFlight& done) {
+  cursor_.streams[done.stream] = done.after;
+  cursor_dirty_ = true;
+  std::lock_guard lock(mutex_);
+  if (done.after.last_seq > status_.acked_seq) {
+    status_.acked_seq = done.after.last_seq;
+    status_.acked_time_ns = done.time_ns;
+  }
+}
+
+// When a close should prove what is unconfirmed: after a quiet second, or
+// when a trickle left a record unconfirmed for kConfirmWithinNs (under a
+// stream the window moves on by itself).
+bool Forwarder::confirmation_due(bool more_to_send) const {
+  if (!session_ || in_flight_.empty()) return false;
+  int64_t now = monotonic_ns();
+  if (now - in_flight_.front().sent_ns >= kConfirmWithinNs) return true;
+  return !more_to_send && now - last_send_ns_ >= kQuietNs;
+}
+
+// A close proves the rest was acknowledged (librelp has no other way to say
+// so); the next record opens a new session.
+void Forwarder::checkpoint() {
+  if (!session_) return;
+  auto closed = session_->close();
+  session_.reset();
+  if (!closed) {
+    end_session(closed.error().message);
+    return;
+  }
+  for (const auto& done : in_flight_) acknowledge(done);
+  in_flight_.clear();
+  set_state(stop_.load() ? "stopped" : "idle");
+}
+
+// A failed session: what it did not confirm is read and sent again.
+void Forwarder::end_session(const std::string& why) {
+  session_.reset();
+  in_flight_.clear();
+  heads_.clear();
+  followers_.clear();  // find_streams() starts them again from the cursor
+  set_state("down: " + why, why);
+}
+
+void Forwarder::save(bool now) {
+  if (!cursor_dirty_) return;
+  int64_t at = monotonic_ns();
+  if (!now && at - saved_at_ns_ < kSaveEveryNs) return;
+  if (auto ok = save_cursor(cursor_file_, cursor_); !ok) {
+    set_state("down: " + ok.error().message, ok.error().message);
+    return;
+  }
+  saved_at_ns_ = at;
+  cursor_dirty_ = false;
+}
+
+}  // namespace c2audit

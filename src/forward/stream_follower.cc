@@ -1,0 +1,179 @@
+#include "forward/stream_follower.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "record/record_codec.h"
+#include "trail/segment_format.h"
+#include "trail/segment_tail.h"
+
+namespace c2audit {
+namespace {
+
+// Read from a growing segment this much at a time; a frame is at most
+// kMaxFramePayload, so the window never needs more than one of each.
+constexpr size_t kReadChunk = 1u << 20;
+
+bool is_seal(std::span<const uint8_t> payload) {
+  return !payload.empty() && payload[0] == static_cast<uint8_t>(FrameType::seal);
+}
+
+Error at(const std::filesystem::path& file, uint64_t offset, const std::string& what) {
+  return Error{fmt::format("{}: offset {}: {}", file.native(), offset, what)};
+}
+
+}  // namespace
+
+StreamFollower::StreamFollower(std::filesystem::path dir, StreamPosition from)
+    : dir_(std::move(dir)), position_(from) {}
+
+Result<std::optional<AuditRecord>> StreamFollower::next() {
+  std::optional<AuditRecord> out;
+  while (true) {
+    auto step_taken = step(out);
+    if (!step_taken) return tl::unexpected(step_taken.error());
+    if (*step_taken == Step::record) return out;
+    if (*step_taken == Step::wait) return std::nullopt;
+  }
+}
+
+Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& out) {
+  if (!open_) {
+    auto opened = open_segment();
+    if (!opened) return tl::unexpected(opened.error());
+    if (!*opened) return Step::wait;
+  }
+  FrameScan frame = scan_frame(bytes_, position_.offset - window_base_);
+  if (frame.status == FrameStatus::corrupt) {
+    return tl::unexpected(at(path_, position_.offset, frame.problem));
+  }
+  if (frame.status == FrameStatus::complete) {
+    uint64_t offset = position_.offset;
+    position_.offset = window_base_ + frame.next_offset;
+    if (is_seal(frame.payload)) {
+      auto moved = move_to_next_segment();
+      if (!moved) return tl::unexpected(moved.error());
+      return *moved ? Step::moved : Step::wait;
+    }
+    auto split = split_record_frame(frame.payload);
+    if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
+    auto rec = decode_record(split->encoding);
+    if (!rec) return tl::unexpected(at(path_, offset, rec.error().message));
+    if (rec->seq <= position_.last_seq) return Step::moved;  // handed on before
+    position_.last_seq = rec->seq;
+    out = std::move(*rec);
+    return Step::record;
+  }
+  // The end of what is there, or a frame not yet whole.
+  auto more = read_more();
+  if (!more) return tl::unexpected(more.error());
+  if (*more) return Step::moved;
+  if (!whole_ && !saw_newer_) {
+    // The writer starts a newer segment only after the last write to this
+    // one (a seal, or a crash): once one exists, one more read sees all.
+    auto listed = list_segments(dir_);
+    if (!listed) return tl::unexpected(listed.error());
+    saw_newer_ = std::any_of(listed->begin(), listed->end(), [&](const SegmentFile& s) {
+      return s.first_seq > position_.segment;
+    });
+    return saw_newer_ ? Step::moved : Step::wait;
+  }
+  if (frame.status == FrameStatus::torn) {
+    warnings_.push_back(fmt::format("{}: offset {}: torn record at end of segment (crash?), passed over",
+                                    path_.native(), position_.offset));
+  }
+  auto moved = move_to_next_segment();
+  if (!moved) return tl::unexpected(moved.error());
+  return *moved ? Step::moved : Step::wait;
+}
+
+Result<bool> StreamFollower::open_segment() {
+  auto listed = list_segments(dir_);
+  if (!listed) return tl::unexpected(listed.error());
+  // The position's segment, or, when it is gone (removed by retention), the
+  // oldest one after it.
+  auto found = std::find_if(listed->begin(), listed->end(), [&](const SegmentFile& s) {
+    return s.first_seq >= position_.segment;
+  });
+  if (found == listed->end()) return false;
+  if (found->first_seq != position_.segment) {
+    position_.segment = found->first_seq;
+    position_.offset = 0;
+  }
+  path_ = found->path;
+  fd_.reset();
+  bytes_.clear();
+  whole_ = found->compressed;
+  window_base_ = 0;
+  saw_newer_ = false;
+  if (whole_) {
+    if (auto ok = read_segment_bytes(*found, bytes_); !ok) return tl::unexpected(ok.error());
+  } else {
+    fd_.reset(::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd_.valid()) {
+      if (errno == ENOENT) return false;  // compressed meanwhile: found next time
+      return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
+    }
+    bytes_.resize(kMaxSegmentHeaderSize);
+    ssize_t got = ::pread(fd_.get(), bytes_.data(), bytes_.size(), 0);
+    if (got < 0) return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
+    bytes_.resize(static_cast<size_t>(got));
+    if (bytes_.size() < sizeof(SegmentHeader)) return false;  // its header is being written
+  }
+  auto header = decode_segment_header(bytes_, kMaxSegmentBytes, found->first_seq);
+  if (!header) return tl::unexpected(with_context(path_.native(), header.error()));
+  uint64_t known = window_base_ + bytes_.size();
+  if (position_.offset < header->header_size || (whole_ && position_.offset > known)) {
+    position_.offset = header->header_size;  // resumed by seq from the start
+  }
+  open_ = true;
+  compact();
+  return true;
+}
+
+void StreamFollower::compact() {
+  uint64_t drop = std::min<uint64_t>(position_.offset - window_base_, bytes_.size());
+  if (whole_ || drop == 0) return;
+  bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(drop));
+  window_base_ += drop;
+  if (window_base_ < position_.offset) {  // resumed past what was read
+    window_base_ = position_.offset;
+  }
+}
+
+Result<bool> StreamFollower::read_more() {
+  if (whole_) return false;
+  compact();
+  size_t had = bytes_.size();
+  bytes_.resize(had + kReadChunk);
+  ssize_t got = ::pread(fd_.get(), bytes_.data() + had, kReadChunk,
+                        static_cast<off_t>(window_base_ + had));
+  if (got < 0) {
+    bytes_.resize(had);
+    return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
+  }
+  bytes_.resize(had + static_cast<size_t>(got));
+  return got > 0;
+}
+
+Result<bool> StreamFollower::move_to_next_segment() {
+  auto listed = list_segments(dir_);
+  if (!listed) return tl::unexpected(listed.error());
+  auto later = std::find_if(listed->begin(), listed->end(), [&](const SegmentFile& s) {
+    return s.first_seq > position_.segment;
+  });
+  if (later == listed->end()) return false;  // sealed, and no successor yet
+  position_.segment = later->first_seq;
+  position_.offset = 0;
+  open_ = false;
+  fd_.reset();
+  bytes_.clear();
+  return true;
+}
+
+}  // namespace c2audit

@@ -1,0 +1,67 @@
+// StreamFollower: reads one trail stream's records from a position on, as
+// the daemon writes them: into the active segment while it grows, on into
+// the next segment once a seal ends the current one (or a newer segment
+// shows the current one was left by a crash), and through segments already
+// compressed. It never writes to the trail.
+//
+// A position names the segment file (by its first seq, as in its name), the
+// offset of the next frame in the segment's uncompressed bytes, and the last
+// seq handed on; a record at or below that seq is never handed on again, so
+// a position whose segment was removed still resumes by seq.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/file_descriptor.h"
+#include "common/result.h"
+#include "record/audit_record.h"
+
+namespace c2audit {
+
+struct StreamPosition {
+  uint64_t segment = 0;   // first seq of the segment file; 0: none read yet
+  uint64_t offset = 0;    // where its next frame starts; 0: just after its header
+  uint64_t last_seq = 0;  // last record handed on
+  bool operator==(const StreamPosition&) const = default;
+};
+
+class StreamFollower {
+ public:
+  StreamFollower(std::filesystem::path dir, StreamPosition from);
+
+  // The next record past the position, or nullopt when the stream has no
+  // more yet. Damage a crash cannot explain is an error naming file and
+  // offset; the position then stays before it.
+  Result<std::optional<AuditRecord>> next();
+
+  // Just past the last record next() returned.
+  const StreamPosition& position() const { return position_; }
+
+  // Torn tails of crashed segments passed over, one line each; taken.
+  std::vector<std::string> take_warnings() { return std::exchange(warnings_, {}); }
+
+ private:
+  enum class Step { record, wait, moved };
+  Result<Step> step(std::optional<AuditRecord>& out);
+  Result<bool> open_segment();           // false: no segment to read yet
+  Result<bool> read_more();              // false: nothing new in the file
+  Result<bool> move_to_next_segment();   // false: the current one may still grow
+  void compact();
+
+  std::filesystem::path dir_;
+  StreamPosition position_;
+  bool open_ = false;
+  std::filesystem::path path_;   // of the open segment
+  FileDescriptor fd_;            // a raw segment, read as it grows
+  bool whole_ = false;           // bytes_ holds the whole segment (compressed ones)
+  std::vector<uint8_t> bytes_;   // segment bytes from window_base_ on
+  uint64_t window_base_ = 0;
+  bool saw_newer_ = false;       // a newer segment exists: this one grows no more
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace c2audit
