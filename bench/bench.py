@@ -168,6 +168,7 @@ def run_session(cfg, args, root):
                  "c2auditd": peers.C2auditd(cfg), "c2auditd-1c": peers.C2auditd(cfg, consumers=1),
                  "c2auditd-no-user-messages": peers.C2auditd(cfg, user_messages=False),
                  "c2auditd-defaults": peers.C2auditd(cfg, defaults=True),
+                 "c2auditd-forward": peers.C2auditdForward(cfg),
                  "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     unknown = [n for n in args.auditors.split(",") if n not in available]

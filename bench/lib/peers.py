@@ -3,8 +3,9 @@ by pid afterwards. A peer that cannot run says why instead of failing."""
 import json
 import os
 import subprocess
+import time
 
-from . import procs
+from . import collector, procs
 from .auditd import Auditd  # noqa: F401  (re-exported: one place lists every peer)
 
 # c2auditd names its consumer threads so (src/daemon/stream_consumer.h).
@@ -138,6 +139,7 @@ class C2auditd(Peer):
             selection += ["--consumers", str(self.consumers)]
         if not self.user_messages:
             selection += ["--no-user-messages"]
+        selection += self.extra_args(tmp)
         self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
         self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
         self.proc = subprocess.Popen(
@@ -153,6 +155,10 @@ class C2auditd(Peer):
         # writes the daemon's own records; the --overflow throttle's holders,
         # which spin only to keep producers off their CPUs, are not per record.
         self.consumer_cpu_at_ready = self.consumer_cpu()
+
+    def extra_args(self, tmp):
+        """More flags for c2auditd (a subclass's)."""
+        return []
 
     def consumer_cpu(self):
         threads = procs.threads_named(self.proc.pid, CONSUMER_THREAD) + [self.proc.pid]
@@ -264,3 +270,46 @@ class Opensnoop(Peer):
         lost = sum(int(w) for line in self.err for w in line.split()[1:2]
                    if line.startswith("Lost ") and w.isdigit())
         return recorded, lost
+
+
+class C2auditdForward(C2auditd):
+    """c2auditd forwarding its trail over RELP+TLS to a local rsyslog
+    (imrelp, a direct queue writing one file), started and stopped here: what
+    forwarding costs the audited system, and how fast the forwarder drains
+    the backlog the workload left (records/s, from the workload's end until
+    the collector acknowledged the last record)."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.name = "c2auditd-forward"
+
+    def extra_args(self, tmp):
+        self.collector = collector.Rsyslog(tmp)
+        self.collector.start()
+        return ["--forward", self.collector.url, "--forward-ca", self.collector.ca]
+
+    def stop(self):
+        drain = self.drain()
+        try:
+            cost = super().stop()
+        finally:
+            self.collector.stop()
+        cost["forward"] = drain
+        return cost
+
+    def drain(self):
+        """Waits (up to 5 min) until the collector acknowledged the last record."""
+        def forward_status():
+            run = procs.run([self.cfg.c2audit, "status", "--socket", self.socket, "--json"])
+            s = json.loads(run.stdout) if run.returncode == 0 else {}
+            return s.get("last_seq", 0), (s.get("forward") or [{}])[0]
+        last, f = forward_status()
+        behind = max(0, last - f.get("acked_seq", 0))
+        start = time.monotonic()
+        while f.get("acked_seq", 0) < last and time.monotonic() - start < 300:
+            time.sleep(0.2)
+            _, f = forward_status()
+        took = time.monotonic() - start
+        return {"behind_at_end": behind, "drain_s": round(took, 2),
+                "records_per_s": round(behind / took) if took > 0 else None,
+                "caught_up": f.get("acked_seq", 0) >= last, "resent": f.get("resent")}

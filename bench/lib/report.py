@@ -53,6 +53,12 @@ def notes(rows):
                          f"back {throttle['throttle_episodes']} times, {throttle['throttle_held_ms']} ms "
                          f"in all ({throttle['throttle_bound_reached']} at the bound; last round)")
     for r in rows:
+        forward = r.get("cost", {}).get("forward") or {}
+        if forward.get("behind_at_end") is not None:
+            lines.append(f"- {r['workload']} / {r['auditor']}: the forwarder was {forward['behind_at_end']:,} "
+                         f"records behind when the workload ended and caught up in {forward['drain_s']} s "
+                         f"({forward['records_per_s'] or 0:,} records/s to the local rsyslog; last round)")
+    for r in rows:
         if r.get("rounds", 1) > 1:
             rates = ", ".join(f"{x:,}" for x in r["rates"])
             lines.append(f"- {r['workload']} / {r['auditor']}: rates of {r['rounds']} rounds {rates}")

@@ -482,7 +482,9 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (!lock) return tl::unexpected(lock.error());
   p->lock.emplace(std::move(*lock));
   unsigned consumers = consumer_count(options);
-  auto trail = open_trail(options.trail, options.storage, make_daemon_record, consumers, p->seq);
+  TrailOptions trail_options = options.trail;
+  if (options.forward) trail_options.delivery = std::make_shared<DeliveryFloor>(options.forward->url);
+  auto trail = open_trail(trail_options, options.storage, make_daemon_record, consumers, p->seq);
   if (!trail) return tl::unexpected(with_context("opening trail", trail.error()));
   p->resume = trail->resume;
 
@@ -541,7 +543,8 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   if (options.forward) {
     auto forwarder = Forwarder::start({.destination = *options.forward,
                                        .trail = options.trail.dir,
-                                       .host = local_host_identity()});
+                                       .host = local_host_identity(),
+                                       .delivery = trail_options.delivery});
     if (!forwarder) return tl::unexpected(forwarder.error());
     p->forwarder = std::move(*forwarder);
   }

@@ -1,6 +1,9 @@
 #include "forward/forwarder.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -54,6 +57,7 @@ Forwarder::Forwarder(Setup setup, ForwardCursor cursor)
   status_.state = "connecting";
   for (const auto& [stream, at] : cursor_.streams) {
     status_.acked_seq = std::max(status_.acked_seq, at.last_seq);
+    if (setup_.delivery) setup_.delivery->delivered(stream, at.last_seq);
   }
 }
 
@@ -86,7 +90,22 @@ void Forwarder::pause(std::chrono::milliseconds how_long) {
   wake_.wait_for(lock, how_long, [&] { return stop_.load(); });
 }
 
+namespace {
+
+// The forwarder yields to everything else on the host: c2auditd as a whole
+// runs boosted (--priority-boost) so that its consumers keep up, but sending
+// may lag behind a storm and catch up after it (the trail holds the backlog),
+// while audited work must not wait for it. Linux keeps nice per thread.
+void lower_own_priority() {
+  constexpr int kForwarderNice = 10;
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kForwarderNice);
+  pthread_setname_np(pthread_self(), "c2a-forward");
+}
+
+}  // namespace
+
 void Forwarder::run() {
+  lower_own_priority();
   while (!stop_.load()) {
     find_streams();
     auto next = earliest_head();
@@ -105,12 +124,18 @@ void Forwarder::run() {
         continue;
       }
       session_ = std::move(*session);
-      backoff_ = 1000ms;
       std::lock_guard lock(mutex_);
       ++status_.connects;
       status_.state = "up";
     }
-    if (auto sent = pump(kBatch); !sent) end_session(sent.error().message);
+    auto sent = pump(kBatch);
+    if (!sent) {  // e.g. a collector that answers garbage: not at once again
+      end_session(sent.error().message);
+      pause(backoff_);
+      backoff_ = std::min(backoff_ * 2, kLongestBackoff);
+    } else if (*sent > 0) {
+      backoff_ = 1000ms;
+    }
     save(false);
   }
   checkpoint();
@@ -188,6 +213,7 @@ Result<size_t> Forwarder::pump(size_t most) {
 void Forwarder::acknowledge(const InFlight& done) {
   cursor_.streams[done.stream] = done.after;
   cursor_dirty_ = true;
+  if (setup_.delivery) setup_.delivery->delivered(done.stream, done.after.last_seq);
   std::lock_guard lock(mutex_);
   if (done.after.last_seq > status_.acked_seq) {
     status_.acked_seq = done.after.last_seq;

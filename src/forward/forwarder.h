@@ -30,6 +30,7 @@
 #include "forward/stand_in_certificate.h"
 #include "forward/stream_follower.h"
 #include "forward/syslog_message.h"
+#include "trail/delivery_floor.h"
 
 namespace c2audit {
 
@@ -50,6 +51,7 @@ class Forwarder {
     ForwardDestination destination;
     std::filesystem::path trail;
     HostIdentity host;
+    std::shared_ptr<DeliveryFloor> delivery;  // raised as the collector acknowledges
     int timeout_s = 10;  // connect, and each wait for the collector
   };
 

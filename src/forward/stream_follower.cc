@@ -73,7 +73,7 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
   auto more = read_more();
   if (!more) return tl::unexpected(more.error());
   if (*more) return Step::moved;
-  if (!whole_ && !saw_newer_) {
+  if (!zstd_ && !saw_newer_) {
     // The writer starts a newer segment only after the last write to this
     // one (a seal, or a crash): once one exists, one more read sees all.
     auto listed = list_segments(dir_);
@@ -106,49 +106,51 @@ Result<bool> StreamFollower::open_segment() {
     position_.offset = 0;
   }
   path_ = found->path;
-  fd_.reset();
   bytes_.clear();
-  whole_ = found->compressed;
+  packed_.clear();
+  packed_at_ = 0;
+  frame_done_ = false;
   window_base_ = 0;
   saw_newer_ = false;
-  if (whole_) {
-    if (auto ok = read_segment_bytes(*found, bytes_); !ok) return tl::unexpected(ok.error());
-  } else {
-    fd_.reset(::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd_.valid()) {
-      if (errno == ENOENT) return false;  // compressed meanwhile: found next time
-      return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
-    }
-    bytes_.resize(kMaxSegmentHeaderSize);
-    ssize_t got = ::pread(fd_.get(), bytes_.data(), bytes_.size(), 0);
-    if (got < 0) return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
-    bytes_.resize(static_cast<size_t>(got));
-    if (bytes_.size() < sizeof(SegmentHeader)) return false;  // its header is being written
+  zstd_.reset(found->compressed ? ZSTD_createDCtx() : nullptr);
+  if (found->compressed && !zstd_) return fail(fmt::format("{}: zstd: out of memory", path_.native()));
+  fd_.reset(::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd_.valid()) {
+    if (errno == ENOENT) return false;  // compressed or removed meanwhile: found next time
+    return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
+  }
+  uint64_t resume_at = position_.offset;
+  position_.offset = 0;  // nothing read may be dropped before the header is
+  while (bytes_.size() < kMaxSegmentHeaderSize) {  // the header, and frames after it
+    auto more = read_more();
+    if (!more) return tl::unexpected(more.error());
+    if (!*more) break;
+  }
+  if (bytes_.size() < sizeof(SegmentHeader)) {
+    position_.offset = resume_at;
+    if (zstd_) return fail(fmt::format("{}: compressed segment shorter than its header", path_.native()));
+    return false;  // its header is being written
   }
   auto header = decode_segment_header(bytes_, kMaxSegmentBytes, found->first_seq);
   if (!header) return tl::unexpected(with_context(path_.native(), header.error()));
-  uint64_t known = window_base_ + bytes_.size();
-  if (position_.offset < header->header_size || (whole_ && position_.offset > known)) {
-    position_.offset = header->header_size;  // resumed by seq from the start
-  }
+  position_.offset = std::max<uint64_t>(resume_at, header->header_size);
   open_ = true;
   compact();
   return true;
 }
 
+// Drops what was read. A raw segment is read from any offset, so a resumed
+// position skips straight to it; a compressed one is decompressed up to it.
 void StreamFollower::compact() {
   uint64_t drop = std::min<uint64_t>(position_.offset - window_base_, bytes_.size());
-  if (whole_ || drop == 0) return;
-  bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(drop));
+  if (drop > 0) bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(drop));
   window_base_ += drop;
-  if (window_base_ < position_.offset) {  // resumed past what was read
-    window_base_ = position_.offset;
-  }
+  if (!zstd_ && window_base_ < position_.offset) window_base_ = position_.offset;
 }
 
 Result<bool> StreamFollower::read_more() {
-  if (whole_) return false;
   compact();
+  if (zstd_) return decompress_more();
   size_t had = bytes_.size();
   bytes_.resize(had + kReadChunk);
   ssize_t got = ::pread(fd_.get(), bytes_.data() + had, kReadChunk,
@@ -159,6 +161,34 @@ Result<bool> StreamFollower::read_more() {
   }
   bytes_.resize(had + static_cast<size_t>(got));
   return got > 0;
+}
+
+// Up to kReadChunk more bytes out of the zstd frame; false once it ended.
+Result<bool> StreamFollower::decompress_more() {
+  if (frame_done_) return false;
+  if (window_base_ + bytes_.size() >= kMaxSegmentBytes) {
+    return fail(fmt::format("{}: decompresses to more than a segment can hold", path_.native()));
+  }
+  size_t had = bytes_.size();
+  bytes_.resize(had + kReadChunk);
+  ZSTD_outBuffer out{bytes_.data(), bytes_.size(), had};
+  while (out.pos < out.size && !frame_done_) {
+    if (packed_at_ == packed_.size()) {
+      packed_.resize(kReadChunk);
+      ssize_t got = ::read(fd_.get(), packed_.data(), packed_.size());
+      if (got < 0) return fail(fmt::format("{}: {}", path_.native(), std::strerror(errno)));
+      packed_.resize(static_cast<size_t>(got));
+      packed_at_ = 0;
+      if (got == 0) return fail(fmt::format("{}: not a complete zstd-compressed segment", path_.native()));
+    }
+    ZSTD_inBuffer in{packed_.data(), packed_.size(), packed_at_};
+    size_t left = ZSTD_decompressStream(zstd_.get(), &out, &in);
+    if (ZSTD_isError(left)) return fail(fmt::format("{}: zstd: {}", path_.native(), ZSTD_getErrorName(left)));
+    packed_at_ = in.pos;
+    frame_done_ = left == 0;
+  }
+  bytes_.resize(out.pos);
+  return out.pos > had;
 }
 
 Result<bool> StreamFollower::move_to_next_segment() {
@@ -172,6 +202,7 @@ Result<bool> StreamFollower::move_to_next_segment() {
   position_.offset = 0;
   open_ = false;
   fd_.reset();
+  zstd_.reset();
   bytes_.clear();
   return true;
 }

@@ -2,7 +2,8 @@
 // the daemon writes them: into the active segment while it grows, on into
 // the next segment once a seal ends the current one (or a newer segment
 // shows the current one was left by a crash), and through segments already
-// compressed. It never writes to the trail.
+// compressed (decompressed as it goes: it holds a window of about a MiB of
+// any segment, never a whole one). It never writes to the trail.
 //
 // A position names the segment file (by its first seq, as in its name), the
 // offset of the next frame in the segment's uncompressed bytes, and the last
@@ -12,9 +13,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <zstd.h>
 
 #include "common/file_descriptor.h"
 #include "common/result.h"
@@ -49,16 +53,24 @@ class StreamFollower {
   Result<Step> step(std::optional<AuditRecord>& out);
   Result<bool> open_segment();           // false: no segment to read yet
   Result<bool> read_more();              // false: nothing new in the file
+  Result<bool> decompress_more();        // read_more() of a compressed segment
   Result<bool> move_to_next_segment();   // false: the current one may still grow
   void compact();
+
+  struct ZstdDeleter {
+    void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
+  };
 
   std::filesystem::path dir_;
   StreamPosition position_;
   bool open_ = false;
   std::filesystem::path path_;   // of the open segment
-  FileDescriptor fd_;            // a raw segment, read as it grows
-  bool whole_ = false;           // bytes_ holds the whole segment (compressed ones)
-  std::vector<uint8_t> bytes_;   // segment bytes from window_base_ on
+  FileDescriptor fd_;            // the segment file: raw (read as it grows) or compressed
+  std::unique_ptr<ZSTD_DCtx, ZstdDeleter> zstd_;  // set while reading a compressed one
+  std::vector<uint8_t> packed_;  // compressed input not yet decompressed: [packed_at_, end)
+  size_t packed_at_ = 0;
+  bool frame_done_ = false;      // the compressed segment's zstd frame has ended
+  std::vector<uint8_t> bytes_;   // segment bytes from window_base_ on (a window of it)
   uint64_t window_base_ = 0;
   bool saw_newer_ = false;       // a newer segment exists: this one grows no more
   std::vector<std::string> warnings_;

@@ -107,11 +107,15 @@ std::string cef_body(const AuditRecord& rec, const HostIdentity& host) {
   return body;
 }
 
+// The record's line as `search --json` prints it, fields in the same order,
+// with the host's two after them.
 std::string json_body(const AuditRecord& rec, const HostIdentity& host) {
-  nlohmann::json fields = to_json(rec);
-  fields["host"] = host.name;
-  fields["host_id"] = host.id;
-  return fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line = to_json_line(rec);
+  if (line.empty() || line.back() != '}') return line;
+  line.pop_back();
+  nlohmann::json name = host.name;  // escaped as JSON wants
+  line += fmt::format(R"(,"host":{},"host_id":"{}"}})", name.dump(), host.id);
+  return line;
 }
 
 std::string host_id_of(std::string_view source) {

@@ -53,6 +53,8 @@ struct TrailKeeper::State {
   StoragePolicy policy;
   RecordMaker make;
   std::filesystem::path dir;
+  unsigned stream = 0;
+  std::shared_ptr<DeliveryFloor> delivery;  // with --forward
   int64_t max_segment_age_ns = 0;
   int64_t last_sync_ns = 0;
   uint64_t free_bytes = UINT64_MAX;  // at the last statvfs
@@ -75,6 +77,7 @@ struct TrailKeeper::State {
   Result<void> disk_full();
   Result<void> rotate_oldest();
   Result<void> remove_segment(const RemovalCandidate& candidate, const SegmentFile& successor);
+  Result<void> note_undelivered(uint64_t first_seq, uint64_t last_seq);
   Result<void> suspend(const std::string& why);
   Result<void> halt();
   void reap_child();
@@ -158,6 +161,7 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
                       next->prev_last_seq, next->prev_digest};
   std::string why = fmt::format("disk_full rotate-oldest: {} free on {}, {} freed",
                                 mib(estimated_free()), dir.native(), mib(candidate.bytes));
+  if (auto ok = note_undelivered(removal.first_seq, removal.last_seq); !ok) return ok;
   if (auto ok = note(LOG_WARNING, format_removal(removal, why)); !ok) return ok;
   clear_append_only(candidate.segment.path);
   if (::unlink(candidate.segment.path.c_str()) != 0) {
@@ -167,6 +171,19 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
   FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.valid()) ::fsync(dir_fd.get());
   return refresh_free();
+}
+
+// Records going with a removed segment that the collector never had: said
+// in the trail (and so, later, to the collector) as a range of seqs.
+Result<void> TrailKeeper::State::note_undelivered(uint64_t first_seq, uint64_t last_seq) {
+  if (!delivery) return {};
+  uint64_t through = delivery->delivered_through(stream);
+  if (through >= last_seq) return {};
+  return note(LOG_WARNING,
+              fmt::format("undelivered: seq {}-{} of stream {} never left the host: removed by disk_full "
+                          "rotate-oldest before {} acknowledged {}",
+                          std::max(first_seq, through + 1), last_seq, stream, delivery->destination(),
+                          through >= first_seq ? "the rest" : "them"));
 }
 
 Result<void> TrailKeeper::State::rotate_oldest() {
@@ -256,6 +273,8 @@ Result<TrailKeeper> TrailKeeper::open(const TrailOptions& trail, const StoragePo
   state->policy = policy;
   state->make = std::move(make_record);
   state->dir = trail.dir;
+  state->stream = trail.stream;
+  state->delivery = trail.delivery;
   state->max_segment_age_ns = trail.max_segment_age_ns;
   state->last_sync_ns = realtime_ns();
   ::openlog("c2auditd", LOG_PID, LOG_DAEMON);

@@ -26,6 +26,7 @@
 
 #include "common/result.h"
 #include "record/audit_record.h"
+#include "trail/delivery_floor.h"
 #include "trail/host_key.h"
 #include "trail/trail_streams.h"
 
@@ -44,6 +45,8 @@ struct TrailOptions {
   uint16_t stream = 0;
   uint16_t streams = 0;
   SharedSeq shared_seq;
+  // With --forward: what the collector has, which retention must respect.
+  std::shared_ptr<DeliveryFloor> delivery;
 };
 
 // What the writer found when it opened an existing trail.

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "collector.h"
 #include "harness.h"
 
 namespace c2audit::test {
@@ -228,6 +229,57 @@ TEST(TrailDiskTest, RotateOldestRemovesOnlyWithARecordAndVerifyAgrees) {
   auto v = verify(run.trail);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("removed by retention"), std::string::npos) << v.out;
+}
+
+// With the collector down while rotate-oldest removes segments, each removal
+// says which seqs never left the host; once the collector is back it is
+// told so too, in those same records.
+TEST(TrailDiskTest, RotateOldestSaysWhichRecordsNeverReachedTheCollector) {
+  C2AUDIT_REQUIRE_ROOT();
+  DiskRun run;
+  ASSERT_TRUE(run.small.mounted());
+  TempDir elsewhere;
+  TestCertificates certs = make_test_certificates(elsewhere.path());
+  Collector collector(elsewhere.path() / "collector", certs);  // not started yet: down
+  std::vector<std::string> forward = {"--forward", collector.url(), "--forward-ca", certs.ca.native()};
+  fill(run.filler, 4);
+  {
+    DaemonProcess daemon(run.trail, run.dir.path() / "c.sock", disk_flags("rotate-oldest", forward));
+    ASSERT_TRUE(daemon.ready());
+    WriteStorm storm(run.dir.path() / "storm");
+    ASSERT_TRUE(wait_for_message(run.trail, "disk_full rotate-oldest"));
+    storm.stop();
+    ASSERT_EQ(daemon.stop(), 0);
+  }
+  auto messages = daemon_messages(run.trail);
+  std::vector<std::string> undelivered;
+  for (const auto& m : messages) {
+    if (!m.starts_with("undelivered: ")) continue;
+    undelivered.push_back(m);
+    unsigned long first = 0, last = 0;
+    ASSERT_EQ(std::sscanf(m.c_str(), "undelivered: seq %lu-%lu", &first, &last), 2) << m;
+    EXPECT_LE(first, last) << m;
+    EXPECT_NE(m.find("never left the host"), std::string::npos) << m;
+    EXPECT_NE(m.find(collector.url()), std::string::npos) << m;
+  }
+  EXPECT_GE(undelivered.size(), 1u);
+  EXPECT_GE(count_containing(messages, "removed segment-"), 1u);
+  EXPECT_EQ(verify(run.trail).exit_code, 0);
+
+  // Back: the collector gets the trail that is left, those records with it.
+  fs::remove(run.filler);
+  collector.start();
+  DaemonProcess daemon(run.trail, run.dir.path() / "c.sock", disk_flags("rotate-oldest", forward));
+  ASSERT_TRUE(daemon.ready());
+  auto told = [&] {
+    for (const auto& rec : collector.records()) {
+      if (rec.value("message", "") == undelivered.back()) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 600 && !told(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(told()) << "the collector was not told: " << undelivered.back();
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(TrailDiskTest, RotateOldestNeverCrossesTheRetentionFloor) {

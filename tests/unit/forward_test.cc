@@ -106,6 +106,31 @@ TEST_F(FollowerTest, ReadsSegmentsCompressedBeforeItGotToThem) {
   ASSERT_TRUE(compressed);
   StreamFollower follower(options(true).dir, {});
   EXPECT_EQ(drain(follower), range(1, 80));
+  // Resumed in the middle of a compressed segment: decompressed up to there.
+  StreamFollower first(options(true).dir, {});
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(first.next());
+  StreamFollower resumed(options(true).dir, first.position());
+  EXPECT_EQ(drain(resumed), range(31, 80));
+}
+
+TEST_F(FollowerTest, ACompressedSegmentCutShortIsAnError) {
+  {
+    TrailWriter w = writer(/*compress=*/true);
+    append(w, 0, 40);
+    ASSERT_TRUE(w.close());
+  }
+  fs::path cut;
+  for (const auto& entry : fs::directory_iterator(options(true).dir)) {
+    if (entry.path().native().ends_with(".zst")) cut = entry.path();
+  }
+  ASSERT_FALSE(cut.empty());
+  fs::resize_file(cut, fs::file_size(cut) / 2);
+  StreamFollower follower(options(true).dir, {});
+  Result<std::optional<AuditRecord>> next;
+  for (int i = 0; i < 100 && (next = follower.next()) && *next; ++i) {
+  }
+  ASSERT_FALSE(next);
+  EXPECT_NE(next.error().message.find(cut.filename().native()), std::string::npos) << next.error().message;
 }
 
 TEST_F(FollowerTest, ResumesFromAPositionWithoutHandingOnAnythingTwice) {
