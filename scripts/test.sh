@@ -28,6 +28,9 @@ asan_speed_tests+="|SuspendCounts|LostRecordsAccount|KillNine.*(interval|sync)"
 # The logins tests drive real su, sshd, sudo and auditd; the parser they feed
 # runs under the sanitizers in its fuzz target and in AMalformedMessage.
 asan_speed_tests+="|Logins\.(Su|Ssh|Sudo|AccountChanges|RunsBeside|WithoutCap|WhatAKilled)"
+# Forwarding: the kill tests' resume paths are the cursor's (unit-tested
+# under the sanitizers); the collector's kill and the TLS refusals run.
+asan_speed_tests+="|ADaemonKilledMidForward|RotateOldestSaysWhich"
 (cd build-fuzz && C2AUDIT_REQUIRE_ROOT_TESTS=1 ctest -L root -E "$asan_speed_tests" \
   --output-on-failure)
 
