@@ -298,18 +298,18 @@ class C2auditdForward(C2auditd):
         return cost
 
     def drain(self):
-        """Waits (up to 5 min) until the collector acknowledged the last record."""
+        """Waits (up to 5 min) until the last record was sent to the collector."""
         def forward_status():
             run = procs.run([self.cfg.c2audit, "status", "--socket", self.socket, "--json"])
             s = json.loads(run.stdout) if run.returncode == 0 else {}
             return s.get("last_seq", 0), (s.get("forward") or [{}])[0]
         last, f = forward_status()
-        behind = max(0, last - f.get("acked_seq", 0))
+        behind = max(0, last - f.get("sent_seq", 0))
         start = time.monotonic()
-        while f.get("acked_seq", 0) < last and time.monotonic() - start < 300:
+        while f.get("sent_seq", 0) < last and time.monotonic() - start < 300:
             time.sleep(0.2)
             _, f = forward_status()
         took = time.monotonic() - start
         return {"behind_at_end": behind, "drain_s": round(took, 2),
                 "records_per_s": round(behind / took) if took > 0 else None,
-                "caught_up": f.get("acked_seq", 0) >= last, "resent": f.get("resent")}
+                "caught_up": f.get("sent_seq", 0) >= last, "resent": f.get("resent")}

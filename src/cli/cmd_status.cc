@@ -30,10 +30,11 @@ void print_user_messages(const nlohmann::json& u) {
 void print_forward(const nlohmann::json& list) {
   for (const auto& f : list) {
     std::printf("forward    %s: %s\n", f.value("destination", "").c_str(), f.value("state", "").c_str());
-    std::printf("           acknowledged up to seq %lu; %lu records (%.0f s) behind; %lu sent, "
-                "%lu sent again\n",
-                f.value("acked_seq", 0ul), f.value("lag_records", 0ul), f.value("lag_seconds", 0.0),
-                f.value("sent", 0ul), f.value("resent", 0ul));
+    std::printf("           sent up to seq %lu, acknowledged up to %lu (%lu awaiting it); %lu records "
+                "(%.0f s) behind; %lu sent, %lu sent again\n",
+                f.value("sent_seq", 0ul), f.value("acked_seq", 0ul), f.value("unconfirmed", 0ul),
+                f.value("lag_records", 0ul), f.value("lag_seconds", 0.0), f.value("sent", 0ul),
+                f.value("resent", 0ul));
     std::string error = f.value("last_error", "");
     if (!error.empty()) std::printf("           last error: %s\n", error.c_str());
   }

@@ -27,11 +27,13 @@ nlohmann::json user_messages_json(const UserMessageStats& u) {
 }
 
 // One entry per destination (an empty list without --forward). Lag is what
-// the trail holds past what the collector acknowledged.
+// the trail holds that was not sent yet; `unconfirmed` was sent, and is
+// confirmed once a window more has been (or at a stop).
 nlohmann::json forward_json(const std::optional<ForwardStatus>& f, uint64_t last_seq) {
   nlohmann::json list = nlohmann::json::array();
   if (!f) return list;
-  uint64_t lag = last_seq > f->acked_seq ? last_seq - f->acked_seq : 0;
+  uint64_t done = std::max(f->sent_seq, f->acked_seq);
+  uint64_t lag = last_seq > done ? last_seq - done : 0;
   double lag_seconds = 0;
   if (lag > 0 && f->acked_time_ns > 0) {
     lag_seconds = std::max(0.0, static_cast<double>(realtime_ns() - f->acked_time_ns) / kNsPerSecond);
@@ -40,6 +42,8 @@ nlohmann::json forward_json(const std::optional<ForwardStatus>& f, uint64_t last
                   {"state", f->state},
                   {"last_error", f->last_error},
                   {"acked_seq", f->acked_seq},
+                  {"sent_seq", f->sent_seq},
+                  {"unconfirmed", f->unconfirmed},
                   {"lag_records", lag},
                   {"lag_seconds", lag_seconds},
                   {"sent", f->sent},

@@ -20,8 +20,6 @@ constexpr size_t kBatch = 4096;                       // records per round befor
 constexpr int64_t kSaveEveryNs = 1'000'000'000;       // cursor saves, at most
 constexpr int64_t kListStreamsEveryNs = 5'000'000'000;
 constexpr auto kIdlePause = 100ms;
-constexpr int64_t kQuietNs = 1'000'000'000;          // no send this long: confirm
-constexpr int64_t kConfirmWithinNs = 5'000'000'000;  // nothing unconfirmed longer
 constexpr auto kLongestBackoff = 60'000ms;
 
 int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
@@ -109,7 +107,6 @@ void Forwarder::run() {
   while (!stop_.load()) {
     find_streams();
     auto next = earliest_head();
-    if (confirmation_due(next.has_value())) checkpoint();
     if (!next) {  // nothing new: wait
       save(false);
       pause(kIdlePause);
@@ -187,18 +184,18 @@ Result<size_t> Forwarder::pump(size_t most) {
     Head& head = heads_.at(*stream);
     std::string message = syslog_message(head.record, setup_.host, setup_.destination.format);
     if (auto ok = session_->send(message); !ok) return tl::unexpected(ok.error());
+    uint64_t seq = head.record.seq;
     uint64_t& highest = highest_sent_[*stream];
-    bool again = head.record.seq <= highest;
-    highest = std::max(highest, head.record.seq);
-    int64_t now = monotonic_ns();
-    in_flight_.push_back(InFlight{*stream, head.after, head.record.time_ns, now});
-    last_send_ns_ = now;
-    heads_.erase(*stream);
+    bool again = seq <= highest;
+    highest = std::max(highest, seq);
+    in_flight_.push_back(InFlight{*stream, head.after, head.record.time_ns});
+    heads_.erase(*stream);  // `head` is gone from here on
     ++sent;
     {
       std::lock_guard lock(mutex_);
       ++status_.sent;
       if (again) ++status_.resent;
+      status_.sent_seq = std::max(status_.sent_seq, seq);
     }
     // librelp keeps at most its window unacknowledged: what was sent a
     // window ago has been acknowledged.
@@ -206,6 +203,8 @@ Result<size_t> Forwarder::pump(size_t most) {
       acknowledge(in_flight_.front());
       in_flight_.pop_front();
     }
+    std::lock_guard lock(mutex_);
+    status_.unconfirmed = in_flight_.size();
   }
   return sent;
 }
@@ -221,18 +220,11 @@ void Forwarder::acknowledge(const InFlight& done) {
   }
 }
 
-// When a close should prove what is unconfirmed: after a quiet second, or
-// when a trickle left a record unconfirmed for kConfirmWithinNs (under a
-// stream the window moves on by itself).
-bool Forwarder::confirmation_due(bool more_to_send) const {
-  if (!session_ || in_flight_.empty()) return false;
-  int64_t now = monotonic_ns();
-  if (now - in_flight_.front().sent_ns >= kConfirmWithinNs) return true;
-  return !more_to_send && now - last_send_ns_ >= kQuietNs;
-}
-
-// A close proves the rest was acknowledged (librelp has no other way to say
-// so); the next record opens a new session.
+// At a stop, a close proves the rest was acknowledged (librelp has no other
+// way to say so). Not while running: each new TLS session leaks ~5 KB inside
+// librelp 1.11 (the peer's certificate, the permitted-peer list), so a
+// session stays open, and up to a window of records waits for the sends
+// after it to be confirmed (or is sent again after a crash).
 void Forwarder::checkpoint() {
   if (!session_) return;
   auto closed = session_->close();
@@ -243,13 +235,18 @@ void Forwarder::checkpoint() {
   }
   for (const auto& done : in_flight_) acknowledge(done);
   in_flight_.clear();
-  set_state(stop_.load() ? "stopped" : "idle");
+  std::lock_guard lock(mutex_);
+  status_.unconfirmed = 0;
 }
 
 // A failed session: what it did not confirm is read and sent again.
 void Forwarder::end_session(const std::string& why) {
   session_.reset();
   in_flight_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    status_.unconfirmed = 0;
+  }
   heads_.clear();
   followers_.clear();  // find_streams() starts them again from the cursor
   set_state("down: " + why, why);

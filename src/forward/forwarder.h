@@ -36,10 +36,12 @@ namespace c2audit {
 
 struct ForwardStatus {
   std::string destination;
-  std::string state;          // "connecting", "up", "idle", "down: why", "stopped"
+  std::string state;          // "connecting", "up", "down: why", "stopped"
   std::string last_error;     // the latest failure, kept after recovery
   uint64_t sent = 0;          // messages sent, resends included
   uint64_t resent = 0;        // sent again after a cut
+  uint64_t sent_seq = 0;      // the highest seq sent
+  uint64_t unconfirmed = 0;   // sent, acknowledgement not yet known (at most a window)
   uint64_t acked_seq = 0;     // the highest seq the collector acknowledged
   int64_t acked_time_ns = 0;  // that record's time
   uint64_t connects = 0;      // sessions opened
@@ -70,7 +72,6 @@ class Forwarder {
     unsigned stream;
     StreamPosition after;
     int64_t time_ns;  // the record's
-    int64_t sent_ns;  // monotonic
   };
   struct Head {
     AuditRecord record;
@@ -83,7 +84,6 @@ class Forwarder {
   std::optional<unsigned> earliest_head();
   Result<size_t> pump(size_t most);
   void acknowledge(const InFlight& done);
-  bool confirmation_due(bool more_to_send) const;
   void checkpoint();
   void end_session(const std::string& why);
   void save(bool now);
@@ -103,7 +103,6 @@ class Forwarder {
   std::unique_ptr<RelpSession> session_;
   std::chrono::milliseconds backoff_{1000};
   int64_t streams_listed_ns_ = 0;
-  int64_t last_send_ns_ = 0;
 
   mutable std::mutex mutex_;  // guards status_, wakes pause()
   std::condition_variable wake_;

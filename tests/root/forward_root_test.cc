@@ -34,8 +34,9 @@ nlohmann::json forward_status(const fs::path& socket) {
   return list.empty() ? nlohmann::json::object() : list[0];
 }
 
-// Waits until the daemon took everything from its ring and the collector
-// acknowledged every record it wrote; returns the last seq.
+// Waits until the daemon took everything from its ring and the forwarder
+// sent every record it wrote (the last window is confirmed at the stop);
+// returns the last seq.
 uint64_t wait_until_forwarded(const fs::path& socket, std::chrono::seconds limit = 90s) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   uint64_t last = 0;
@@ -46,7 +47,7 @@ uint64_t wait_until_forwarded(const fs::path& socket, std::chrono::seconds limit
     settled = now == last && status.value("ring_fill_bytes", 1ul) == 0 ? settled + 1 : 0;
     last = now;
   }
-  while (forward_status(socket).value("acked_seq", 0ul) < last) {
+  while (forward_status(socket).value("sent_seq", 0ul) < last) {
     if (std::chrono::steady_clock::now() > deadline) {
       ADD_FAILURE() << "not forwarded within the limit: " << forward_status(socket).dump();
       break;
