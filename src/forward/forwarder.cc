@@ -168,6 +168,9 @@ std::optional<unsigned> Forwarder::earliest_head() {
       continue;  // the position stays before the damage; tried again next round
     }
     if (*rec) heads_.emplace(index, Head{std::move(**rec), follower.position()});
+    for (const auto& warning : follower.take_warnings()) {  // a crash's torn tail, passed over
+      std::fprintf(stderr, "c2auditd: forward %s: %s\n", setup_.destination.url.c_str(), warning.c_str());
+    }
   }
   std::optional<unsigned> earliest;
   for (const auto& [index, head] : heads_) {

@@ -65,7 +65,6 @@ class Forwarder {
   Forwarder& operator=(const Forwarder&) = delete;
 
   ForwardStatus status() const;
-  const std::filesystem::path& cursor_file() const { return cursor_file_; }
 
  private:
   struct InFlight {

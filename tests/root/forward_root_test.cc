@@ -78,6 +78,12 @@ Arrivals arrivals(const Collector& collector) {
   return a;
 }
 
+size_t arrived_twice(const Arrivals& a) {
+  size_t twice = 0;
+  for (const auto& [seq, times] : a.times_by_seq) twice += times > 1;
+  return twice;
+}
+
 // Every record of the trail up to `last` reached the collector; the trail
 // holds at least `storm_opens` of the storm's.
 void expect_all_arrived(const fs::path& trail, const Arrivals& a, uint64_t last, const fs::path& target,
@@ -172,8 +178,7 @@ TEST_F(ForwardTest, ACollectorKilledMidStreamAndBackTenSecondsLaterMissesNothing
   EXPECT_EQ(daemon.stop(), 0);
   Arrivals a = arrivals(collector);
   expect_all_arrived(trail, a, last, target_, kStormOpens);
-  size_t twice = 0;
-  for (const auto& [seq, times] : a.times_by_seq) twice += times > 1;
+  size_t twice = arrived_twice(a);
   // What arrived twice is what the cut left unconfirmed: at most a window.
   EXPECT_LE(twice, 128u);
   std::printf("collector killed: %zu records arrived twice (same seq and host id); status resent %lu\n",
@@ -202,9 +207,7 @@ TEST_F(ForwardTest, ADaemonKilledMidForwardResumesFromItsCursor) {
   expect_all_arrived(trail, a, last, target_, 1);
   // Resumed from the cursor, not from the start: the first run's records
   // came again only from where the cursor had last been saved.
-  size_t twice = 0;
-  for (const auto& [seq, times] : a.times_by_seq) twice += times > 1;
-  EXPECT_LT(twice, before);
+  EXPECT_LT(arrived_twice(a), before);
 }
 
 void expect_refused(const fs::path& dir, const TestCertificates& certs, Collector::Presents presents,

@@ -15,6 +15,7 @@
 #include "forward/forward_destination.h"
 #include "forward/stream_follower.h"
 #include "forward/syslog_message.h"
+#include "sample_records.h"
 #include "scratch_files.h"
 #include "trail/trail_writer.h"
 
@@ -24,17 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing_files::ScratchDir;
 
-constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
-
-AuditRecord record_numbered(int i) {
-  AuditRecord rec;
-  rec.time_ns = kBaseTime + i;
-  rec.event = "openat";
-  rec.event_class = "file.read";
-  rec.pid = static_cast<uint32_t>(1000 + i);
-  rec.path = "/etc/file-" + std::to_string(i);
-  return rec;
-}
+using testing_records::numbered_open;
 
 class FollowerTest : public ::testing::Test {
  protected:
@@ -55,7 +46,7 @@ class FollowerTest : public ::testing::Test {
 
   static void append(TrailWriter& w, int from, int to) {
     for (int i = from; i < to; ++i) {
-      AuditRecord rec = record_numbered(i);
+      AuditRecord rec = numbered_open(i);
       ASSERT_TRUE(w.append(rec));
     }
     ASSERT_TRUE(w.flush());
@@ -297,7 +288,7 @@ TEST(ForwardDestination, RefusesWhatCannotWorkNamingTheFlag) {
 }
 
 AuditRecord odd_record() {
-  AuditRecord rec = record_numbered(7);
+  AuditRecord rec = numbered_open(7);
   rec.seq = 42;
   rec.path = "/tmp/a\tb|c=d\\e\nf";
   rec.criticality = "high";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sample_records.h"
 #include "scratch_files.h"
 #include "trail/quarantine.h"
 #include "trail/seal.h"
@@ -21,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
+using testing_records::kBaseTime;
 constexpr uint64_t kSmallSegment = 1024;  // forces many rotations
 constexpr mode_t kPermissionBits = 07777;
 
@@ -35,12 +36,7 @@ mode_t permissions(const fs::path& path) {
 }
 
 AuditRecord make_record(int i) {
-  AuditRecord rec;
-  rec.time_ns = kBaseTime + i;
-  rec.event = "openat";
-  rec.event_class = "file.read";
-  rec.pid = static_cast<uint32_t>(1000 + i);
-  rec.path = "/etc/file-" + std::to_string(i);
+  AuditRecord rec = testing_records::numbered_open(i);
   rec.argv = {"cat", std::string(static_cast<size_t>(i % 17), 'x')};
   return rec;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "record/record_codec.h"
+#include "sample_records.h"
 #include "scratch_files.h"
 #include "trail/host_key.h"
 #include "trail/removal_note.h"
@@ -28,21 +29,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
 constexpr uint64_t kSmallSegment = 2048;
 
 using testing_files::file_bytes;
 using testing_files::write_bytes;
 
-AuditRecord make_record(int i) {
-  AuditRecord rec;
-  rec.time_ns = kBaseTime + i;
-  rec.event = "openat";
-  rec.event_class = "file.read";
-  rec.pid = static_cast<uint32_t>(1000 + i);
-  rec.path = "/etc/file-" + std::to_string(i);
-  return rec;
-}
+AuditRecord make_record(int i) { return testing_records::numbered_open(i); }
 
 struct Frame {
   size_t offset;
