@@ -12,8 +12,8 @@ fi
 scripts/install-deps.sh
 scripts/build.sh
 
-echo "== fuzz targets (libFuzzer, clang, ASan+UBSan), 20 s each"
-scripts/fuzz.sh 20
+echo "== fuzz targets (libFuzzer, clang, ASan+UBSan), 15 s each"
+scripts/fuzz.sh 15
 
 # The same clang ASan+UBSan build (build-fuzz, made by fuzz.sh) runs the unit
 # tests and the root tests too: one sanitizer build, not two. All root tests
@@ -28,10 +28,14 @@ asan_speed_tests+="|SuspendCounts|LostRecordsAccount|KillNine.*(interval|sync)"
 # The logins tests drive real su, sshd, sudo and auditd; the parser they feed
 # runs under the sanitizers in its fuzz target and in AMalformedMessage.
 asan_speed_tests+="|Logins\.(Su|Ssh|Sudo|AccountChanges|RunsBeside|WithoutCap|WhatAKilled)"
-# Forwarding: the collector's kill (sending, a cut, sending again) and the
-# TLS refusals run; the 100,000-record run sends as the kill test does, and
-# the daemon's kill resumes from the cursor (unit-tested under them).
+# Forwarding: two collectors at once (RELP and syslog over TLS, each session
+# whole), the RELP collector's kill (sending, a cut, sending again), the
+# silent collector and the TLS refusals run; the others take the same paths
+# (the 100,000-record run, the syslog collector's kill, the garbage answer's
+# failed handshake and backoff), and the daemon's kill resumes from the
+# cursor (unit-tested under them).
 asan_speed_tests+="|AHundredThousandRecords|ADaemonKilledMidForward|RotateOldestSaysWhich"
+asan_speed_tests+="|ASyslogTlsCollectorKilled|ACollectorAnsweringGarbage"
 (cd build-fuzz && LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp" \
   C2AUDIT_REQUIRE_ROOT_TESTS=1 ctest -L root -E "$asan_speed_tests" --output-on-failure)
 

@@ -125,7 +125,7 @@ struct Daemon::Parts {
   std::string throttle_unavailable;  // why the default throttle could not start
   std::optional<LossMonitor> losses;
   std::optional<ControlServer> control;
-  std::unique_ptr<Forwarder> forwarder;  // --forward: reads the trail, never the rings
+  std::vector<std::unique_ptr<Forwarder>> forwarders;  // --forward: read the trail, never the rings
   std::unique_ptr<UserMessageSource> user_messages;  // kernel audit's: logins, sudo, accounts
   Enricher user_names;                                // of their senders
   uint64_t user_losses_recorded = 0;
@@ -366,7 +366,8 @@ void Daemon::Parts::snapshot() {
     stats.user_messages.lost = counts.overruns + counts.dropped;
     stats.user_messages.first_decode_error = user_messages->first_decode_error();
   }
-  if (forwarder) stats.forward = forwarder->status();
+  stats.forward.clear();
+  for (const auto& forwarder : forwarders) stats.forward.push_back(forwarder->status());
   identity.policy_generation = policies->generation();
   // A one-stream trail numbers its records itself; several share `seq`.
   identity.last_seq = seq->load();
@@ -483,7 +484,11 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->lock.emplace(std::move(*lock));
   unsigned consumers = consumer_count(options);
   TrailOptions trail_options = options.trail;
-  if (options.forward) trail_options.delivery = std::make_shared<DeliveryFloor>(options.forward->url);
+  if (!options.forward.empty()) {
+    std::vector<std::string> urls;
+    for (const auto& destination : options.forward) urls.push_back(destination.url);
+    trail_options.delivery = std::make_shared<DeliveryFloor>(std::move(urls));
+  }
   auto trail = open_trail(trail_options, options.storage, make_daemon_record, consumers, p->seq);
   if (!trail) return tl::unexpected(with_context("opening trail", trail.error()));
   p->resume = trail->resume;
@@ -540,13 +545,14 @@ Result<Daemon> Daemon::start(const DaemonOptions& options) {
   p->append(config);
   p->start_user_messages();
   if (p->write_error) return tl::unexpected(*p->write_error);
-  if (options.forward) {
-    auto forwarder = Forwarder::start({.destination = *options.forward,
+  for (size_t i = 0; i < options.forward.size(); ++i) {
+    auto forwarder = Forwarder::start({.destination = options.forward[i],
                                        .trail = options.trail.dir,
                                        .host = local_host_identity(),
-                                       .delivery = trail_options.delivery});
+                                       .delivery = trail_options.delivery,
+                                       .delivery_slot = i});
     if (!forwarder) return tl::unexpected(forwarder.error());
-    p->forwarder = std::move(*forwarder);
+    p->forwarders.push_back(std::move(*forwarder));
   }
 
   if (auto ok = p->sensor->attach(); !ok) return tl::unexpected(ok.error());

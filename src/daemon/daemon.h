@@ -48,7 +48,7 @@ struct DaemonOptions {
   int64_t overflow_wait_ns = 1'000'000'000;      // --overflow-wait: longest hold
   bool live_status = true;                       // one-line status on stderr
   bool user_messages = true;                     // read kernel audit's user messages
-  std::optional<ForwardDestination> forward;     // --forward: the collector
+  std::vector<ForwardDestination> forward;       // --forward: the collectors
 };
 
 // Set from signal handlers, read by the daemon loop.

@@ -26,29 +26,32 @@ nlohmann::json user_messages_json(const UserMessageStats& u) {
           {"first_decode_error", u.first_decode_error}};
 }
 
-// One entry per destination (an empty list without --forward). Lag is what
-// the trail holds that was not sent yet; `unconfirmed` was sent, and is
-// confirmed once a window more has been (or at a stop).
-nlohmann::json forward_json(const std::optional<ForwardStatus>& f, uint64_t last_seq) {
-  nlohmann::json list = nlohmann::json::array();
-  if (!f) return list;
-  uint64_t done = std::max(f->sent_seq, f->acked_seq);
+// Lag is what the trail holds that was not sent yet; `unconfirmed` was sent,
+// and is confirmed once a window more has been, or the session closes.
+nlohmann::json destination_json(const ForwardStatus& f, uint64_t last_seq) {
+  uint64_t done = std::max(f.sent_seq, f.acked_seq);
   uint64_t lag = last_seq > done ? last_seq - done : 0;
   double lag_seconds = 0;
-  if (lag > 0 && f->acked_time_ns > 0) {
-    lag_seconds = std::max(0.0, static_cast<double>(realtime_ns() - f->acked_time_ns) / kNsPerSecond);
+  if (lag > 0 && f.acked_time_ns > 0) {
+    lag_seconds = std::max(0.0, static_cast<double>(realtime_ns() - f.acked_time_ns) / kNsPerSecond);
   }
-  list.push_back({{"destination", f->destination},
-                  {"state", f->state},
-                  {"last_error", f->last_error},
-                  {"acked_seq", f->acked_seq},
-                  {"sent_seq", f->sent_seq},
-                  {"unconfirmed", f->unconfirmed},
-                  {"lag_records", lag},
-                  {"lag_seconds", lag_seconds},
-                  {"sent", f->sent},
-                  {"resent", f->resent},
-                  {"connects", f->connects}});
+  return {{"destination", f.destination},
+          {"state", f.state},
+          {"last_error", f.last_error},
+          {"acked_seq", f.acked_seq},
+          {"sent_seq", f.sent_seq},
+          {"unconfirmed", f.unconfirmed},
+          {"lag_records", lag},
+          {"lag_seconds", lag_seconds},
+          {"sent", f.sent},
+          {"resent", f.resent},
+          {"connects", f.connects}};
+}
+
+// One entry per destination (an empty list without --forward).
+nlohmann::json forward_json(const std::vector<ForwardStatus>& destinations, uint64_t last_seq) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : destinations) list.push_back(destination_json(f, last_seq));
   return list;
 }
 

@@ -41,7 +41,7 @@ struct DaemonStats {
   std::string overflow;        // --overflow: "throttle" or "drop"
   ThrottleStats throttle;      // producers held back (--overflow throttle)
   UserMessageStats user_messages;
-  std::optional<ForwardStatus> forward;  // --forward
+  std::vector<ForwardStatus> forward;  // one per --forward
 };
 
 struct DaemonIdentity {

@@ -47,9 +47,11 @@ constexpr const char* kDefaultConfigFile = "/etc/c2audit/c2auditd.toml";
 
 // --forward and its companions (forward_destination.h).
 void add_forward_flags(CLI::App& app, c2audit::ForwardFlags& flags) {
-  app.add_option("--forward", flags.url,
-                 "Send the trail to a collector: relp+tls://host[:port] (RELP over TLS, as "
-                 "rsyslog's imrelp takes it) or relp://127.0.0.1[:port]; port 2514 by default");
+  app.add_option("--forward", flags.urls,
+                 "Send the trail to a collector (repeat for several): relp+tls://host[:port] (RELP "
+                 "over TLS, as rsyslog's imrelp takes it; port 2514), syslog+tls://host[:port] "
+                 "(RFC 5425; port 6514), or relp:// and syslog:// (port 514) in clear to loopback")
+      ->take_all();
   app.add_option("--forward-ca", flags.ca_file, "CA certificate (PEM) that signed the collector's");
   app.add_option("--forward-cert", flags.cert_file, "Client certificate (PEM), for mutual TLS");
   app.add_option("--forward-key", flags.key_file, "Client private key (PEM), with --forward-cert");
@@ -58,7 +60,8 @@ void add_forward_flags(CLI::App& app, c2audit::ForwardFlags& flags) {
   app.add_option("--forward-format", flags.format, "Message body: json, snare or cef")
       ->capture_default_str();
   app.add_flag("--forward-plaintext", flags.plaintext,
-               "Allow relp:// to a host that is not loopback (records cross the network in clear)");
+               "Allow relp:// or syslog:// to a host that is not loopback (records cross the "
+               "network in clear)");
 }
 
 // Raises the daemon's scheduling priority (as auditd's priority_boost): when
@@ -157,14 +160,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  if (!forward.url.empty()) {
-    auto destination = c2audit::parse_destination(forward);
-    if (!destination) {
-      std::fprintf(stderr, "c2auditd: %s\n", destination.error().message.c_str());
-      return 1;
-    }
-    options.forward = std::move(*destination);
+  auto destinations = c2audit::parse_destinations(forward);
+  if (!destinations) {
+    std::fprintf(stderr, "c2auditd: %s\n", destinations.error().message.c_str());
+    return 1;
   }
+  options.forward = std::move(*destinations);
 
   if (ring_mib & (ring_mib - 1)) {
     std::fprintf(stderr, "c2auditd: --ring-size %lu is not a power of two\n",

@@ -16,8 +16,18 @@
 namespace c2audit {
 namespace {
 
-constexpr std::string_view kRelpTls = "relp+tls://";
-constexpr std::string_view kRelp = "relp://";
+struct Scheme {
+  std::string_view prefix;
+  Transport transport;
+  bool tls;
+  uint16_t port;
+};
+constexpr Scheme kSchemes[] = {
+    {"relp+tls://", Transport::relp, true, kDefaultRelpPort},
+    {"relp://", Transport::relp, false, kDefaultRelpPort},
+    {"syslog+tls://", Transport::syslog, true, kDefaultSyslogTlsPort},
+    {"syslog://", Transport::syslog, false, kDefaultSyslogPort},
+};
 
 // "host:port", "host", "[v6]:port" or "[v6]".
 Result<void> split_host_port(std::string_view rest, ForwardDestination& out) {
@@ -63,7 +73,7 @@ Result<void> check_readable(const std::string& flag, const std::string& file) {
 
 Result<void> check_tls_files(const ForwardFlags& flags, ForwardDestination& out) {
   if (flags.ca_file.empty()) {
-    return fail(fmt::format("--forward {}: TLS needs --forward-ca (the CA that signed the collector's certificate)", flags.url));
+    return fail(fmt::format("--forward {}: TLS needs --forward-ca (the CA that signed the collector's certificate)", out.url));
   }
   if (flags.cert_file.empty() != flags.key_file.empty()) {
     return fail("--forward-cert and --forward-key go together (mutual TLS), or neither");
@@ -87,22 +97,24 @@ bool is_loopback_host(const std::string& host) {
   return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
-Result<ForwardDestination> parse_destination(const ForwardFlags& flags) {
+Result<ForwardDestination> parse_destination(const std::string& url, const ForwardFlags& flags) {
   ForwardDestination out;
-  out.url = flags.url;
-  std::string_view url = flags.url;
-  std::string_view rest;
-  if (url.starts_with(kRelpTls)) {
-    rest = url.substr(kRelpTls.size());
-  } else if (url.starts_with(kRelp)) {
-    rest = url.substr(kRelp.size());
-    out.tls = false;
-  } else {
-    return fail(fmt::format("--forward {}: not relp+tls://host[:port] or relp://host[:port]", flags.url));
+  out.url = url;
+  const Scheme* scheme = nullptr;
+  for (const auto& s : kSchemes) {
+    if (std::string_view(url).starts_with(s.prefix)) scheme = &s;
   }
+  if (!scheme) {
+    return fail(fmt::format("--forward {}: not relp+tls://, relp://, syslog+tls:// or syslog:// followed by "
+                            "host[:port]", url));
+  }
+  out.transport = scheme->transport;
+  out.tls = scheme->tls;
+  out.port = scheme->port;
+  std::string_view rest = std::string_view(url).substr(scheme->prefix.size());
   if (rest.ends_with('/')) rest.remove_suffix(1);
   if (auto ok = split_host_port(rest, out); !ok) {
-    return fail(fmt::format("--forward {}: {}", flags.url, ok.error().message));
+    return fail(fmt::format("--forward {}: {}", url, ok.error().message));
   }
   auto format = parse_forward_format(flags.format);
   if (!format) return fail("--forward-format: " + format.error().message);
@@ -113,11 +125,27 @@ Result<ForwardDestination> parse_destination(const ForwardFlags& flags) {
     return out;
   }
   if (!flags.ca_file.empty() || !flags.cert_file.empty() || !flags.key_file.empty()) {
-    return fail(fmt::format("--forward {}: certificates given for a destination in clear; did you mean relp+tls://?", flags.url));
+    return fail(fmt::format("--forward {}: certificates given for a destination in clear; did you mean {}+tls://?",
+                            url, scheme->transport == Transport::relp ? "relp" : "syslog"));
   }
   if (!is_loopback_host(out.host) && !flags.plaintext) {
-    return fail(fmt::format("--forward {}: records would cross the network in clear; use relp+tls://, "
-                            "or say --forward-plaintext if that is meant", flags.url));
+    return fail(fmt::format("--forward {}: records would cross the network in clear; use a +tls:// scheme, "
+                            "or say --forward-plaintext if that is meant", url));
+  }
+  return out;
+}
+
+Result<std::vector<ForwardDestination>> parse_destinations(const ForwardFlags& flags) {
+  std::vector<ForwardDestination> out;
+  for (const auto& url : flags.urls) {
+    auto destination = parse_destination(url, flags);
+    if (!destination) return tl::unexpected(destination.error());
+    for (const auto& earlier : out) {
+      if (earlier.host == destination->host && earlier.port == destination->port) {
+        return fail(fmt::format("--forward {}: the same collector as --forward {}", url, earlier.url));
+      }
+    }
+    out.push_back(std::move(*destination));
   }
   return out;
 }

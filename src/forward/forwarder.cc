@@ -21,6 +21,10 @@ constexpr int64_t kSaveEveryNs = 1'000'000'000;       // cursor saves, at most
 constexpr int64_t kListStreamsEveryNs = 5'000'000'000;
 constexpr auto kIdlePause = 100ms;
 constexpr auto kLongestBackoff = 60'000ms;
+// A transport without acknowledgements (syslog) confirms by closing: after
+// this many messages, and when sending pauses this long after the last close.
+constexpr size_t kConfirmEvery = 8192;
+constexpr int64_t kConfirmPausedNs = 1'000'000'000;
 
 int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
 
@@ -35,7 +39,8 @@ Result<std::unique_ptr<Forwarder>> Forwarder::start(Setup setup) {
   }
   cursor->destination = setup.destination.url;
   std::optional<StandInCertificate> stand_in;
-  if (setup.destination.tls && setup.destination.cert_file.empty()) {
+  bool relp_tls = setup.destination.tls && setup.destination.transport == Transport::relp;
+  if (relp_tls && setup.destination.cert_file.empty()) {
     auto made = StandInCertificate::make();
     if (!made) return tl::unexpected(made.error());
     stand_in = std::move(*made);
@@ -55,7 +60,7 @@ Forwarder::Forwarder(Setup setup, ForwardCursor cursor)
   status_.state = "connecting";
   for (const auto& [stream, at] : cursor_.streams) {
     status_.acked_seq = std::max(status_.acked_seq, at.last_seq);
-    if (setup_.delivery) setup_.delivery->delivered(stream, at.last_seq);
+    if (setup_.delivery) setup_.delivery->delivered(setup_.delivery_slot, stream, at.last_seq);
   }
 }
 
@@ -106,38 +111,47 @@ void Forwarder::run() {
   lower_own_priority();
   while (!stop_.load()) {
     find_streams();
-    auto next = earliest_head();
-    if (!next) {  // nothing new: wait
+    if (!earliest_head()) {  // nothing new: wait
+      if (auto ok = confirm_if_due(true); !ok) fail_session(ok.error().message);
       save(false);
       pause(kIdlePause);
       continue;
     }
-    if (!session_) {
-      auto session = RelpSession::connect(setup_.destination, setup_.timeout_s);
-      if (!session) {
-        set_state("down: " + session.error().message, session.error().message);
-        pause(backoff_);
-        backoff_ = std::min(backoff_ * 2, kLongestBackoff);
-        continue;
-      }
-      session_ = std::move(*session);
-      std::lock_guard lock(mutex_);
-      ++status_.connects;
-      status_.state = "up";
-    }
+    if (!session_ && !open_session()) continue;
     auto sent = pump(kBatch);
-    if (!sent) {  // e.g. a collector that answers garbage: not at once again
-      end_session(sent.error().message);
-      pause(backoff_);
-      backoff_ = std::min(backoff_ * 2, kLongestBackoff);
-    } else if (*sent > 0) {
-      backoff_ = 1000ms;
-    }
+    auto ok = sent ? confirm_if_due(false) : Result<void>(tl::unexpected(sent.error()));
+    if (!ok) fail_session(ok.error().message);  // e.g. a collector that answers garbage
     save(false);
   }
-  checkpoint();
+  if (auto ok = checkpoint(); !ok) end_session(ok.error().message);
   save(true);
   set_state("stopped");
+}
+
+bool Forwarder::open_session() {
+  auto session = connect_session(setup_.destination, setup_.timeout_s);
+  if (!session) {
+    set_state("down: " + session.error().message, session.error().message);
+    back_off();
+    return false;
+  }
+  session_ = std::move(*session);
+  std::lock_guard lock(mutex_);
+  ++status_.connects;
+  status_.state = "up";
+  return true;
+}
+
+// A failed session is not tried again at once: 1 s, doubling to 60 s, until
+// the collector acknowledges something.
+void Forwarder::fail_session(const std::string& why) {
+  end_session(why);
+  back_off();
+}
+
+void Forwarder::back_off() {
+  pause(backoff_);
+  backoff_ = std::min(backoff_ * 2, kLongestBackoff);
 }
 
 // New streams appear when a daemon runs with more consumers than before.
@@ -200,9 +214,10 @@ Result<size_t> Forwarder::pump(size_t most) {
       if (again) ++status_.resent;
       status_.sent_seq = std::max(status_.sent_seq, seq);
     }
-    // librelp keeps at most its window unacknowledged: what was sent a
-    // window ago has been acknowledged.
-    while (in_flight_.size() > static_cast<size_t>(RelpSession::kWindow)) {
+    // RELP keeps at most its window unacknowledged: what was sent a window
+    // ago has been acknowledged.
+    size_t window = session_->window();
+    while (window > 0 && in_flight_.size() > window) {
       acknowledge(in_flight_.front());
       in_flight_.pop_front();
     }
@@ -213,9 +228,10 @@ Result<size_t> Forwarder::pump(size_t most) {
 }
 
 void Forwarder::acknowledge(const InFlight& done) {
+  backoff_ = 1000ms;
   cursor_.streams[done.stream] = done.after;
   cursor_dirty_ = true;
-  if (setup_.delivery) setup_.delivery->delivered(done.stream, done.after.last_seq);
+  if (setup_.delivery) setup_.delivery->delivered(setup_.delivery_slot, done.stream, done.after.last_seq);
   std::lock_guard lock(mutex_);
   if (done.after.last_seq > status_.acked_seq) {
     status_.acked_seq = done.after.last_seq;
@@ -223,23 +239,29 @@ void Forwarder::acknowledge(const InFlight& done) {
   }
 }
 
-// At a stop, a close proves the rest was acknowledged (librelp has no other
-// way to say so). Not while running: each new TLS session leaks ~5 KB inside
-// librelp 1.11 (the peer's certificate, the permitted-peer list), so a
-// session stays open, and up to a window of records waits for the sends
-// after it to be confirmed (or is sent again after a crash).
-void Forwarder::checkpoint() {
-  if (!session_) return;
+Result<void> Forwarder::confirm_if_due(bool idle) {
+  if (!session_ || session_->window() != 0 || in_flight_.empty()) return {};
+  bool paused = idle && monotonic_ns() - confirmed_at_ns_ >= kConfirmPausedNs;
+  if (in_flight_.size() >= kConfirmEvery || paused) return checkpoint();
+  return {};
+}
+
+// A close proves the rest was acknowledged. RELP closes only at a stop
+// (librelp has no other way to say so, and each new TLS session leaks ~5 KB
+// inside librelp 1.11: the peer's certificate, the permitted-peer list), so
+// up to a window of records waits for the sends after it to be confirmed (or
+// is sent again after a crash). Syslog closes whenever confirm_if_due says.
+Result<void> Forwarder::checkpoint() {
+  if (!session_) return {};
   auto closed = session_->close();
   session_.reset();
-  if (!closed) {
-    end_session(closed.error().message);
-    return;
-  }
+  if (!closed) return closed;
   for (const auto& done : in_flight_) acknowledge(done);
   in_flight_.clear();
+  confirmed_at_ns_ = monotonic_ns();
   std::lock_guard lock(mutex_);
   status_.unconfirmed = 0;
+  return {};
 }
 
 // A failed session: what it did not confirm is read and sent again.

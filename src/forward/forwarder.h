@@ -1,9 +1,12 @@
-// Forwarder: a thread of c2auditd that sends the trail to one collector.
+// Forwarder: a thread of c2auditd that sends the trail to one collector (one
+// forwarder per --forward).
 // It reads what the consumers wrote (StreamFollower), never the rings, so a
 // slow or absent collector never slows or stops recording: the trail just
 // grows past the forwarder's cursor until the collector is back.
 //
-// What the collector acknowledged is kept in a cursor file (forward_cursor.h),
+// What the collector acknowledged (forward_session.h: by RELP's window, or
+// for syslog by closing the session every kConfirmEvery messages and when
+// sending pauses) is kept in a cursor file (forward_cursor.h),
 // saved at most a second apart and at every clean stop. After a restart, a
 // crash, an outage or a cut, sending goes on from the cursor: nothing is
 // skipped, and what is sent again across an unclean cut bears the same host
@@ -26,7 +29,7 @@
 #include "common/result.h"
 #include "forward/forward_cursor.h"
 #include "forward/forward_destination.h"
-#include "forward/relp_session.h"
+#include "forward/forward_session.h"
 #include "forward/stand_in_certificate.h"
 #include "forward/stream_follower.h"
 #include "forward/syslog_message.h"
@@ -54,6 +57,7 @@ class Forwarder {
     std::filesystem::path trail;
     HostIdentity host;
     std::shared_ptr<DeliveryFloor> delivery;  // raised as the collector acknowledges
+    size_t delivery_slot = 0;                 // this destination's place in it
     int timeout_s = 10;  // connect, and each wait for the collector
   };
 
@@ -83,7 +87,11 @@ class Forwarder {
   std::optional<unsigned> earliest_head();
   Result<size_t> pump(size_t most);
   void acknowledge(const InFlight& done);
-  void checkpoint();
+  bool open_session();
+  void fail_session(const std::string& why);
+  void back_off();
+  Result<void> confirm_if_due(bool idle);
+  Result<void> checkpoint();
   void end_session(const std::string& why);
   void save(bool now);
   void set_state(std::string state, std::string error = {});
@@ -99,7 +107,8 @@ class Forwarder {
   std::map<unsigned, Head> heads_;            // each stream's next record, read ahead
   std::map<unsigned, uint64_t> highest_sent_; // per stream: to count resends
   std::deque<InFlight> in_flight_;             // sent, not known acknowledged, oldest first
-  std::unique_ptr<RelpSession> session_;
+  std::unique_ptr<ForwardSession> session_;
+  int64_t confirmed_at_ns_ = 0;  // the last close that confirmed a session's sends
   std::chrono::milliseconds backoff_{1000};
   int64_t streams_listed_ns_ = 0;
 

@@ -24,7 +24,7 @@ std::string code_text(relpRetVal code) {
     case RELP_RET_AUTH_ERR_NAME: return "the collector's certificate does not name the expected peer";
     case RELP_RET_AUTH_CERT_INVL: return "the collector's certificate is not valid for the CA";
     case RELP_RET_AUTH_NO_CERT: return "the collector presented no certificate";
-    case RELP_RET_ERR_TLS_SETUP: return "TLS setup failed (certificate or key files)";
+    case RELP_RET_ERR_TLS_SETUP: return "TLS failed (a certificate or key file, or a peer not speaking TLS)";
     case RELP_RET_ERR_TLS_HANDS: return "TLS handshake failed";
     case RELP_RET_ERR_TLS: return "TLS error";
     default: return fmt::format("librelp error {}", static_cast<int>(code));

@@ -21,23 +21,25 @@
 
 #include "common/result.h"
 #include "forward/forward_destination.h"
+#include "forward/forward_session.h"
 
 namespace c2audit {
 
-class RelpSession {
+class RelpSession final : public ForwardSession {
  public:
   static constexpr int kWindow = 128;  // librelp's default window, stated
 
   // Connects (TLS handshake included). Errors say what librelp reported.
   static Result<std::unique_ptr<RelpSession>> connect(const ForwardDestination& destination,
                                                       int timeout_s);
-  ~RelpSession();  // ends the session without waiting for acknowledgements
+  ~RelpSession() override;  // ends the session without waiting for acknowledgements
   RelpSession(const RelpSession&) = delete;
   RelpSession& operator=(const RelpSession&) = delete;
 
-  Result<void> send(std::string_view message);
+  Result<void> send(std::string_view message) override;
+  size_t window() const override { return kWindow; }
   // Ends the session; succeeds only when every message sent was acknowledged.
-  Result<void> close();
+  Result<void> close() override;
 
   struct Engine;  // librelp's engine and client, and the errors it reported
 

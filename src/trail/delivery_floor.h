@@ -1,42 +1,53 @@
-// DeliveryFloor: how far a forwarder has delivered each stream of the trail,
-// shared between the forwarder (which raises it as the collector
-// acknowledges) and the stream keepers (whose disk_full rotate-oldest must
-// not remove a segment the collector never got without saying so).
+// DeliveryFloor: how far each forwarding destination has delivered each
+// stream of the trail, shared between the forwarders (which raise it as their
+// collectors acknowledge) and the stream keepers (whose disk_full
+// rotate-oldest must not remove a segment a collector never got without
+// saying so).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <vector>
 
 namespace c2audit {
 
 class DeliveryFloor {
  public:
-  explicit DeliveryFloor(std::string destination) : destination_(std::move(destination)) {}
+  explicit DeliveryFloor(std::vector<std::string> destinations)
+      : destinations_(std::move(destinations)), through_(destinations_.size()) {}
 
-  const std::string& destination() const { return destination_; }
-
-  // The collector acknowledged `stream` up to `seq`.
-  void delivered(unsigned stream, uint64_t seq) {
+  // Destination `which` (its place in the list given) acknowledged `stream`
+  // up to `seq`.
+  void delivered(size_t which, unsigned stream, uint64_t seq) {
     std::lock_guard lock(mutex_);
-    uint64_t& at = through_[stream];
+    uint64_t& at = through_.at(which)[stream];
     if (seq > at) at = seq;
   }
 
-  // The last seq of `stream` the collector acknowledged; 0 for none.
-  uint64_t delivered_through(unsigned stream) const {
+  struct Shortfall {
+    std::string destination;
+    uint64_t through;  // the last seq of the stream it acknowledged; 0 for none
+  };
+
+  // Each destination that has not acknowledged `stream` up to `seq`.
+  std::vector<Shortfall> short_of(unsigned stream, uint64_t seq) const {
     std::lock_guard lock(mutex_);
-    auto found = through_.find(stream);
-    return found == through_.end() ? 0 : found->second;
+    std::vector<Shortfall> out;
+    for (size_t i = 0; i < destinations_.size(); ++i) {
+      auto found = through_[i].find(stream);
+      uint64_t through = found == through_[i].end() ? 0 : found->second;
+      if (through < seq) out.push_back({destinations_[i], through});
+    }
+    return out;
   }
 
  private:
-  std::string destination_;
+  const std::vector<std::string> destinations_;
   mutable std::mutex mutex_;
-  std::map<unsigned, uint64_t> through_;
+  std::vector<std::map<unsigned, uint64_t>> through_;  // per destination, per stream
 };
 
 }  // namespace c2audit

@@ -177,13 +177,15 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
 // in the trail (and so, later, to the collector) as a range of seqs.
 Result<void> TrailKeeper::State::note_undelivered(uint64_t first_seq, uint64_t last_seq) {
   if (!delivery) return {};
-  uint64_t through = delivery->delivered_through(stream);
-  if (through >= last_seq) return {};
-  return note(LOG_WARNING,
-              fmt::format("undelivered: seq {}-{} of stream {} never left the host: removed by disk_full "
-                          "rotate-oldest before {} acknowledged {}",
-                          std::max(first_seq, through + 1), last_seq, stream, delivery->destination(),
-                          through >= first_seq ? "the rest" : "them"));
+  for (const auto& [destination, through] : delivery->short_of(stream, last_seq)) {
+    auto noted = note(LOG_WARNING,
+                      fmt::format("undelivered: seq {}-{} of stream {} never left the host: removed by disk_full "
+                                  "rotate-oldest before {} acknowledged {}",
+                                  std::max(first_seq, through + 1), last_seq, stream, destination,
+                                  through >= first_seq ? "the rest" : "them"));
+    if (!noted) return noted;
+  }
+  return {};
 }
 
 Result<void> TrailKeeper::State::rotate_oldest() {

@@ -19,9 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!again || !(*again == *cursor)) std::abort();  // what is saved reads back the same
   }
   c2audit::ForwardFlags flags;
-  flags.url = text;
   flags.plaintext = true;
-  (void)c2audit::parse_destination(flags);
+  (void)c2audit::parse_destination(text, flags);
   if (auto rec = c2audit::decode_record(std::span<const uint8_t>(data, size))) {
     c2audit::HostIdentity host{"fuzz", std::string(32, '0')};
     for (auto format : {c2audit::ForwardFormat::json, c2audit::ForwardFormat::snare, c2audit::ForwardFormat::cef}) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -46,6 +47,8 @@ void make_certificate(const fs::path& dir, const std::string& name, const std::s
            ext});
 }
 
+}  // namespace
+
 uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -57,6 +60,8 @@ uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+namespace {
 
 bool accepts_connections(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -82,33 +87,53 @@ TestCertificates make_test_certificates(const fs::path& dir) {
           dir / "wrong-name.pem", dir / "wrong-name-key.pem"};
 }
 
-Collector::Collector(const fs::path& dir, const TestCertificates& certs, Presents presents)
-    : dir_(dir), conf_(dir / "rsyslog.conf"), output_(dir / "received.log"), pid_file_(dir / "rsyslogd.pid") {
+Collector::Collector(const fs::path& dir, const TestCertificates& certs, Presents presents, Protocol protocol,
+                     uint16_t port)
+    : dir_(dir),
+      conf_(dir / "rsyslog.conf"),
+      output_(dir / "received.log"),
+      pid_file_(dir / "rsyslogd.pid"),
+      protocol_(protocol),
+      port_(port != 0 ? port : free_port()) {
   fs::create_directories(dir / "work");
-  port_ = free_port();
   fs::path cert = certs.server_cert, key = certs.server_key;
   if (presents == Presents::other_ca) cert = certs.other_cert, key = certs.other_key;
   if (presents == Presents::wrong_name) cert = certs.wrong_name_cert, key = certs.wrong_name_key;
-  // The ruleset runs in imrelp's own thread (a direct queue), so a message
-  // is in the file before imrelp acknowledges it: a collector killed with
-  // SIGKILL loses nothing it acknowledged, as one with a disk queue would.
-  std::ofstream(conf_) << "global(workDirectory=\"" << (dir / "work").native() << "\" maxMessageSize=\"64k\")\n"
-                       << "module(load=\"imrelp\" tls.tlslib=\"openssl\")\n"
-                       << "template(name=\"whole\" type=\"string\" string=\"%rawmsg%\\n\")\n"
-                       << "ruleset(name=\"relp\" queue.type=\"Direct\") {\n"
-                       << "  action(type=\"omfile\" file=\"" << output_.native()
-                       << "\" template=\"whole\" flushOnTXEnd=\"on\" asyncWriting=\"off\")\n}\n"
-                       << "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" << port_
-                       << "\" tls=\"on\" tls.cacert=\"" << certs.ca.native() << "\" tls.mycert=\""
-                       << cert.native() << "\" tls.myprivkey=\"" << key.native()
-                       << "\" maxDataSize=\"64k\" ruleset=\"relp\")\n";
+  // The ruleset runs in the input's own thread (a direct queue), so a
+  // message is in the file before imrelp acknowledges it, or before imtcp
+  // reads on: a collector killed with SIGKILL loses nothing it took, as one
+  // with a disk queue would.
+  std::ofstream conf(conf_);
+  conf << "global(workDirectory=\"" << (dir / "work").native() << "\" maxMessageSize=\"64k\"";
+  if (protocol == Protocol::syslog_tls) {
+    conf << " defaultNetstreamDriverCAFile=\"" << certs.ca.native() << "\" defaultNetstreamDriverCertFile=\""
+         << cert.native() << "\" defaultNetstreamDriverKeyFile=\"" << key.native() << "\"";
+  }
+  conf << ")\n"
+       << "template(name=\"whole\" type=\"string\" string=\"%rawmsg%\\n\")\n"
+       << "ruleset(name=\"collect\" queue.type=\"Direct\") {\n"
+       << "  action(type=\"omfile\" file=\"" << output_.native()
+       << "\" template=\"whole\" flushOnTXEnd=\"on\" asyncWriting=\"off\")\n}\n";
+  if (protocol == Protocol::relp_tls) {
+    conf << "module(load=\"imrelp\" tls.tlslib=\"openssl\")\n"
+         << "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" << port_ << "\" tls=\"on\" tls.cacert=\""
+         << certs.ca.native() << "\" tls.mycert=\"" << cert.native() << "\" tls.myprivkey=\"" << key.native()
+         << "\" maxDataSize=\"64k\" ruleset=\"collect\")\n";
+  } else {
+    conf << "module(load=\"imtcp\" streamDriver.name=\"ossl\" streamDriver.mode=\"1\" "
+         << "streamDriver.authMode=\"anon\")\n"
+         << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port_ << "\" ruleset=\"collect\")\n";
+  }
 }
 
 Collector::~Collector() {
   if (pid_ > 0) kill_hard();
 }
 
-std::string Collector::url() const { return "relp+tls://localhost:" + std::to_string(port_); }
+std::string Collector::url() const {
+  return (protocol_ == Protocol::relp_tls ? "relp+tls://localhost:" : "syslog+tls://localhost:") +
+         std::to_string(port_);
+}
 
 void Collector::start() {
   fs::remove(pid_file_);  // a killed rsyslogd leaves it, and would not start again
@@ -158,6 +183,48 @@ std::vector<nlohmann::json> Collector::records() const {
     out.push_back(nlohmann::json::parse(line.substr(body + 3)));
   }
   return out;
+}
+
+BadCollector::BadCollector(std::string reply) : reply_(std::move(reply)) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int on = 1;
+  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  EXPECT_EQ(::listen(listener_, 16), 0);
+  thread_ = std::thread([this] { serve(); });
+}
+
+BadCollector::~BadCollector() { stop(); }
+
+void BadCollector::serve() {
+  while (!stop_.load()) {
+    pollfd ready{.fd = listener_, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, 50) != 1) continue;
+    int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    ++connections_;
+    if (reply_.empty()) {
+      held_.push_back(fd);
+      continue;
+    }
+    (void)!::write(fd, reply_.data(), reply_.size());
+    ::close(fd);
+  }
+}
+
+void BadCollector::stop() {
+  if (!thread_.joinable()) return;
+  stop_.store(true);
+  thread_.join();
+  for (int fd : held_) ::close(fd);
+  held_.clear();
+  ::close(listener_);
 }
 
 }  // namespace c2audit::test

@@ -233,58 +233,86 @@ TEST(ForwardCursor, DoesNotFollowALinkPlantedInItsPlace) {
   EXPECT_EQ(text, "c2audit forward cursor 1\ndestination x\n");
 }
 
-ForwardFlags flags(std::string url, std::string ca = {}, std::string peer = {}, bool plaintext = false) {
+Result<ForwardDestination> parse(const std::string& url, std::string ca = {}, std::string peer = {},
+                                 bool plaintext = false) {
   ForwardFlags f;
-  f.url = std::move(url);
   f.ca_file = std::move(ca);
   f.peer = std::move(peer);
   f.plaintext = plaintext;
-  return f;
+  return parse_destination(url, f);
 }
 
 TEST(ForwardDestination, ReadsTheUrlsAnAdministratorWrites) {
   ScratchDir scratch("c2audit-destination");
   fs::path ca = scratch.path() / "ca.pem";
   std::ofstream(ca) << "not checked here";
-  auto tls = parse_destination(flags("relp+tls://logs.example.org", ca.native()));
+  auto tls = parse("relp+tls://logs.example.org", ca.native());
   ASSERT_TRUE(tls) << tls.error().message;
   EXPECT_TRUE(tls->tls);
+  EXPECT_EQ(tls->transport, Transport::relp);
   EXPECT_EQ(tls->host, "logs.example.org");
   EXPECT_EQ(tls->port, kDefaultRelpPort);
   EXPECT_EQ(tls->peer, "logs.example.org");
-  auto v6 = parse_destination(flags("relp://[::1]:7514"));
+  auto v6 = parse("relp://[::1]:7514");
   ASSERT_TRUE(v6) << v6.error().message;
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->port, 7514);
   EXPECT_FALSE(v6->tls);
-  auto named = parse_destination(flags("relp+tls://10.0.0.5:2514", ca.native(), "logs"));
+  auto named = parse("relp+tls://10.0.0.5:2514", ca.native(), "logs");
   ASSERT_TRUE(named);
   EXPECT_EQ(named->peer, "logs");
-  EXPECT_TRUE(parse_destination(flags("relp://10.0.0.5", {}, {}, /*plaintext=*/true)));
+  EXPECT_TRUE(parse("relp://10.0.0.5", {}, {}, /*plaintext=*/true));
+  auto syslog_tls = parse("syslog+tls://logs.example.org", ca.native());
+  ASSERT_TRUE(syslog_tls) << syslog_tls.error().message;
+  EXPECT_EQ(syslog_tls->transport, Transport::syslog);
+  EXPECT_TRUE(syslog_tls->tls);
+  EXPECT_EQ(syslog_tls->port, kDefaultSyslogTlsPort);
+  auto syslog = parse("syslog://127.0.0.1");
+  ASSERT_TRUE(syslog) << syslog.error().message;
+  EXPECT_FALSE(syslog->tls);
+  EXPECT_EQ(syslog->port, kDefaultSyslogPort);
 }
 
 TEST(ForwardDestination, RefusesWhatCannotWorkNamingTheFlag) {
   struct Case {
-    ForwardFlags flags;
-    std::string says;
+    std::string url, ca, says;
   } cases[] = {
-      {flags("relp://[::1"), "'[' without ']'"},
-      {flags("relp://host:"), "':' without a port"},
-      {flags("relp://host:0"), "port '0'"},
-      {flags("relp://::1"), "[brackets]"},
-      {flags("relp://"), "no host"},
-      {flags("relp://ho st"), "a character"},
-      {flags("relp://127.0.0.1", "/x"), "did you mean relp+tls"},
-      {flags("relp://logs.example.org"), "in clear"},
-      {flags("tcp://logs"), "--forward tcp://logs: not relp+tls://"},
+      {"relp://[::1", "", "'[' without ']'"},
+      {"relp://host:", "", "':' without a port"},
+      {"relp://host:0", "", "port '0'"},
+      {"relp://::1", "", "[brackets]"},
+      {"relp://", "", "no host"},
+      {"relp://ho st", "", "a character"},
+      {"relp://127.0.0.1", "/x", "did you mean relp+tls"},
+      {"syslog://127.0.0.1", "/x", "did you mean syslog+tls"},
+      {"relp://logs.example.org", "", "in clear"},
+      {"syslog://logs.example.org", "", "in clear"},
+      {"syslog+tls://logs.example.org", "", "needs --forward-ca"},
+      {"tcp://logs", "", "--forward tcp://logs: not relp+tls://"},
   };
   for (const auto& c : cases) {
-    auto parsed = parse_destination(c.flags);
-    ASSERT_FALSE(parsed) << c.flags.url;
+    auto parsed = parse(c.url, c.ca);
+    ASSERT_FALSE(parsed) << c.url;
     EXPECT_NE(parsed.error().message.find(c.says), std::string::npos) << parsed.error().message;
   }
   EXPECT_TRUE(is_loopback_host("127.3.4.5"));
   EXPECT_FALSE(is_loopback_host("128.0.0.1"));
+}
+
+TEST(ForwardDestination, SeveralCollectorsEachOnceAndAllCheckedAtStart) {
+  ForwardFlags f;
+  f.urls = {"relp://127.0.0.1:2514", "syslog://127.0.0.1:514"};
+  auto both = parse_destinations(f);
+  ASSERT_TRUE(both) << both.error().message;
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[1].transport, Transport::syslog);
+  f.urls.push_back("syslog://127.0.0.1:2514");  // the first one's host and port: one cursor file
+  auto twice = parse_destinations(f);
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("the same collector as --forward relp://127.0.0.1:2514"), std::string::npos)
+      << twice.error().message;
+  f.urls = {"relp://127.0.0.1", "relp://192.0.2.1"};  // the second is refused: nothing starts
+  EXPECT_FALSE(parse_destinations(f));
 }
 
 AuditRecord odd_record() {

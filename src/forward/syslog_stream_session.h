@@ -1,0 +1,55 @@
+// SyslogStreamSession: syslog over one TCP connection, for collectors without
+// RELP: RFC 5425 over TLS (syslog+tls://, port 6514), or in clear with the
+// same octet counting of RFC 6587 (syslog://, loopback unless told). Each
+// message goes as "<length> <message>", so no byte of a record can end it
+// early or start another.
+//
+// Such a collector acknowledges nothing, so the session proves delivery only
+// at its end (window() == 0): close() writes what is pending, says it is done
+// (TLS close_notify; in clear, the end of the stream) and waits for the
+// collector to answer in kind, which it can only do after reading every byte
+// before. A collector that died with bytes unread resets the connection
+// instead; a TLS collector that ends without close_notify proves nothing.
+//
+// The collector's certificate must be signed by --forward-ca and name the
+// expected peer (OpenSSL's own host check); each wait, the handshake's
+// included, is bounded by the timeout.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/file_descriptor.h"
+#include "common/result.h"
+#include "forward/forward_destination.h"
+#include "forward/forward_session.h"
+
+namespace c2audit {
+
+class SyslogStreamSession final : public ForwardSession {
+ public:
+  static Result<std::unique_ptr<SyslogStreamSession>> connect(const ForwardDestination& destination,
+                                                              int timeout_s);
+  ~SyslogStreamSession() override;
+  SyslogStreamSession(const SyslogStreamSession&) = delete;
+  SyslogStreamSession& operator=(const SyslogStreamSession&) = delete;
+
+  Result<void> send(std::string_view message) override;
+  size_t window() const override { return 0; }
+  Result<void> close() override;
+
+  struct Tls;  // OpenSSL's context and connection
+
+ private:
+  SyslogStreamSession(FileDescriptor socket, std::unique_ptr<Tls> tls);
+  Result<void> flush();
+  Result<void> write_all(std::string_view bytes);
+  Result<void> await_collector_end();
+
+  FileDescriptor socket_;
+  std::unique_ptr<Tls> tls_;  // null in clear
+  std::string pending_;       // framed messages not yet written: written in large pieces
+};
+
+}  // namespace c2audit
