@@ -169,6 +169,7 @@ def run_session(cfg, args, root):
                  "c2auditd-no-user-messages": peers.C2auditd(cfg, user_messages=False),
                  "c2auditd-defaults": peers.C2auditd(cfg, defaults=True),
                  "c2auditd-forward": peers.C2auditdForward(cfg),
+                 "c2auditd-forward-syslog": peers.C2auditdForward(cfg, "syslog"),
                  "auditd": peers.Auditd(cfg),
                  "opensnoop": peers.Opensnoop()}
     unknown = [n for n in args.auditors.split(",") if n not in available]

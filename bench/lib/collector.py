@@ -1,6 +1,7 @@
-"""A local collector for the forwarding bench: rsyslog's imrelp over TLS on
-a free loopback port, with a CA and certificate made by the openssl command,
-writing every message to one file. Started and stopped by pid."""
+"""A local collector for the forwarding bench: rsyslog's imrelp over TLS, or
+its imtcp with TLS (RFC 5425 syslog), on a free loopback port, with a CA and
+certificate made by the openssl command, writing every message to one file.
+Started and stopped by pid."""
 import os
 import socket
 import subprocess
@@ -26,11 +27,12 @@ def _listening(port):
 
 
 class Rsyslog:
-    def __init__(self, tmp):
+    def __init__(self, tmp, protocol="relp"):
         self.dir = os.path.join(tmp, "collector")
         os.makedirs(os.path.join(self.dir, "work"), exist_ok=True)
         self.port = _free_port()
-        self.url = f"relp+tls://localhost:{self.port}"
+        self.protocol = protocol
+        self.url = f"{protocol}+tls://localhost:{self.port}"
         self.ca = os.path.join(self.dir, "ca.pem")
         self.received = os.path.join(self.dir, "received.log")
 
@@ -50,16 +52,22 @@ class Rsyslog:
         self._certificates()
         d = self.dir
         conf = os.path.join(d, "rsyslog.conf")
+        tls_files = f'''defaultNetstreamDriverCAFile="{self.ca}"
+       defaultNetstreamDriverCertFile="{d}/server.pem" defaultNetstreamDriverKeyFile="{d}/server-key.pem"'''
+        relp = f'''module(load="imrelp" tls.tlslib="openssl")
+input(type="imrelp" address="127.0.0.1" port="{self.port}" tls="on" tls.cacert="{self.ca}"
+      tls.mycert="{d}/server.pem" tls.myprivkey="{d}/server-key.pem" maxDataSize="64k" ruleset="collect")
+'''
+        syslog = f'''module(load="imtcp" streamDriver.name="ossl" streamDriver.mode="1" streamDriver.authMode="anon")
+input(type="imtcp" address="127.0.0.1" port="{self.port}" ruleset="collect")
+'''
         with open(conf, "w") as f:
-            f.write(f'''global(workDirectory="{d}/work" maxMessageSize="64k")
-module(load="imrelp" tls.tlslib="openssl")
+            f.write(f'''global(workDirectory="{d}/work" maxMessageSize="64k" {tls_files if self.protocol == "syslog" else ""})
 template(name="whole" type="string" string="%rawmsg%\\n")
-ruleset(name="relp" queue.type="Direct") {{
+ruleset(name="collect" queue.type="Direct") {{
   action(type="omfile" file="{self.received}" template="whole" flushOnTXEnd="on" asyncWriting="off")
 }}
-input(type="imrelp" address="127.0.0.1" port="{self.port}" tls="on" tls.cacert="{self.ca}"
-      tls.mycert="{d}/server.pem" tls.myprivkey="{d}/server-key.pem" maxDataSize="64k" ruleset="relp")
-''')
+{relp if self.protocol == "relp" else syslog}''')
         self.stderr = open(os.path.join(d, "rsyslogd.stderr"), "w")
         self.proc = subprocess.Popen(["rsyslogd", "-n", "-f", conf, "-i", os.path.join(d, "rsyslogd.pid")],
                                      stdout=self.stderr, stderr=self.stderr)

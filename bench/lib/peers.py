@@ -273,18 +273,20 @@ class Opensnoop(Peer):
 
 
 class C2auditdForward(C2auditd):
-    """c2auditd forwarding its trail over RELP+TLS to a local rsyslog
-    (imrelp, a direct queue writing one file), started and stopped here: what
+    """c2auditd forwarding its trail over RELP+TLS (or RFC 5425 syslog over
+    TLS) to a local rsyslog (imrelp or imtcp, a direct queue writing one
+    file), started and stopped here: what
     forwarding costs the audited system, and how fast the forwarder drains
     the backlog the workload left (records/s, from the workload's end until
     the collector acknowledged the last record)."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, protocol="relp"):
         super().__init__(cfg)
-        self.name = "c2auditd-forward"
+        self.protocol = protocol
+        self.name = "c2auditd-forward" if protocol == "relp" else f"c2auditd-forward-{protocol}"
 
     def extra_args(self, tmp):
-        self.collector = collector.Rsyslog(tmp)
+        self.collector = collector.Rsyslog(tmp, self.protocol)
         self.collector.start()
         return ["--forward", self.collector.url, "--forward-ca", self.collector.ca]
 
