@@ -166,29 +166,28 @@ int run_test(const TestArgs& args) {
 // ---- list and reload (the running daemon)
 
 int run_list(const std::string& socket, bool json) {
-  auto policy = ask_daemon(socket, "objectives");
-  if (!policy) return report(policy.error().message), kExitFailed;
+  auto reply = ask_daemon(socket, ControlRequest::objectives);
+  if (!reply) return report(reply.error().message), kExitFailed;
   if (json) {
-    std::printf("%s\n", policy->dump().c_str());
+    std::printf("%s\n", reply->dump().c_str());
     return kExitOk;
   }
-  std::printf("policy %s (generation %u)\n", policy->value("policy", "").c_str(),
-              policy->value("generation", 0u));
+  auto policy = read_reply<ObjectivesReply>(*reply, socket);
+  if (!policy) return report(policy.error().message), kExitFailed;
+  std::printf("policy %s (generation %u)\n", policy->policy.c_str(), policy->generation);
   std::printf("%-28s %-9s %-7s %10s  %s\n", "OBJECTIVE", "CRITICAL", "ACTION", "HITS", "WHERE");
-  for (const auto& o : (*policy)["objectives"]) {
-    std::printf("%-28s %-9s %-7s %10lu  %s:%d\n", o.value("name", "").c_str(),
-                o.value("criticality", "").c_str(), o.value("action", "").c_str(),
-                o.value("hits", 0ul), o.value("file", "").c_str(), o.value("line", 0));
+  for (const auto& o : policy->objectives) {
+    std::printf("%-28s %-9s %-7s %10lu  %s:%d\n", o.name.c_str(), o.criticality.c_str(), o.action.c_str(),
+                o.hits, o.file.c_str(), o.line);
   }
   return kExitOk;
 }
 
 int run_reload(const std::string& socket) {
-  auto reply = ask_daemon(socket, "reload");
+  auto reply = ask_daemon_for<ReloadReply>(socket, ControlRequest::reload);
   if (!reply) return report(reply.error().message), kExitFailed;
-  bool accepted = reply->value("accepted", false);
-  std::fprintf(accepted ? stdout : stderr, "%s\n", reply->value("message", "").c_str());
-  return accepted ? kExitOk : kExitFailed;
+  std::fprintf(reply->accepted ? stdout : stderr, "%s\n", reply->message.c_str());
+  return reply->accepted ? kExitOk : kExitFailed;
 }
 
 // ---- import-auditd

@@ -6,8 +6,8 @@
 
 namespace c2audit::cli {
 
-Result<nlohmann::json> ask_daemon(const std::string& socket, const char* request) {
-  auto reply = control_request(socket, request);
+Result<nlohmann::json> ask_daemon(const std::string& socket, ControlRequest request) {
+  auto reply = control_request(socket, request_word(request));
   if (!reply) return tl::unexpected(reply.error());
   auto json = nlohmann::json::parse(*reply, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {

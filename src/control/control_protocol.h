@@ -1,6 +1,7 @@
 // The control socket protocol: a client connects to a root-only unix stream
 // socket, writes one request line ("status"), and reads one JSON object as
-// the reply; the server then closes the connection.
+// the reply (control_replies.h; {"error": "..."} for a request it does not
+// know); the server then closes the connection.
 #pragma once
 
 #include <optional>
@@ -13,6 +14,9 @@ inline constexpr int kControlTimeoutMs = 2000;   // a client that stalls is drop
 inline constexpr int kMaxRequestBytes = 4096;
 
 enum class ControlRequest { status, objectives, reload };
+
+// The request's word on the wire.
+const char* request_word(ControlRequest request);
 
 // The request in what a client sent: its first line, exactly one of the
 // request words (a trailing '\r' allowed); nullopt for anything else.

@@ -575,14 +575,13 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     switch (*request) {
       case ControlRequest::status:
         p.snapshot();
-        return status_json(p.identity, p.stats).dump();
+        return nlohmann::json(status_reply(p.identity, p.stats)).dump();
       case ControlRequest::objectives:
-        return policy_json(*p.policies->current(), p.policies->generation()).dump();
+        return nlohmann::json(objectives_reply(*p.policies->current(), p.policies->generation())).dump();
       case ControlRequest::reload: {
         std::string outcome =
             p.reload(fmt::format("uid {} (pid {}, control socket)", peer.uid, peer.pid));
-        return nlohmann::json{{"accepted", outcome.starts_with("accepted")}, {"message", outcome}}
-            .dump();
+        return nlohmann::json(ReloadReply{.accepted = outcome.starts_with("accepted"), .message = outcome}).dump();
       }
     }
     return R"({"error":"unknown request"})";  // unreachable: every request is handled above

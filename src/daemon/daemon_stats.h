@@ -6,8 +6,7 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "control/control_replies.h"
 #include "forward/forwarder.h"
 #include "sensor/overflow_throttle.h"
 
@@ -54,11 +53,11 @@ struct DaemonIdentity {
   uint64_t last_seq = 0;
 };
 
-nlohmann::json status_json(const DaemonIdentity& id, const DaemonStats& stats);
+StatusReply status_reply(const DaemonIdentity& id, const DaemonStats& stats);
 
 // The policy in force: its objectives, where each was written, and hits.
 class ObjectiveSet;
-nlohmann::json policy_json(const ObjectiveSet& set, uint32_t generation);
+ObjectivesReply objectives_reply(const ObjectiveSet& set, uint32_t generation);
 
 // "; producers held back 3 times, 120 ms in all" (empty when never).
 std::string throttle_summary(const DaemonStats& stats);

@@ -314,24 +314,34 @@ TEST_F(ForwardTest, ADaemonKilledMidForwardResumesFromItsCursor) {
   EXPECT_LT(arrived_twice(a), before);
 }
 
+// Both transports at once (RELP's TLS is librelp's, syslog's is ours): each
+// destination refused, saying why, and nothing received.
 void expect_refused(const fs::path& dir, const TestCertificates& certs, Collector::Presents presents,
                     const std::string& why) {
-  Collector collector(dir / "collector", certs, presents);
-  collector.start();
+  Collector relp(dir / "relp", certs, presents, Collector::Protocol::relp_tls);
+  Collector syslog(dir / "syslog", certs, presents, Collector::Protocol::syslog_tls);
+  relp.start();
+  syslog.start();
   fs::path trail = dir / "trail", socket = dir / "sock";
   DaemonProcess daemon(trail, socket,
-                       {"--all", "--syscalls", "openat", "--consumers", "1", "--forward", collector.url(),
-                        "--forward-ca", certs.ca.native()});
+                       {"--all", "--syscalls", "openat", "--consumers", "1", "--forward", relp.url(), "--forward",
+                        syslog.url(), "--forward-ca", certs.ca.native()});
   ASSERT_TRUE(daemon.ready());
   std::this_thread::sleep_for(3s);
-  auto forward = forward_status(socket);
-  EXPECT_TRUE(forward.value("state", "").starts_with("down")) << forward.dump();
-  EXPECT_NE(forward.value("last_error", "").find(why), std::string::npos) << forward.dump();
+  auto destinations = daemon_status(socket).value("forward", nlohmann::json::array());
+  ASSERT_EQ(destinations.size(), 2u);
+  for (const auto& forward : destinations) {
+    EXPECT_TRUE(forward.value("state", "").starts_with("down")) << forward.dump();
+    EXPECT_NE(forward.value("last_error", "").find(why), std::string::npos) << forward.dump();
+  }
   EXPECT_EQ(daemon.stop(), 0);
   std::ifstream log(daemon.stderr_path());
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  for (const Collector* collector : {&relp, &syslog}) {
+    EXPECT_NE(text.find("forward " + collector->url() + ": "), std::string::npos) << text;
+    EXPECT_EQ(collector->lines(), 0u) << collector->url();
+  }
   EXPECT_NE(text.find(why), std::string::npos) << text;
-  EXPECT_EQ(collector.lines(), 0u);
 }
 
 TEST_F(ForwardTest, ACollectorWithAnotherCasCertificateIsRefusedAndSentNothing) {
