@@ -2,16 +2,13 @@
  * events no objective can select. User space compiles the objectives into
  * masks (one bit per objective, see struct c2a_policy_masks); the kernel ANDs
  * what it can check — syscall, result and errno, open class, user, path
- * prefix — and
- * user space applies the exact match to what remains. */
+ * prefix — by the steps of c2audit/filter_decision.h (shared with user
+ * space's model of this filter), doing the map lookups they need here; user
+ * space applies the exact match to what remains. */
 #pragma once
 
+#include "c2audit/filter_decision.h"
 #include "maps.bpf.h"
-
-#define C2A_O_ACCMODE 3
-#define C2A_O_CREAT 0100
-#define C2A_O_TRUNC 01000
-#define C2A_MAX_ERRNO 4095
 
 /* The filter entry of one call number of one ABI, selected or not. */
 static __always_inline struct c2a_syscall_filter *filter_entry(__u32 slot, __u32 abi, long nr) {
@@ -51,32 +48,21 @@ static __always_inline void count_filtered(void) {
   }
 }
 
-static __always_inline __u64 open_class_mask(const struct c2a_policy_masks *m, __u64 flags) {
-  if (flags & C2A_O_CREAT) {
-    return m->open_create;
-  }
-  if ((flags & C2A_O_ACCMODE) || (flags & C2A_O_TRUNC)) {
-    return m->open_write;
-  }
-  return m->open_read;
-}
-
 /* Objectives that may still select the event, from what is known at exit
  * before the record is built: syscall, result, open class, user. */
 static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
                                         const struct c2a_policy_masks *m, __u32 slot,
                                         __s64 ret, __u64 open_flags,
                                         const struct c2a_event *ev) {
-  __u64 cand = f->objectives;
-  if (ret < 0 && ret >= -C2A_MAX_ERRNO) {
+  int failed = c2a_failed(ret);
+  __u64 *by_errno = NULL;
+  if (failed) {
     struct c2a_errno_key err = {.slot = slot, .err = (__u32)-ret};
-    __u64 *by_errno = bpf_map_lookup_elem(&errno_masks, &err);
-    cand &= m->on_failure & (m->any_errno | (by_errno ? *by_errno : 0));
-  } else {
-    cand &= m->on_success & m->any_errno; /* an errno list wants failures */
+    by_errno = bpf_map_lookup_elem(&errno_masks, &err);
   }
+  __u64 cand = c2a_by_result(m, f->objectives, failed, by_errno ? *by_errno : 0);
   if (f->spec.flags & C2A_SPEC_OPEN_CLASS) {
-    cand &= open_class_mask(m, open_flags);
+    cand = c2a_by_open_class(m, cand, open_flags);
   }
   if (!(cand & m->user_lists)) {
     return cand; /* no candidate names users: spare the lookups */
@@ -92,15 +78,7 @@ static __always_inline __u64 candidates(const struct c2a_syscall_filter *f,
     include |= u ? u->include : 0;
     exclude |= u ? u->exclude : 0;
   }
-  return cand & (m->any_user | include) & ~exclude;
-}
-
-/* Whether user space should see an event with these candidates: some
- * recording objective remains, and the first candidate is not an ignore the
- * kernel decides exactly (objectives before it cannot match at all). */
-static __always_inline int worth_recording(const struct c2a_policy_masks *m, __u64 cand) {
-  __u64 first = cand & -cand;
-  return (cand & m->records) && !(first & m->exact_ignore);
+  return c2a_by_user(m, cand, include, exclude);
 }
 
 /* Narrows candidates by a resolved absolute path (the object the kernel
@@ -120,5 +98,5 @@ static __always_inline __u64 path_candidates(struct scratch *s, const struct c2a
   }
   key->prefixlen = 8 * (1 + len);
   __u64 *by_prefix = bpf_map_lookup_elem(&path_prefixes, key);
-  return cand & (m->any_path | (by_prefix ? *by_prefix : 0));
+  return c2a_by_path(m, cand, by_prefix ? *by_prefix : 0);
 }

@@ -399,7 +399,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
   ev->open_flags = filter->ioctl_requests[0] ? ioctl_value(ev->args) : open_flags(spec, ev->args);
   fill_identity(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
-  if (!worth_recording(masks, cand)) {
+  if (!c2a_worth_recording(masks, cand)) {
     count_filtered();
     return 0;
   }
@@ -408,7 +408,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
    * record are gathered: most opens a path objective watches for are not
    * its files. With a second path to come, it is judged at the end. */
   __u32 pos = fill_object(s, spec, task, ret);
-  if (one_path(spec) && !worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
+  if (one_path(spec) && !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
     count_filtered();
     return 0;
   }
@@ -427,7 +427,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
     exec = &s->exec;
   }
   __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec, pos);
-  if (!one_path(spec) && !worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
+  if (!one_path(spec) && !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
     count_filtered();
     return 0;
   }

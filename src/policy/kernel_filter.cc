@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "c2audit/filter_decision.h"
 #include "common/path_glob.h"
 #include "syscalls/ia32_syscall_table.h"
 #include "syscalls/syscall_table.h"
@@ -151,20 +152,17 @@ KernelFilter compile_kernel_filter(const ObjectiveSet& set) {
   return f;
 }
 
+// The sensor's steps (c2audit/filter_decision.h), with this filter's maps
+// looked up where the sensor looks up its own.
 bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
   if (e.nr >= C2A_SYSCALL_SLOTS || e.abi >= C2A_ABI_COUNT) return false;
   const c2a_syscall_filter& entry = f.entry(e.abi, e.nr);
   if (!(entry.spec.flags & C2A_SPEC_AUDIT)) return false;
-  const c2a_policy_masks& m = f.masks;
-  uint64_t cand = entry.objectives & (e.success ? m.on_success : m.on_failure);
+  const c2a_policy_masks* m = &f.masks;
   auto listed = f.errnos.find(static_cast<uint32_t>(e.error));
   uint64_t by_errno = !e.success && listed != f.errnos.end() ? listed->second : 0;
-  cand &= m.any_errno | by_errno;
-  if (entry.spec.flags & C2A_SPEC_OPEN_CLASS) {
-    const SyscallInfo* info = e.abi == C2A_ABI_IA32 ? find_ia32_syscall(e.nr) : find_syscall(e.nr);
-    std::string_view cls = event_class_of(*info, e.open_flags);
-    cand &= cls == "file.create" ? m.open_create : cls == "file.write" ? m.open_write : m.open_read;
-  }
+  uint64_t cand = c2a_by_result(m, entry.objectives, !e.success, by_errno);
+  if (entry.spec.flags & C2A_SPEC_OPEN_CLASS) cand = c2a_by_open_class(m, cand, e.open_flags);
   uint64_t include = 0, exclude = 0;
   auto add_user = [&](uint32_t id) {
     if (auto u = f.users.find(id); u != f.users.end()) {
@@ -174,9 +172,8 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
   };
   add_user(e.subject_id);
   if (e.no_login) add_user(kUnsetId);
-  cand &= (m.any_user | include) & ~exclude;
-  auto worth = [&m](uint64_t c) { return (c & m.records) && !((c & -c) & m.exact_ignore); };
-  if (!worth(cand)) return false;
+  cand = c2a_by_user(m, cand, include, exclude);
+  if (!c2a_worth_recording(m, cand)) return false;
   if (!e.path) return true;
   std::string key = e.path->substr(0, C2A_PREFIX_MAX);
   uint64_t by_prefix = 0;
@@ -187,7 +184,7 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
       by_prefix = mask;
     }
   }
-  return worth(cand & (m.any_path | by_prefix));
+  return c2a_worth_recording(m, c2a_by_path(m, cand, by_prefix));
 }
 
 }  // namespace c2audit

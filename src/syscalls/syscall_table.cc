@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "c2audit/filter_decision.h"
+
 namespace c2audit {
 namespace {
 
@@ -169,10 +171,14 @@ const SyscallInfo* find_syscall(std::string_view name) {
   return nullptr;
 }
 
+// The kernel pre-filter's rule (c2audit/filter_decision.h), in words.
 std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags) {
   if (info.class_rule == ClassRule::fixed) return info.event_class;
-  if (open_flags & O_CREAT) return "file.create";
-  if ((open_flags & O_ACCMODE) != O_RDONLY || (open_flags & O_TRUNC)) return "file.write";
+  switch (c2a_open_class_of(open_flags)) {
+    case C2A_OPEN_CREATE: return "file.create";
+    case C2A_OPEN_WRITE: return "file.write";
+    case C2A_OPEN_READ: break;
+  }
   return "file.read";
 }
 
