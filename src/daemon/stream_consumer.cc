@@ -26,10 +26,6 @@ T header_field(std::span<const uint8_t> raw, size_t at) {
   return value;
 }
 
-uint32_t policy_generation_of(std::span<const uint8_t> raw) {
-  return header_field<uint32_t>(raw, offsetof(c2a_event, policy_generation));
-}
-
 bool object_is_watched(std::span<const uint8_t> raw) {
   return header_field<uint16_t>(raw, offsetof(c2a_event, status)) & C2A_ST_OBJ1_WATCHED;
 }

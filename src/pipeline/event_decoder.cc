@@ -220,4 +220,11 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   return {};
 }
 
+uint32_t policy_generation_of(std::span<const uint8_t> raw) {
+  uint32_t generation = 0;
+  constexpr size_t at = offsetof(c2a_event, policy_generation);
+  if (raw.size() >= at + sizeof generation) std::memcpy(&generation, raw.data() + at, sizeof generation);
+  return generation;
+}
+
 }  // namespace c2audit

@@ -24,6 +24,11 @@ class EventDecoder {
   const BootToWallClock& clock_;
 };
 
+// Which policy generation judged the record in the kernel (the header's
+// policy_generation; 0 when the bytes are too short to hold it), so that user
+// space judges it by the same objectives across a reload.
+uint32_t policy_generation_of(std::span<const uint8_t> raw);
+
 // Symbolic errno name ("ENOENT"), or the number as text when unknown.
 std::string errno_name(int err);
 

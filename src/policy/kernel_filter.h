@@ -1,5 +1,5 @@
-// KernelFilter: objectives compiled into what the BPF pre-filter can check
-// (struct c2a_policy_masks and friends in wire.h). It must never drop an event
+// Objectives compiled into what the BPF pre-filter can check (KernelFilter,
+// the sensor's side: sensor/kernel_filter.h). It must never drop an event
 // an objective would record: every kernel check is a necessary condition of
 // the objective's exact match, so the kernel passes a superset and user space
 // decides. Objective i owns bit i; objectives past the last bit share it, with
@@ -14,26 +14,9 @@
 
 #include "c2audit/wire.h"
 #include "policy/objective_set.h"
+#include "sensor/kernel_filter.h"
 
 namespace c2audit {
-
-struct KernelFilter {
-  // C2A_SYSCALL_SLOTS entries per ABI (enum c2a_abi), by number: entry().
-  std::vector<c2a_syscall_filter> syscalls;
-  c2a_syscall_filter& entry(uint32_t abi, uint32_t nr) {
-    return syscalls.at(abi * C2A_SYSCALL_SLOTS + nr);
-  }
-  const c2a_syscall_filter& entry(uint32_t abi, uint32_t nr) const {
-    return syscalls.at(abi * C2A_SYSCALL_SLOTS + nr);
-  }
-  c2a_policy_masks masks{};                   // generation left 0: the sensor sets it
-  std::map<uint32_t, c2a_user_masks> users;   // by user id
-  std::map<uint32_t, uint64_t> errnos;        // by errno: objectives listing it
-  std::map<std::string, uint64_t> prefixes;   // path prefix -> objectives (ancestors folded in)
-  // Files objectives name literally -> objectives naming each: the kernel
-  // knows them by identity too (policy/watched_files.h, masks.by_inode).
-  std::map<std::string, uint64_t> watched_files;
-};
 
 KernelFilter compile_kernel_filter(const ObjectiveSet& set);
 

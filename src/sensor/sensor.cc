@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "policy/kernel_filter.h"
+#include "sensor/kernel_filter.h"
 #include "sensor.skel.h"
 
 namespace c2audit {

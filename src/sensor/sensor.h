@@ -17,6 +17,7 @@
 #include "common/file_descriptor.h"
 #include "common/result.h"
 #include "policy/watched_files.h"
+#include "sensor/kernel_filter.h"
 
 struct sensor;  // the generated skeleton
 
@@ -30,8 +31,6 @@ struct SensorOptions {
       1ull << 20;  // wake the consumer each time a CPU hands this much more over (rounded down to a
                    // power of two, the share of a ring's CPUs within a quarter of it)
 };
-
-struct KernelFilter;
 
 class Sensor {
  public:

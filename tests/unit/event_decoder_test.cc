@@ -67,6 +67,15 @@ class DecoderTest : public ::testing::Test {
   AuditRecord rec_;
 };
 
+TEST(PolicyGeneration, IsReadFromTheHeaderAndZeroWhenTheBytesAreTooFew) {
+  c2a_event ev{};
+  ev.policy_generation = 7;
+  std::vector<uint8_t> raw(sizeof ev);
+  std::memcpy(raw.data(), &ev, sizeof ev);
+  EXPECT_EQ(policy_generation_of(raw), 7u);
+  EXPECT_EQ(policy_generation_of(std::span(raw).first(offsetof(c2a_event, policy_generation) + 3)), 0u);
+}
+
 TEST_F(DecoderTest, SuccessfulOpenUsesTheOpenedObject) {
   auto ev = base_event(SYS_openat, 3);
   ev.open_flags = O_RDONLY;
