@@ -56,16 +56,16 @@ void print_human(const StatusReply& s) {
 
 int run_status(const StatusArgs& args) {
   auto reply = ask_daemon(args.socket, ControlRequest::status);
+  if (reply && args.json) {  // as sent
+    std::printf("%s\n", reply->dump().c_str());
+    return 0;
+  }
   auto status = reply ? read_reply<StatusReply>(*reply, args.socket) : tl::unexpected(reply.error());
   if (!status) {
     std::fprintf(stderr, "c2audit status: %s\n", status.error().message.c_str());
     return 1;
   }
-  if (args.json) {
-    std::printf("%s\n", reply->dump().c_str());
-  } else {
-    print_human(*status);
-  }
+  print_human(*status);
   return 0;
 }
 

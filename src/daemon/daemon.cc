@@ -159,6 +159,7 @@ struct Daemon::Parts {
 // their scheduling back while they still run, the consumers end, and only
 // then does the throttle they look at go away.
 Daemon::Parts::~Parts() {
+  for (auto& forwarder : forwarders) forwarder->request_stop();  // all at once, then each joined
   if (throttle) throttle->stop();
   consumers.clear();
 }

@@ -136,6 +136,10 @@ Result<ForwardDestination> parse_destination(const std::string& url, const Forwa
 }
 
 Result<std::vector<ForwardDestination>> parse_destinations(const ForwardFlags& flags) {
+  if (!flags.peer.empty() && flags.urls.size() > 1) {
+    return fail("--forward-peer names one collector's certificate; with several --forward, each is checked "
+                "against its own host name");
+  }
   std::vector<ForwardDestination> out;
   for (const auto& url : flags.urls) {
     auto destination = parse_destination(url, flags);

@@ -25,9 +25,9 @@
 #include "common/result.h"
 #include "forward/syslog_message.h"
 
-namespace c2audit {
-
 #include <vector>
+
+namespace c2audit {
 
 inline constexpr uint16_t kDefaultRelpPort = 2514;
 inline constexpr uint16_t kDefaultSyslogTlsPort = 6514;

@@ -64,12 +64,16 @@ Forwarder::Forwarder(Setup setup, ForwardCursor cursor)
   }
 }
 
-Forwarder::~Forwarder() {
+void Forwarder::request_stop() {
   {
     std::lock_guard lock(mutex_);
     stop_.store(true);
   }
   wake_.notify_all();
+}
+
+Forwarder::~Forwarder() {
+  request_stop();
   if (thread_.joinable()) thread_.join();
 }
 

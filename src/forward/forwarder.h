@@ -65,6 +65,9 @@ class Forwarder {
   // nothing is guessed) and starts the thread.
   static Result<std::unique_ptr<Forwarder>> start(Setup setup);
   ~Forwarder();  // a clean close: what was acknowledged is saved
+  // Asks the thread to end without waiting for it: several forwarders then
+  // end side by side, each within its transport's timeout.
+  void request_stop();
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
 

@@ -1,16 +1,18 @@
 #include "forward/syslog_stream_session.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/sockios.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace c2audit {
@@ -39,27 +41,29 @@ bool is_ip_address(const std::string& host) {
   return ::inet_pton(AF_INET, host.c_str(), &any) == 1 || ::inet_pton(AF_INET6, host.c_str(), &any) == 1;
 }
 
-// Waits for a non-blocking connect; the socket is then blocking, each wait
-// on it bounded by the timeout (SO_RCVTIMEO, SO_SNDTIMEO).
-Result<void> finish_connect(int fd, int timeout_s) {
-  pollfd ready{.fd = fd, .events = POLLOUT, .revents = 0};
-  int polled = ::poll(&ready, 1, timeout_s * 1000);
-  if (polled == 0) return fail("timed out");
+// Waits for the socket to be ready (or to fail, which the next call says)
+// until the deadline.
+Result<void> wait_for(int fd, short events, const Deadline& deadline) {
+  for (;;) {
+    int left = deadline.remaining_ms();
+    if (left <= 0) return fail("timed out");
+    pollfd ready{.fd = fd, .events = events, .revents = 0};
+    int polled = ::poll(&ready, 1, left);
+    if (polled > 0) return {};
+    if (polled < 0 && errno != EINTR) return fail(std::strerror(errno));
+  }
+}
+
+Result<void> finish_connect(int fd, const Deadline& deadline) {
+  if (auto ok = wait_for(fd, POLLOUT, deadline); !ok) return ok;
   int err = 0;
   socklen_t len = sizeof err;
-  if (polled < 0) err = errno;
-  else if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   if (err != 0) return fail(std::strerror(err));
-  timeval bound{.tv_sec = timeout_s, .tv_usec = 0};
-  if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
-      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound) != 0 ||
-      ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound) != 0) {
-    return fail(std::strerror(errno));
-  }
   return {};
 }
 
-Result<FileDescriptor> connect_tcp(const ForwardDestination& d, int timeout_s) {
+Result<FileDescriptor> connect_tcp(const ForwardDestination& d, const Deadline& deadline) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -80,7 +84,7 @@ Result<FileDescriptor> connect_tcp(const ForwardDestination& d, int timeout_s) {
       why = std::strerror(errno);
       continue;
     }
-    auto ok = finish_connect(fd.get(), timeout_s);
+    auto ok = finish_connect(fd.get(), deadline);
     if (ok) return fd;
     why = ok.error().message;
   }
@@ -93,12 +97,29 @@ struct SyslogStreamSession::Tls {
   std::unique_ptr<SSL_CTX, Freer<SSL_CTX, SSL_CTX_free>> context;
   std::unique_ptr<SSL, Freer<SSL, SSL_free>> connection;
 
-  // What an OpenSSL call that returned `rc` means, for a message.
-  std::string failure(int rc) const {
-    int kind = SSL_get_error(connection.get(), rc);
-    if (kind == SSL_ERROR_WANT_READ || kind == SSL_ERROR_WANT_WRITE) return "timed out";
-    if (kind == SSL_ERROR_SYSCALL) {
-      return errno != 0 ? std::strerror(errno) : "the collector ended the connection";
+  // Runs an OpenSSL call on the non-blocking socket until it completes,
+  // waiting as it asks, within the deadline. Its SSL_get_error kind:
+  // SSL_ERROR_NONE when it succeeded.
+  template <typename Call>
+  Result<int> run(int fd, const Deadline& deadline, Call call) {
+    for (;;) {
+      ERR_clear_error();
+      errno = 0;
+      int rc = call();
+      if (rc > 0) return SSL_ERROR_NONE;
+      int kind = SSL_get_error(connection.get(), rc);
+      if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) return kind;
+      if (auto ok = wait_for(fd, kind == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline); !ok) {
+        return tl::unexpected(ok.error());
+      }
+    }
+  }
+
+  // What a call's failure `kind` means, for a message.
+  static std::string failure(int kind) {
+    if (kind == SSL_ERROR_SYSCALL) return errno != 0 ? std::strerror(errno) : "the collector ended the connection";
+    if (kind == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+      return "the collector ended the connection";
     }
     return openssl_errors();
   }
@@ -132,7 +153,7 @@ Result<void> expect_peer(SSL* connection, const ForwardDestination& d) {
   return {};
 }
 
-std::string handshake_failure(const SyslogStreamSession::Tls& tls, int rc, const std::string& peer) {
+std::string handshake_failure(const SyslogStreamSession::Tls& tls, int kind, const std::string& peer) {
   long verdict = SSL_get_verify_result(tls.connection.get());
   if (verdict == X509_V_ERR_HOSTNAME_MISMATCH || verdict == X509_V_ERR_IP_ADDRESS_MISMATCH) {
     return fmt::format("the collector's certificate does not name the expected peer ({})", peer);
@@ -141,12 +162,11 @@ std::string handshake_failure(const SyslogStreamSession::Tls& tls, int rc, const
     return fmt::format("the collector's certificate is not valid for the CA ({})",
                        X509_verify_cert_error_string(verdict));
   }
-  std::string why = tls.failure(rc);
-  if (why == "timed out") return "timed out: the collector accepted the connection and did not answer";
-  return why;
+  return SyslogStreamSession::Tls::failure(kind);
 }
 
-Result<std::unique_ptr<SyslogStreamSession::Tls>> handshake(int fd, const ForwardDestination& d) {
+Result<std::unique_ptr<SyslogStreamSession::Tls>> handshake(int fd, const ForwardDestination& d,
+                                                            const Deadline& deadline) {
   ERR_clear_error();
   auto tls = std::make_unique<SyslogStreamSession::Tls>();
   tls->context.reset(SSL_CTX_new(TLS_client_method()));
@@ -155,9 +175,10 @@ Result<std::unique_ptr<SyslogStreamSession::Tls>> handshake(int fd, const Forwar
   tls->connection.reset(SSL_new(tls->context.get()));
   if (!tls->connection || SSL_set_fd(tls->connection.get(), fd) != 1) return fail("TLS: " + openssl_errors());
   if (auto ok = expect_peer(tls->connection.get(), d); !ok) return tl::unexpected(ok.error());
-  errno = 0;
-  int rc = SSL_connect(tls->connection.get());
-  if (rc != 1) return fail("TLS handshake: " + handshake_failure(*tls, rc, d.peer));
+  SSL* connection = tls->connection.get();
+  auto kind = tls->run(fd, deadline, [connection] { return SSL_connect(connection); });
+  if (!kind) return fail("TLS handshake: timed out: the collector accepted the connection and did not finish it");
+  if (*kind != SSL_ERROR_NONE) return fail("TLS handshake: " + handshake_failure(*tls, *kind, d.peer));
   return tls;
 }
 
@@ -165,19 +186,21 @@ Result<std::unique_ptr<SyslogStreamSession::Tls>> handshake(int fd, const Forwar
 
 Result<std::unique_ptr<SyslogStreamSession>> SyslogStreamSession::connect(const ForwardDestination& d,
                                                                           int timeout_s) {
-  auto socket = connect_tcp(d, timeout_s);
+  Deadline deadline(timeout_s);
+  auto socket = connect_tcp(d, deadline);
   if (!socket) return tl::unexpected(socket.error());
   std::unique_ptr<Tls> tls;
   if (d.tls) {
-    auto made = handshake(socket->get(), d);
+    auto made = handshake(socket->get(), d, deadline);
     if (!made) return tl::unexpected(made.error());
     tls = std::move(*made);
   }
-  return std::unique_ptr<SyslogStreamSession>(new SyslogStreamSession(std::move(*socket), std::move(tls)));
+  return std::unique_ptr<SyslogStreamSession>(
+      new SyslogStreamSession(std::move(*socket), std::move(tls), timeout_s));
 }
 
-SyslogStreamSession::SyslogStreamSession(FileDescriptor socket, std::unique_ptr<Tls> tls)
-    : socket_(std::move(socket)), tls_(std::move(tls)) {}
+SyslogStreamSession::SyslogStreamSession(FileDescriptor socket, std::unique_ptr<Tls> tls, int timeout_s)
+    : socket_(std::move(socket)), tls_(std::move(tls)), timeout_s_(timeout_s) {}
 
 SyslogStreamSession::~SyslogStreamSession() = default;  // the TLS state goes before the socket closes
 
@@ -190,23 +213,27 @@ Result<void> SyslogStreamSession::send(std::string_view message) {
 }
 
 Result<void> SyslogStreamSession::flush() {
-  auto ok = write_all(pending_);
+  auto ok = write_all(pending_, Deadline(timeout_s_));
   pending_.clear();
   return ok;
 }
 
-Result<void> SyslogStreamSession::write_all(std::string_view bytes) {
+Result<void> SyslogStreamSession::write_all(std::string_view bytes, const Deadline& deadline) {
+  int fd = socket_.get();
   while (!bytes.empty()) {
     size_t wrote = 0;
-    errno = 0;
     if (tls_) {
-      ERR_clear_error();
-      int rc = SSL_write_ex(tls_->connection.get(), bytes.data(), bytes.size(), &wrote);
-      if (rc != 1) return fail("send: " + tls_->failure(rc));
+      SSL* connection = tls_->connection.get();
+      auto kind = tls_->run(fd, deadline, [&] { return SSL_write_ex(connection, bytes.data(), bytes.size(), &wrote); });
+      if (!kind) return fail("send: " + kind.error().message);
+      if (*kind != SSL_ERROR_NONE) return fail("send: " + Tls::failure(*kind));
     } else {
-      ssize_t n = ::send(socket_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(std::string("send: ") + (errno == EAGAIN ? "timed out" : std::strerror(errno)));
+      ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (auto ok = wait_for(fd, POLLOUT, deadline); !ok) return fail("send: " + ok.error().message);
+        continue;
+      }
+      if (n < 0) return fail(std::string("send: ") + std::strerror(errno));
       wrote = static_cast<size_t>(n);
     }
     bytes.remove_prefix(wrote);
@@ -214,37 +241,71 @@ Result<void> SyslogStreamSession::write_all(std::string_view bytes) {
   return {};
 }
 
+// A collector that ended the session before we did (a restart, an idle
+// timeout) would answer our end with its earlier one: that proves nothing.
+bool SyslogStreamSession::collector_ended_first() const {
+  pollfd ready{.fd = socket_.get(), .events = POLLRDHUP, .revents = 0};
+  return ::poll(&ready, 1, 0) == 1 && (ready.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 Result<void> SyslogStreamSession::close() {
+  if (collector_ended_first()) return fail("close: the collector ended the session first: delivery unproven");
   if (auto ok = flush(); !ok) return ok;
+  Deadline deadline(timeout_s_);
   if (tls_) {
-    ERR_clear_error();
-    if (SSL_shutdown(tls_->connection.get()) < 0) return fail("close: " + tls_->failure(-1));
+    SSL* connection = tls_->connection.get();
+    // 0: our close_notify is sent, the collector's not yet read (below).
+    auto kind = tls_->run(socket_.get(), deadline, [connection] { return SSL_shutdown(connection) >= 0 ? 1 : -1; });
+    if (!kind) return fail("close: " + kind.error().message);
+    if (*kind != SSL_ERROR_NONE) return fail("close: " + Tls::failure(*kind));
   } else if (::shutdown(socket_.get(), SHUT_WR) != 0) {
     return fail(std::string("close: ") + std::strerror(errno));
   }
-  return await_collector_end();
+  if (auto ok = await_collector_end(deadline); !ok) return ok;
+  return await_bytes_acknowledged(deadline);
 }
 
 // After our end of the stream, the collector's: anything else is a failure.
-Result<void> SyslogStreamSession::await_collector_end() {
+Result<void> SyslogStreamSession::await_collector_end(const Deadline& deadline) {
   char byte[512];
-  errno = 0;
+  int fd = socket_.get();
   if (tls_) {
-    ERR_clear_error();
-    int rc = SSL_read(tls_->connection.get(), byte, sizeof byte);
-    if (rc > 0) return fail("close: the collector sent data (a syslog collector sends none)");
-    if (SSL_get_error(tls_->connection.get(), rc) == SSL_ERROR_ZERO_RETURN) return {};
-    if (SSL_get_error(tls_->connection.get(), rc) == SSL_ERROR_SYSCALL && errno == 0) {
+    SSL* connection = tls_->connection.get();
+    auto kind = tls_->run(fd, deadline, [&] { return SSL_read(connection, byte, sizeof byte); });
+    if (!kind) return fail("close: " + kind.error().message);
+    if (*kind == SSL_ERROR_NONE) return fail("close: the collector sent data (a syslog collector sends none)");
+    if (*kind == SSL_ERROR_ZERO_RETURN) return {};
+    std::string why = Tls::failure(*kind);
+    if (why == "the collector ended the connection") {
       return fail("close: the collector ended the connection without TLS's close_notify: delivery unproven");
     }
-    return fail("close: " + tls_->failure(rc));
+    return fail("close: " + why);
   }
   for (;;) {
-    ssize_t n = ::recv(socket_.get(), byte, sizeof byte, 0);
+    ssize_t n = ::recv(fd, byte, sizeof byte, MSG_DONTWAIT);
     if (n == 0) return {};
     if (n > 0) return fail("close: the collector sent data (a syslog collector sends none)");
-    if (errno == EINTR) continue;
-    return fail(std::string("close: ") + (errno == EAGAIN ? "timed out" : std::strerror(errno)));
+    if (errno != EAGAIN && errno != EINTR) return fail(std::string("close: ") + std::strerror(errno));
+    if (auto ok = wait_for(fd, POLLIN, deadline); !ok) return fail("close: " + ok.error().message);
+  }
+}
+
+// The collector's end proves it read what came before it only if every byte
+// we sent reached it: a collector whose socket was already closed answers
+// them with a reset, not an acknowledgement.
+Result<void> SyslogStreamSession::await_bytes_acknowledged(const Deadline& deadline) {
+  for (;;) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(socket_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err != 0) return fail(fmt::format("close: {}: delivery unproven", std::strerror(err)));
+    int unacknowledged = 0;
+    if (::ioctl(socket_.get(), SIOCOUTQ, &unacknowledged) != 0) {
+      return fail(std::string("close: ") + std::strerror(errno));
+    }
+    if (unacknowledged == 0) return {};
+    if (deadline.remaining_ms() <= 0) return fail("close: timed out: the collector did not acknowledge every byte");
+    ::poll(nullptr, 0, 2);
   }
 }
 

@@ -11,15 +11,21 @@
 // before. A collector that died with bytes unread resets the connection
 // instead; a TLS collector that ends without close_notify proves nothing.
 //
+// A collector's end proves delivery only when it answers ours: one that
+// ended the session first (a restart, an idle timeout) or reset any byte we
+// sent (every byte must be acknowledged by its TCP) proves nothing.
+//
 // The collector's certificate must be signed by --forward-ca and name the
-// expected peer (OpenSSL's own host check); each wait, the handshake's
-// included, is bounded by the timeout.
+// expected peer (OpenSSL's own host check). The socket never blocks: each
+// operation (connect and handshake, a write, the close) has one deadline,
+// so a collector that trickles or stays silent cannot hold it longer.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "common/deadline.h"
 #include "common/file_descriptor.h"
 #include "common/result.h"
 #include "forward/forward_destination.h"
@@ -42,13 +48,16 @@ class SyslogStreamSession final : public ForwardSession {
   struct Tls;  // OpenSSL's context and connection
 
  private:
-  SyslogStreamSession(FileDescriptor socket, std::unique_ptr<Tls> tls);
+  SyslogStreamSession(FileDescriptor socket, std::unique_ptr<Tls> tls, int timeout_s);
   Result<void> flush();
-  Result<void> write_all(std::string_view bytes);
-  Result<void> await_collector_end();
+  Result<void> write_all(std::string_view bytes, const Deadline& deadline);
+  bool collector_ended_first() const;
+  Result<void> await_collector_end(const Deadline& deadline);
+  Result<void> await_bytes_acknowledged(const Deadline& deadline);
 
-  FileDescriptor socket_;
+  FileDescriptor socket_;     // non-blocking
   std::unique_ptr<Tls> tls_;  // null in clear
+  int timeout_s_;             // each operation's deadline
   std::string pending_;       // framed messages not yet written: written in large pieces
 };
 

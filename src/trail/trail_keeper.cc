@@ -173,14 +173,15 @@ Result<void> TrailKeeper::State::remove_segment(const RemovalCandidate& candidat
   return refresh_free();
 }
 
-// Records going with a removed segment that the collector never had: said
-// in the trail (and so, later, to the collector) as a range of seqs.
+// Records going with a removed segment that a collector never had: said in
+// the trail (and so, later, to that collector) as a range of seqs, once per
+// collector short of them.
 Result<void> TrailKeeper::State::note_undelivered(uint64_t first_seq, uint64_t last_seq) {
   if (!delivery) return {};
   for (const auto& [destination, through] : delivery->short_of(stream, last_seq)) {
     auto noted = note(LOG_WARNING,
-                      fmt::format("undelivered: seq {}-{} of stream {} never left the host: removed by disk_full "
-                                  "rotate-oldest before {} acknowledged {}",
+                      fmt::format("undelivered: seq {}-{} of stream {} never reached {}: removed by disk_full "
+                                  "rotate-oldest before it acknowledged {}",
                                   std::max(first_seq, through + 1), last_seq, stream, destination,
                                   through >= first_seq ? "the rest" : "them"));
     if (!noted) return noted;

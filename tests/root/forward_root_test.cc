@@ -20,7 +20,18 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// The sanitizer build (scripts/test.sh runs these tests there too) slows the
+// daemon several times over: the same tests send a tenth as much there.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define C2AUDIT_FORWARD_TESTS_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(C2AUDIT_FORWARD_TESTS_UNDER_ASAN)
+constexpr int kStormOpens = 10'000;
+#else
 constexpr int kStormOpens = 100'000;
+#endif
 
 nlohmann::json daemon_status(const fs::path& socket) {
   auto ran = run_process({c2audit_path(), "status", "--json", "--socket", socket.native()});

@@ -313,6 +313,11 @@ TEST(ForwardDestination, SeveralCollectorsEachOnceAndAllCheckedAtStart) {
       << twice.error().message;
   f.urls = {"relp://127.0.0.1", "relp://192.0.2.1"};  // the second is refused: nothing starts
   EXPECT_FALSE(parse_destinations(f));
+  f.urls = {"relp://127.0.0.1:1", "relp://127.0.0.1:2"};
+  f.peer = "logs";  // one name for two collectors' certificates: refused
+  auto peer = parse_destinations(f);
+  ASSERT_FALSE(peer);
+  EXPECT_NE(peer.error().message.find("--forward-peer"), std::string::npos);
 }
 
 AuditRecord odd_record() {

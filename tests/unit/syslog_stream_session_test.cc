@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -80,6 +81,22 @@ TEST(SyslogStreamSession, ACollectorThatLeavesBytesUnreadFailsTheClose) {
   collector.join();
   ASSERT_FALSE(closed);
   EXPECT_NE(closed.error().message.find("close: "), std::string::npos) << closed.error().message;
+}
+
+// A collector that ended the session on its own (a restart, an idle
+// timeout) must not pass for one answering our end: what we sent after it
+// was never read.
+TEST(SyslogStreamSession, ACollectorThatEndedFirstProvesNothing) {
+  Listener listener;
+  std::thread collector([&] { FileDescriptor peer = listener.accept(); });  // closes at once
+  auto session = SyslogStreamSession::connect(listener.destination(), 5);
+  ASSERT_TRUE(session) << session.error().message;
+  collector.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // its end has arrived
+  ASSERT_TRUE((*session)->send("sent after the collector left"));
+  auto closed = (*session)->close();
+  ASSERT_FALSE(closed);
+  EXPECT_NE(closed.error().message.find("delivery unproven"), std::string::npos) << closed.error().message;
 }
 
 TEST(SyslogStreamSession, NothingListeningIsAClearError) {
