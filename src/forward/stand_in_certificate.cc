@@ -11,18 +11,16 @@
 #include <cstring>
 #include <memory>
 
+#include "common/c_ptr.h"
+
 namespace c2audit {
 namespace {
 
 constexpr long kValidSeconds = 10L * 365 * 24 * 3600;
 
-template <typename T, void (*Free)(T*)>
-struct Freer {
-  void operator()(T* p) const { Free(p); }
-};
-using Key = std::unique_ptr<EVP_PKEY, Freer<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Freer<X509, X509_free>>;
-using Bio = std::unique_ptr<BIO, Freer<BIO, BIO_free_all>>;
+using Key = CPtr<EVP_PKEY, EVP_PKEY_free>;
+using Cert = CPtr<X509, X509_free>;
+using Bio = CPtr<BIO, BIO_free_all>;
 
 Result<Cert> self_signed(EVP_PKEY* key) {
   Cert cert(X509_new());

@@ -20,6 +20,7 @@
 
 #include <zstd.h>
 
+#include "common/c_ptr.h"
 #include "common/file_descriptor.h"
 #include "common/result.h"
 #include "record/audit_record.h"
@@ -57,16 +58,12 @@ class StreamFollower {
   Result<bool> move_to_next_segment();   // false: the current one may still grow
   void compact();
 
-  struct ZstdDeleter {
-    void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
-  };
-
   std::filesystem::path dir_;
   StreamPosition position_;
   bool open_ = false;
   std::filesystem::path path_;   // of the open segment
   FileDescriptor fd_;            // the segment file: raw (read as it grows) or compressed
-  std::unique_ptr<ZSTD_DCtx, ZstdDeleter> zstd_;  // set while reading a compressed one
+  CPtr<ZSTD_DCtx, ZSTD_freeDCtx> zstd_;  // set while reading a compressed one
   std::vector<uint8_t> packed_;  // compressed input not yet decompressed: [packed_at_, end)
   size_t packed_at_ = 0;
   bool frame_done_ = false;      // the compressed segment's zstd frame has ended

@@ -15,15 +15,12 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/c_ptr.h"
+
 namespace c2audit {
 namespace {
 
 constexpr size_t kWriteBytes = 64 * 1024;  // pending bytes that make a write
-
-template <typename T, void (*Free)(T*)>
-struct Freer {
-  void operator()(T* p) const { Free(p); }
-};
 
 // OpenSSL's queue of errors as one line (and emptied, for the next call).
 std::string openssl_errors() {
@@ -72,7 +69,7 @@ Result<FileDescriptor> connect_tcp(const ForwardDestination& d, const Deadline& 
   if (int rc = ::getaddrinfo(d.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
     return fail(fmt::format("connect: {}: {}", d.host, ::gai_strerror(rc)));
   }
-  std::unique_ptr<addrinfo, Freer<addrinfo, ::freeaddrinfo>> addresses(found);
+  CPtr<addrinfo, ::freeaddrinfo> addresses(found);
   std::string why = "no address";
   for (const addrinfo* a = found; a; a = a->ai_next) {
     FileDescriptor fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol));
@@ -94,8 +91,8 @@ Result<FileDescriptor> connect_tcp(const ForwardDestination& d, const Deadline& 
 }  // namespace
 
 struct SyslogStreamSession::Tls {
-  std::unique_ptr<SSL_CTX, Freer<SSL_CTX, SSL_CTX_free>> context;
-  std::unique_ptr<SSL, Freer<SSL, SSL_free>> connection;
+  CPtr<SSL_CTX, SSL_CTX_free> context;
+  CPtr<SSL, SSL_free> connection;
 
   // Runs an OpenSSL call on the non-blocking socket until it completes,
   // waiting as it asks, within the deadline. Its SSL_get_error kind:
@@ -177,7 +174,10 @@ Result<std::unique_ptr<SyslogStreamSession::Tls>> handshake(int fd, const Forwar
   if (auto ok = expect_peer(tls->connection.get(), d); !ok) return tl::unexpected(ok.error());
   SSL* connection = tls->connection.get();
   auto kind = tls->run(fd, deadline, [connection] { return SSL_connect(connection); });
-  if (!kind) return fail("TLS handshake: timed out: the collector accepted the connection and did not finish it");
+  if (!kind) {
+    return fail(fmt::format("TLS handshake: {}: the collector accepted the connection and did not finish it",
+                            kind.error().message));
+  }
   if (*kind != SSL_ERROR_NONE) return fail("TLS handshake: " + handshake_failure(*tls, *kind, d.peer));
   return tls;
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "common/c_ptr.h"
 #include "common/file_descriptor.h"
 
 namespace c2audit {
@@ -20,14 +21,6 @@ namespace {
 constexpr mode_t kFileMode = 0640;  // closed segments: root, and the audit group may read
 constexpr size_t kPrefixInputChunk = 4096;
 constexpr size_t kDecompressStartBytes = 1 << 20;
-
-struct CctxDeleter {
-  void operator()(ZSTD_CCtx* ctx) const { ZSTD_freeCCtx(ctx); }
-};
-
-struct DctxDeleter {
-  void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
-};
 
 std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
@@ -82,7 +75,7 @@ Result<void> compress_stream(const std::filesystem::path& raw, const std::filesy
   ::unlink(out.c_str());  // a temporary left by a crash
   FileDescriptor fd(::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode));
   if (!fd.valid()) return fail(errno_message(out, "create"));
-  std::unique_ptr<ZSTD_CCtx, CctxDeleter> ctx(ZSTD_createCCtx());
+  CPtr<ZSTD_CCtx, ZSTD_freeCCtx> ctx(ZSTD_createCCtx());
   if (!ctx) return fail(fmt::format("{}: zstd: out of memory", raw.native()));
   ZSTD_CCtx_setParameter(ctx.get(), ZSTD_c_compressionLevel, kSegmentZstdLevel);
   ZSTD_CCtx_setPledgedSrcSize(ctx.get(), static_cast<unsigned long long>(st.st_size));
@@ -153,7 +146,7 @@ Result<void> read_compressed_file(const std::filesystem::path& path, size_t limi
                                   std::vector<uint8_t>& out) {
   std::vector<uint8_t> packed;
   if (auto ok = read_file_at_most(path, limit, packed); !ok) return ok;
-  std::unique_ptr<ZSTD_DCtx, DctxDeleter> ctx(ZSTD_createDCtx());
+  CPtr<ZSTD_DCtx, ZSTD_freeDCtx> ctx(ZSTD_createDCtx());
   if (!ctx) return fail(fmt::format("{}: zstd: out of memory", path.native()));
   ZSTD_inBuffer input{packed.data(), packed.size(), 0};
   size_t produced = 0;
@@ -188,7 +181,7 @@ Result<void> read_compressed_prefix(const std::filesystem::path& path, size_t li
                                     std::vector<uint8_t>& out) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fail(errno_message(path, "read"));
-  std::unique_ptr<ZSTD_DCtx, DctxDeleter> ctx(ZSTD_createDCtx());
+  CPtr<ZSTD_DCtx, ZSTD_freeDCtx> ctx(ZSTD_createDCtx());
   if (!ctx) return fail(fmt::format("{}: zstd: out of memory", path.native()));
   out.resize(limit);
   ZSTD_outBuffer output{out.data(), out.size(), 0};
