@@ -87,6 +87,11 @@ static __always_inline void capture_exec(struct exec_args *exec,
   for (int i = 0; i < C2A_ARGS_MAX; i++) {
     const char *arg = (const char *)user_pointer_at(argv, i, abi);
     if (!arg) {
+      /* Past C2A_ARGV_MAX - 1 bytes emit_argv keeps less than was read:
+       * the last argument read is cut. */
+      if (pos >= C2A_ARGV_MAX) {
+        exec->status |= C2A_ST_ARGV_CUT;
+      }
       exec->argv_len = pos;
       return;
     }

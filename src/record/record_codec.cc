@@ -1,7 +1,7 @@
 // Record encoding, version 2: only the fields a record has. Layout:
 //
 //   u8 version | u8 kind | varint seq | i64 time_ns (little-endian)
-//   varint present: bit i set when field i (for_each_field's order) differs
+//   varint present: bit i set when field i (record_fields.h's order) differs
 //                   from its absent value
 //   each present field, in order: a string or argv string as a varint byte
 //   length and the bytes; argv as a varint count and its strings; an
@@ -18,12 +18,12 @@
 
 #include <concepts>
 #include <cstring>
-#include <iterator>
 #include <limits>
 
 #include "common/little_endian.h"
 #include "record/field_reader.h"
 #include "record/record_codec_v1.h"
+#include "record/record_fields.h"
 
 namespace c2audit {
 namespace {
@@ -31,71 +31,9 @@ namespace {
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::user);
 
-// Field names, in encoding order: decoding errors name the field.
-// clang-format off
-constexpr const char* kFieldNames[] = {
-    "event", "class", "syscall_nr", "ret", "errno",
-    "pid", "tid", "ppid", "uid", "euid", "gid", "egid", "auid", "ses",
-    "user", "comm", "exe", "tty", "cgroup_id",
-    "path", "path2", "argv", "addr", "port", "flags", "mode", "xattr", "request",
-    "inode", "dev", "watched_path",
-    "objective", "criticality",
-    "lost_count", "cpu", "window_start_ns", "window_end_ns", "message",
-    "failure", "path_unresolved", "path2_unresolved", "argv_truncated", "ia32", "io_uring",
-    "op", "account", "service", "hostname", "command"};
-// clang-format on
-constexpr unsigned kFieldCount = std::size(kFieldNames);
-static_assert(kFieldCount <= 64, "the present bits are one varint");
-
 // An unsigned field (a flag is not one: it is a bool).
 template <typename T>
 concept Number = std::unsigned_integral<T> && !std::same_as<T, bool>;
-
-// Calls visit for each field of `rec` (const or not) in encoding order:
-// visit(member) for strings, argv and signed numbers (absent: empty or 0),
-// visit(member, absent value) for unsigned numbers and flags.
-template <typename Record, typename Visit>
-void for_each_field(Record& rec, Visit&& visit) {
-  visit(rec.event);
-  visit(rec.event_class);
-  visit(rec.syscall_nr, 0u);
-  visit(rec.ret);
-  visit(rec.errno_name);
-  for (auto* id : {&rec.pid, &rec.tid, &rec.ppid, &rec.uid, &rec.euid, &rec.gid, &rec.egid}) {
-    visit(*id, 0u);
-  }
-  visit(rec.auid, kUnsetId);
-  visit(rec.ses, kUnsetId);
-  for (auto* s : {&rec.user, &rec.comm, &rec.exe, &rec.tty}) visit(*s);
-  visit(rec.cgroup_id, uint64_t{0});
-  visit(rec.path);
-  visit(rec.path2);
-  visit(rec.argv);
-  visit(rec.addr);
-  visit(rec.port, uint16_t{0});
-  visit(rec.flags, uint64_t{0});
-  visit(rec.mode, 0u);
-  visit(rec.xattr);
-  visit(rec.request, 0u);
-  visit(rec.inode, uint64_t{0});
-  visit(rec.dev, 0u);
-  visit(rec.watched_path);
-  visit(rec.objective);
-  visit(rec.criticality);
-  visit(rec.lost_count, uint64_t{0});
-  visit(rec.cpu, 0u);
-  visit(rec.window_start_ns);
-  visit(rec.window_end_ns);
-  visit(rec.message);
-  visit(rec.success, true);
-  visit(rec.path_unresolved, false);
-  visit(rec.path2_unresolved, false);
-  visit(rec.argv_truncated, false);
-  visit(rec.ia32, false);
-  visit(rec.io_uring, false);
-  // Added after the first version-2 trails: at the end, so theirs keep their bits.
-  for (auto* s : {&rec.op, &rec.account, &rec.service, &rec.hostname, &rec.command}) visit(*s);
-}
 
 uint64_t zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -119,18 +57,20 @@ struct Presence {
     }
     ++next;
   }
-  void operator()(const std::string& s) { mark(!s.empty(), kMaxVarint + s.size()); }
-  void operator()(const std::vector<std::string>& argv) {
+  void operator()(const FieldSpec&, const std::string& s) {
+    mark(!s.empty(), kMaxVarint + s.size());
+  }
+  void operator()(const FieldSpec&, const std::vector<std::string>& argv) {
     size_t bytes = kMaxVarint;
     for (const auto& arg : argv) bytes += kMaxVarint + arg.size();
     mark(!argv.empty(), bytes);
   }
-  void operator()(int64_t v) { mark(v != 0, kMaxVarint); }
+  void operator()(const FieldSpec&, int64_t v) { mark(v != 0, kMaxVarint); }
   template <Number T>
-  void operator()(T v, T absent) {
+  void operator()(const FieldSpec&, T v, T absent) {
     mark(v != absent, kMaxVarint);
   }
-  void operator()(bool flag, bool absent) { mark(flag != absent, 0); }
+  void operator()(const FieldSpec&, bool flag, bool absent) { mark(flag != absent, 0); }
 };
 
 // Writes the present fields at `out`, which has room for them.
@@ -153,22 +93,22 @@ struct FieldWriter {
     std::memcpy(out, s.data(), s.size());
     out += s.size();
   }
-  void operator()(const std::string& s) {
+  void operator()(const FieldSpec&, const std::string& s) {
     if (present()) bytes(s);
   }
-  void operator()(const std::vector<std::string>& argv) {
+  void operator()(const FieldSpec&, const std::vector<std::string>& argv) {
     if (!present()) return;
     varint(argv.size());
     for (const auto& arg : argv) bytes(arg);
   }
-  void operator()(int64_t v) {
+  void operator()(const FieldSpec&, int64_t v) {
     if (present()) varint(zigzag(v));
   }
   template <Number T>
-  void operator()(T v, T) {
+  void operator()(const FieldSpec&, T v, T) {
     if (present()) varint(v);
   }
-  void operator()(bool, bool) { present(); }
+  void operator()(const FieldSpec&, bool, bool) { present(); }
 };
 
 // ---- decoding -------------------------------------------------------------
@@ -180,21 +120,21 @@ struct FieldLoader {
   unsigned next = 0;
 
   // The name of the field being read when it is present, else null.
-  const char* present() {
+  const char* present(const FieldSpec& spec) {
     unsigned i = next++;
-    return (bits >> i) & 1 ? kFieldNames[i] : nullptr;
+    return (bits >> i) & 1 ? spec.name.data() : nullptr;
   }
   void refuse_if(bool absent_value, const char* field) {
     if (absent_value) in.fail_field(field, "present but holds its absent value");
   }
-  void operator()(std::string& s) {
-    if (const char* field = present()) {
+  void operator()(const FieldSpec& spec, std::string& s) {
+    if (const char* field = present(spec)) {
       s = in.str(field);
       refuse_if(!in.failed() && s.empty(), field);
     }
   }
-  void operator()(std::vector<std::string>& argv) {
-    const char* field = present();
+  void operator()(const FieldSpec& spec, std::vector<std::string>& argv) {
+    const char* field = present(spec);
     if (!field) return;
     uint64_t count = in.varint(field);
     // Each string takes at least one byte, so a larger count cannot be
@@ -205,22 +145,24 @@ struct FieldLoader {
     argv.reserve(count);
     for (uint64_t i = 0; i < count && !in.failed(); ++i) argv.push_back(in.str(field));
   }
-  void operator()(int64_t& v) {
-    if (const char* field = present()) {
+  void operator()(const FieldSpec& spec, int64_t& v) {
+    if (const char* field = present(spec)) {
       v = unzigzag(in.varint(field));
       refuse_if(!in.failed() && v == 0, field);
     }
   }
   template <Number T>
-  void operator()(T& v, T absent) {
-    const char* field = present();
+  void operator()(const FieldSpec& spec, T& v, T absent) {
+    const char* field = present(spec);
     if (!field) return;
     uint64_t wide = in.varint(field);
     if (!in.failed() && wide > std::numeric_limits<T>::max()) in.fail_field(field, "out of range");
     v = static_cast<T>(wide);
     refuse_if(!in.failed() && v == absent, field);
   }
-  void operator()(bool& flag, bool absent) { flag = present() ? !absent : absent; }
+  void operator()(const FieldSpec& spec, bool& flag, bool absent) {
+    flag = present(spec) ? !absent : absent;
+  }
 };
 
 RecordKind read_kind(FieldReader& in) {
@@ -235,7 +177,7 @@ AuditRecord read_record(FieldReader& in) {
   rec.seq = in.varint("seq");
   rec.time_ns = in.i64("time");
   uint64_t bits = in.varint("present bits");
-  if (!in.failed() && (bits >> (kFieldCount - 1)) > 1)
+  if (!in.failed() && (bits >> (record_field_count() - 1)) > 1)
     in.fail_field("present bits", "unknown field");
   if (in.failed()) return rec;
   for_each_field(rec, FieldLoader{in, bits});

@@ -5,7 +5,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
+#include "common/hex.h"
+#include "common/utf8.h"
+#include "record/record_fields.h"
 #include "record/time_format.h"
 
 namespace c2audit {
@@ -16,138 +20,84 @@ using json = nlohmann::ordered_json;
 
 constexpr std::string_view kExecClass = "process.exec";
 
-void put_if_set(json& j, const char* key, const std::string& value) {
-  if (!value.empty()) j[key] = value;
-}
-
-void put_time(json& j, const char* key, int64_t ns) { j[key] = format_rfc3339(ns); }
-
-// A kernel device number (major << 20 | minor) as ls and stat print it.
-std::string device_text(uint32_t dev) {
-  return std::to_string(dev >> kDeviceMinorBits) + ":" + std::to_string(dev & kDeviceMinorMask);
-}
-
+// seq, time, event, class, and what came of it: the keys a reader looks for first.
 json header(const AuditRecord& rec) {
   json j = json::object();
   j["seq"] = rec.seq;
-  put_time(j, "time", rec.time_ns);
+  j["time"] = format_rfc3339(rec.time_ns);
   j["event"] = record_event(rec);
   j["class"] = record_class(rec);
-  return j;
-}
-
-void put_outcome(json& j, const AuditRecord& rec) {
-  j["result"] = rec.success ? "success" : "failure";
-  j["ret"] = rec.ret;
-  if (!rec.success) j["errno"] = record_errno(rec);
-}
-
-void put_subject(json& j, const AuditRecord& rec) {
-  j["pid"] = rec.pid;
-  j["tid"] = rec.tid;
-  j["ppid"] = rec.ppid;
-  j["uid"] = rec.uid;
-  j["euid"] = rec.euid;
-  j["gid"] = rec.gid;
-  j["egid"] = rec.egid;
-  j["auid"] = rec.auid;
-  j["ses"] = rec.ses;
-  put_if_set(j, "user", rec.user);
-  put_if_set(j, "comm", rec.comm);
-  put_if_set(j, "exe", rec.exe);
-  put_if_set(j, "tty", rec.tty);
-  if (rec.cgroup_id != 0) j["cgroup_id"] = rec.cgroup_id;
-}
-
-void put_object(json& j, const AuditRecord& rec) {
-  put_if_set(j, "path", rec.path);
-  if (rec.path_unresolved) j["path_unresolved"] = true;
-  put_if_set(j, "path2", rec.path2);
-  if (rec.path2_unresolved) j["path2_unresolved"] = true;
-  if (!rec.argv.empty() || rec.event_class == kExecClass) j["argv"] = rec.argv;
-  if (rec.argv_truncated) j["argv_truncated"] = true;
-  if (!rec.addr.empty()) {
-    j["addr"] = rec.addr;
-    j["port"] = rec.port;
+  if (kind_bit(rec.kind) & kActionKinds) j["result"] = rec.success ? "success" : "failure";
+  if (rec.kind == RecordKind::syscall) {
+    j["ret"] = rec.ret;
+    if (!rec.success) j["errno"] = record_errno(rec);
   }
-  if (rec.flags != 0) j["flags"] = rec.flags;
-  if (rec.mode != 0) j["mode"] = rec.mode;
-  put_if_set(j, "xattr", rec.xattr);
-  put_if_set(j, "request", record_request(rec));
-  if (rec.inode != 0) {
-    j["inode"] = rec.inode;
-    j["dev"] = device_text(rec.dev);
+  return j;
+}
+
+// Adds the fields record_fields.h gives the record's kind, as each looks.
+struct JsonFields {
+  const AuditRecord& rec;
+  json& j;
+  ShownFields rule{rec.kind, ShownFields::shown_where_always};
+  json hex_names = json::array();  // the values given as hex: JSON's "hex"
+
+  // JSON strings are Unicode: bytes that are not UTF-8 (a path or an
+  // argument may hold any) go as hex, named in "hex", so no two values
+  // print alike and every byte can be read back.
+  std::string text_or_hex(const std::string& value, std::string name) {
+    if (is_utf8(value)) return value;
+    hex_names.push_back(std::move(name));
+    return to_hex({reinterpret_cast<const uint8_t*>(value.data()), value.size()});
   }
-  put_if_set(j, "watched_path", rec.watched_path);
-}
 
-json syscall_json(const AuditRecord& rec) {
-  json j = header(rec);
-  put_outcome(j, rec);
-  put_subject(j, rec);
-  put_object(j, rec);
-  put_if_set(j, "objective", rec.objective);
-  put_if_set(j, "criticality", rec.criticality);
-  j["syscall"] = rec.syscall_nr;
-  j["arch"] = rec.ia32 ? "i386" : "x86_64";  // the table `syscall` is from (auditd's names)
-  if (rec.io_uring) j["io_uring"] = true;
-  return j;
-}
+  bool wanted(const FieldSpec& spec, bool set) { return rule.shows(spec, set) && !spec.by_hand; }
 
-// A kernel audit user message: the sender (subject), what it says it did,
-// to which account, from where.
-json user_json(const AuditRecord& rec) {
-  json j = header(rec);
-  j["result"] = rec.success ? "success" : "failure";
-  j["pid"] = rec.pid;
-  j["uid"] = rec.uid;
-  j["auid"] = rec.auid;
-  j["ses"] = rec.ses;
-  put_if_set(j, "user", rec.user);
-  put_if_set(j, "exe", rec.exe);
-  put_if_set(j, "tty", rec.tty);
-  put_if_set(j, "op", rec.op);
-  put_if_set(j, "account", rec.account);
-  put_if_set(j, "service", rec.service);
-  put_if_set(j, "hostname", rec.hostname);
-  put_if_set(j, "addr", rec.addr);
-  put_if_set(j, "command", rec.command);
-  put_if_set(j, "objective", rec.objective);
-  put_if_set(j, "criticality", rec.criticality);
-  return j;
-}
-
-json lost_json(const AuditRecord& rec) {
-  json j = header(rec);
-  j["count"] = rec.lost_count;
-  j["cpu"] = rec.cpu;
-  put_time(j, "window_start", rec.window_start_ns);
-  put_time(j, "window_end", rec.window_end_ns);
-  return j;
-}
-
-json message_json(const AuditRecord& rec) {
-  json j = header(rec);
-  j["message"] = rec.message;
-  if (rec.pid != 0) j["pid"] = rec.pid;
-  if (rec.pid != 0 || !rec.user.empty()) j["uid"] = rec.uid;
-  put_if_set(j, "user", rec.user);
-  return j;
-}
+  void operator()(const FieldSpec& spec, const std::string& value) {
+    if (wanted(spec, !value.empty())) j[spec.name] = text_or_hex(value, std::string(spec.name));
+  }
+  void operator()(const FieldSpec& spec, const std::vector<std::string>& argv) {
+    // An exec without arguments says so with [].
+    if (!wanted(spec, !argv.empty() || rec.event_class == kExecClass)) return;
+    json list = json::array();
+    for (size_t i = 0; i < argv.size(); ++i) {
+      list.push_back(text_or_hex(argv[i], fmt::format("{}[{}]", spec.name, i)));
+    }
+    j[spec.name] = std::move(list);
+  }
+  void operator()(const FieldSpec& spec, int64_t value) {
+    if (!wanted(spec, value != 0)) return;
+    if (spec.look == Look::time) {
+      j[spec.name] = format_rfc3339(value);
+    } else {
+      j[spec.name] = value;
+    }
+  }
+  template <typename Number>
+  void operator()(const FieldSpec& spec, Number value, Number absent) {
+    if (!wanted(spec, value != absent)) return;
+    if constexpr (std::is_same_v<Number, bool>) {
+      if (spec.look == Look::arch) {
+        j[spec.name] = value ? "i386" : "x86_64";  // the table `syscall` is from (auditd's names)
+      } else {
+        j[spec.name] = value;
+      }
+    } else if (spec.look == Look::device) {
+      j[spec.name] = device_text(static_cast<uint32_t>(value));
+    } else if (spec.look == Look::request) {
+      j[spec.name] = record_request(rec);
+    } else {
+      j[spec.name] = value;
+    }
+  }
+};
 
 json build(const AuditRecord& rec) {
-  switch (rec.kind) {
-    case RecordKind::lost:
-      return lost_json(rec);
-    case RecordKind::config:
-    case RecordKind::daemon:
-      return message_json(rec);
-    case RecordKind::user:
-      return user_json(rec);
-    case RecordKind::syscall:
-      break;
-  }
-  return syscall_json(rec);
+  json j = header(rec);
+  JsonFields fields{rec, j};
+  for_each_field(rec, fields);
+  if (!fields.hex_names.empty()) j["hex"] = std::move(fields.hex_names);
+  return j;
 }
 
 }  // namespace
@@ -165,6 +115,10 @@ std::string_view record_event(const AuditRecord& rec) {
       break;
   }
   return rec.event;
+}
+
+std::string device_text(uint32_t dev) {
+  return std::to_string(dev >> kDeviceMinorBits) + ":" + std::to_string(dev & kDeviceMinorMask);
 }
 
 std::string record_request(const AuditRecord& rec) {

@@ -23,18 +23,18 @@ std::string_view record_class(const AuditRecord& rec);
 // ("EACCES"), else the number as text. Empty for a success.
 std::string record_errno(const AuditRecord& rec);
 
+// A kernel device number (AuditRecord::dev) as ls and stat print it: "8:1".
+std::string device_text(uint32_t dev);
+
 // An ioctl's request by its name ("FS_IOC_SETFLAGS") when it is one the
 // sensor records, else the number in hex ("0x40086603"); empty when none.
 std::string record_request(const AuditRecord& rec);
 
-// One JSON object with the fields the record's kind defines:
-//  syscall: seq time event class result ret errno(failure) pid tid ppid uid
-//           euid gid egid auid ses user comm exe tty path path2 argv addr port
-//           objective criticality, plus syscall, and cgroup_id, flags, mode, request,
-//           path_unresolved, path2_unresolved, argv_truncated when set;
-//  lost:    seq time event class count cpu window_start window_end;
-//  config/daemon: seq time event class message, plus pid/uid/user when set.
-// auid and ses are numbers; 4294967295 means unset, as with auditd.
+// One JSON object: seq, time, event, class, then (a system call or a user
+// message) result, and (a system call) ret and errno on failure; then the
+// fields src/record/record_fields.h gives the record's kind, under the names
+// it gives them, in its order, each when it holds a value or where that list
+// says always. auid and ses are numbers; 4294967295 means unset, as with auditd.
 nlohmann::json to_json(const AuditRecord& rec);
 
 // to_json() as one compact line without the newline. Bytes that are not

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
+#include "common/utf8.h"
+#include "record/record_fields.h"
 #include "record/record_json.h"
 #include "record/time_format.h"
 
@@ -10,9 +14,10 @@ namespace {
 
 constexpr unsigned char kFirstPrintable = 0x20;
 constexpr unsigned char kDelete = 0x7f;
+constexpr unsigned char kFirstNonAscii = 0x80;
 
 bool needs_quotes(std::string_view value) {
-  if (value.empty()) return true;
+  if (value.empty() || !is_utf8(value)) return true;
   for (unsigned char c : value) {
     if (c <= ' ' || c == kDelete || c == '"' || c == '\\' || c == '=') return true;
   }
@@ -20,15 +25,17 @@ bool needs_quotes(std::string_view value) {
 }
 
 // The value as it is, or double-quoted with C escapes when it would not read
-// back as one word.
+// back as one word. Bytes that are not UTF-8 are escaped too: a terminal
+// would show them all alike.
 std::string quote_value(std::string_view value) {
   if (!needs_quotes(value)) return std::string(value);
+  bool escape_high = !is_utf8(value);
   std::string out = "\"";
   for (unsigned char c : value) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c < kFirstPrintable || c == kDelete) {
+    } else if (c < kFirstPrintable || c == kDelete || (escape_high && c >= kFirstNonAscii)) {
       out += fmt::format("\\x{:02x}", c);
     } else {
       out += static_cast<char>(c);
@@ -54,7 +61,14 @@ std::string head(const AuditRecord& rec) {
                      quote_value(record_event(rec)), quote_value(record_class(rec)));
 }
 
+// Who: pid uid(name) and, where they say more, euid auid(name) ses tty comm
+// exe. A config or daemon record names only its sender.
 void subject(std::string& out, const AuditRecord& rec) {
+  if (rec.kind != RecordKind::syscall && rec.kind != RecordKind::user) {
+    if (rec.pid != 0) out += fmt::format(" pid={}", rec.pid);
+    if (!rec.user.empty()) out += fmt::format(" uid={}", id_with_name(rec.uid, rec.user));
+    return;
+  }
   bool auid_set = rec.auid != kUnsetId;
   // `user` names auid when it is set, else uid.
   out += fmt::format(" pid={} uid={}", rec.pid,
@@ -67,83 +81,87 @@ void subject(std::string& out, const AuditRecord& rec) {
   field(out, "exe", rec.exe);
 }
 
-void object(std::string& out, const AuditRecord& rec) {
-  field(out, "path", rec.path);
-  if (rec.path_unresolved) out += " path_unresolved=true";
-  field(out, "path2", rec.path2);
-  if (rec.path2_unresolved) out += " path2_unresolved=true";
-  field(out, "watched_path", rec.watched_path);  // reached by another name: worth a look
-  if (!rec.argv.empty()) {
-    out += " argv=[";
-    for (size_t i = 0; i < rec.argv.size(); ++i) {
-      if (i != 0) out += ' ';
-      out += quote_value(rec.argv[i]);
-    }
-    out += rec.argv_truncated ? " ...]" : "]";
+// Adds " name=value" for the fields record_fields.h gives the record's kind
+// and the text line does not write by hand.
+struct TextFields {
+  const AuditRecord& rec;
+  std::string& out;
+  ShownFields rule{rec.kind, ShownFields::left_out};
+
+  bool wanted(const FieldSpec& spec, bool set) {
+    return rule.shows(spec, set) && spec.text == InText::when_set;
   }
-  if (!rec.addr.empty()) out += fmt::format(" addr={} port={}", quote_value(rec.addr), rec.port);
-  if (rec.mode != 0) out += fmt::format(" mode={:04o}", rec.mode);
-  field(out, "xattr", rec.xattr);
-  if (rec.request != 0)
-    out += fmt::format(" request={} flags={:#x}", record_request(rec), rec.flags);
-  field(out, "objective", rec.objective);
-  field(out, "criticality", rec.criticality);
-}
+  void put(const FieldSpec& spec, std::string_view value) {
+    out += fmt::format(" {}={}", spec.name, value);
+  }
 
-std::string syscall_text(const AuditRecord& rec) {
-  std::string out = head(rec);
-  out += rec.success ? " success" : fmt::format(" failure({})", record_errno(rec));
-  if (rec.ia32) out += " arch=i386";  // rare, and worth a look: shown only then
-  if (rec.io_uring) out += " io_uring=true";
-  subject(out, rec);
-  object(out, rec);
-  return out;
-}
+  void operator()(const FieldSpec& spec, const std::string& value) {
+    if (wanted(spec, !value.empty())) put(spec, quote_value(value));
+  }
+  void operator()(const FieldSpec& spec, const std::vector<std::string>& argv) {
+    if (!wanted(spec, !argv.empty())) return;
+    std::string list = "[";
+    for (size_t i = 0; i < argv.size(); ++i) {
+      if (i != 0) list += ' ';
+      list += quote_value(argv[i]);
+    }
+    put(spec, list + (rec.argv_truncated ? " ...]" : "]"));
+  }
+  void operator()(const FieldSpec& spec, int64_t value) {
+    if (!wanted(spec, value != 0)) return;
+    put(spec, spec.look == Look::time ? format_rfc3339(value, TimePrecision::millis)
+                                      : std::to_string(value));
+  }
+  template <typename Number>
+  void operator()(const FieldSpec& spec, Number value, Number absent) {
+    if (!wanted(spec, value != absent)) return;
+    if constexpr (std::is_same_v<Number, bool>) {
+      put(spec, spec.look == Look::arch ? (value ? "i386" : "x86_64") : (value ? "true" : "false"));
+    } else {
+      put(spec, number_text(spec.look, value));
+    }
+  }
 
-std::string user_text(const AuditRecord& rec) {
-  std::string out = head(rec);
-  out += rec.success ? " success" : " failure";
-  subject(out, rec);
-  field(out, "op", rec.op);
-  field(out, "account", rec.account);
-  field(out, "service", rec.service);
-  field(out, "hostname", rec.hostname);
-  field(out, "addr", rec.addr);
-  field(out, "command", rec.command);
-  field(out, "objective", rec.objective);
-  field(out, "criticality", rec.criticality);
-  return out;
-}
+  std::string number_text(Look look, uint64_t value) const {
+    switch (look) {
+      case Look::device:
+        return device_text(static_cast<uint32_t>(value));
+      case Look::octal:
+        return fmt::format("{:04o}", value);
+      case Look::hex:
+        return fmt::format("{:#x}", value);
+      case Look::request:
+        return record_request(rec);
+      case Look::plain:
+      case Look::time:
+      case Look::arch:
+        break;
+    }
+    return std::to_string(value);
+  }
+};
 
-std::string lost_text(const AuditRecord& rec) {
-  return fmt::format("{} count={} cpu={} window={}..{}", head(rec), rec.lost_count, rec.cpu,
-                     format_rfc3339(rec.window_start_ns, TimePrecision::millis),
-                     format_rfc3339(rec.window_end_ns, TimePrecision::millis));
-}
-
-std::string message_text(const AuditRecord& rec) {
-  std::string out = head(rec);
-  if (rec.pid != 0) out += fmt::format(" pid={}", rec.pid);
-  if (!rec.user.empty()) out += fmt::format(" uid={}", id_with_name(rec.uid, rec.user));
-  out += fmt::format(" message={}", quote_value(rec.message));
-  return out;
+std::string result(const AuditRecord& rec) {
+  switch (rec.kind) {
+    case RecordKind::syscall:
+      return rec.success ? " success" : fmt::format(" failure({})", quote_value(record_errno(rec)));
+    case RecordKind::user:
+      return rec.success ? " success" : " failure";
+    case RecordKind::lost:
+    case RecordKind::config:
+    case RecordKind::daemon:
+      break;
+  }
+  return {};
 }
 
 }  // namespace
 
 std::string to_text(const AuditRecord& rec) {
-  switch (rec.kind) {
-    case RecordKind::lost:
-      return lost_text(rec);
-    case RecordKind::config:
-    case RecordKind::daemon:
-      return message_text(rec);
-    case RecordKind::user:
-      return user_text(rec);
-    case RecordKind::syscall:
-      break;
-  }
-  return syscall_text(rec);
+  std::string out = head(rec) + result(rec);
+  subject(out, rec);
+  for_each_field(rec, TextFields{rec, out});
+  return out;
 }
 
 }  // namespace c2audit

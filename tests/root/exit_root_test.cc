@@ -17,33 +17,13 @@
 #include <thread>
 
 #include "harness.h"
+#include "objective_daemon.h"
 #include "record/time_format.h"
 
 namespace c2audit::test {
 namespace {
 
-// Starts c2auditd with one objective file holding `objective` (TOML).
-class ExitTest : public ::testing::Test {
- protected:
-  void start(const std::string& objective) {
-    std::filesystem::create_directories(objectives_);
-    std::ofstream(objectives_ / "10-test.toml") << objective;
-    daemon_ = std::make_unique<DaemonProcess>(
-        trail_, dir_.path() / "control.sock",
-        std::vector<std::string>{"--objectives", objectives_.native()});
-    ASSERT_TRUE(daemon_->ready()) << "see " << daemon_->stderr_path();
-  }
-
-  std::vector<nlohmann::json> stop_and_search() {
-    EXPECT_EQ(daemon_->stop(), 0);
-    return search_json(trail_);
-  }
-
-  TempDir dir_;
-  std::filesystem::path objectives_ = dir_.path() / "objectives";
-  std::filesystem::path trail_ = dir_.path() / "trail";
-  std::unique_ptr<DaemonProcess> daemon_;
-};
+using ExitTest = ObjectiveDaemonTest;
 
 int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

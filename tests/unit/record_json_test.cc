@@ -194,12 +194,16 @@ TEST(RecordJson, LineIsCompactOrderedAndParses) {
   EXPECT_EQ(nlohmann::json::parse(line), to_json(open_record()));
 }
 
-TEST(RecordJson, InvalidUtf8DoesNotThrow) {
+TEST(RecordJson, BytesThatAreNotUtf8GoAsHexAndAreNamed) {
   AuditRecord r = open_record();
   r.path = "/tmp/\xff\xfe";
-  std::string line;
-  EXPECT_NO_THROW(line = to_json_line(r));
-  EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded());
+  r.argv = {"cat", "\xff\xfe", "\xfe\xff", "caf\xc3\xa9"};
+  std::string line = to_json_line(r);
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["path"], "2f746d702ffffe");
+  EXPECT_EQ(j["argv"], nlohmann::json::array({"cat", "fffe", "feff", "caf\u00e9"}));
+  EXPECT_EQ(j["hex"], nlohmann::json::array({"path", "argv[1]", "argv[2]"}));
+  EXPECT_FALSE(to_json(open_record()).contains("hex")) << "UTF-8 values are text";
 }
 
 TEST(RecordText, SyscallLine) {
@@ -229,6 +233,14 @@ TEST(RecordText, AwkwardValuesAreQuoted) {
   EXPECT_NE(text.find(R"(path="/tmp/a b\"c\x0a")"), std::string::npos) << text;
 }
 
+TEST(RecordText, BytesThatAreNotUtf8AreEscaped) {
+  AuditRecord r = open_record();
+  r.path = "/tmp/\xff\xfe";
+  EXPECT_NE(to_text(r).find(R"( path="/tmp/\xff\xfe")"), std::string::npos) << to_text(r);
+  r.path = "/tmp/caf\xc3\xa9";
+  EXPECT_NE(to_text(r).find(" path=/tmp/caf\xc3\xa9 "), std::string::npos) << to_text(r);
+}
+
 TEST(RecordText, LostAndDaemonLines) {
   AuditRecord lost;
   lost.kind = RecordKind::lost;
@@ -240,7 +252,7 @@ TEST(RecordText, LostAndDaemonLines) {
   lost.window_end_ns = kTime;
   EXPECT_EQ(to_text(lost),
             "2026-11-24T18:32:04.123Z #9 lost audit.lost count=17 cpu=3 "
-            "window=2026-11-24T18:32:04.123Z..2026-11-24T18:32:04.123Z");
+            "window_start=2026-11-24T18:32:04.123Z window_end=2026-11-24T18:32:04.123Z");
   AuditRecord daemon;
   daemon.kind = RecordKind::daemon;
   daemon.seq = 1;

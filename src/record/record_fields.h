@@ -1,0 +1,177 @@
+// The fields of an AuditRecord after its header (kind, seq, time), listed
+// once. The binary encoding (record_codec.cc) writes them in this order and
+// names them in its errors; JSON (record_json.cc) and text (record_text.cc)
+// show them by what each entry says. A new field is a member of AuditRecord
+// and one line here, at the end: the order is the encoding's, so a field put
+// anywhere else would make older trails decode wrong.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "record/audit_record.h"
+
+namespace c2audit {
+
+// Sets of record kinds, one bit per RecordKind.
+constexpr uint8_t kind_bit(RecordKind kind) { return uint8_t(1u << static_cast<unsigned>(kind)); }
+inline constexpr uint8_t kSyscallKind = kind_bit(RecordKind::syscall);
+inline constexpr uint8_t kLostKind = kind_bit(RecordKind::lost);
+inline constexpr uint8_t kUserKind = kind_bit(RecordKind::user);
+inline constexpr uint8_t kMessageKinds =
+    kind_bit(RecordKind::config) | kind_bit(RecordKind::daemon);
+inline constexpr uint8_t kActionKinds = kSyscallKind | kUserKind;  // someone did something
+
+// How a value reads where it is not a plain string or number.
+enum class Look : uint8_t {
+  plain,
+  time,     // nanoseconds since the epoch, as RFC 3339
+  device,   // the kernel's major << 20 | minor, as "major:minor"
+  octal,    // permission bits: a number in JSON, 0644 in text
+  hex,      // bit flags: a number in JSON, 0x241 in text
+  request,  // an ioctl request, by name where the sensor knows it
+  arch,     // the ia32 flag as the ABI's name: "i386" or "x86_64"
+};
+
+// How the text line shows a field of the record's kind.
+enum class InText : uint8_t {
+  when_set,  // " name=value" when it holds a value
+  by_hand,   // record_text.cc writes it in its own place and form
+  never,     // JSON only: too long or too rare for a line a person reads
+};
+
+struct FieldSpec {
+  std::string_view name;  // JSON and text key; decoding errors name it too
+  uint8_t kinds = 0;      // the record kinds that have it (others never show it)
+  uint8_t always_in = 0;  // kinds whose JSON shows it even when it holds its absent value
+  Look look = Look::plain;
+  InText text = InText::when_set;
+  bool by_hand = false;        // JSON writes it itself (the header's event, class, result, errno)
+  bool with_previous = false;  // shown whenever the kind's field before it is (port with addr)
+
+  constexpr FieldSpec always(uint8_t in_kinds) const {
+    return with(&FieldSpec::always_in, in_kinds);
+  }
+  constexpr FieldSpec looks(Look how) const { return with(&FieldSpec::look, how); }
+  constexpr FieldSpec in_text(InText how) const { return with(&FieldSpec::text, how); }
+  constexpr FieldSpec shown_with_previous() const { return with(&FieldSpec::with_previous, true); }
+  constexpr FieldSpec written_by_hand() const {
+    return with(&FieldSpec::by_hand, true).in_text(InText::by_hand);
+  }
+
+ private:
+  template <typename T>
+  constexpr FieldSpec with(T FieldSpec::*member, T value) const {
+    FieldSpec copy = *this;
+    copy.*member = value;
+    return copy;
+  }
+};
+
+constexpr FieldSpec field(std::string_view name, uint8_t kinds) {
+  FieldSpec spec;
+  spec.name = name;
+  spec.kinds = kinds;
+  return spec;
+}
+
+// Calls visit for each field of `rec` (const or not) in encoding order:
+// visit(spec, member) for strings, argv and signed numbers (absent: empty or
+// 0), visit(spec, member, absent value) for unsigned numbers and flags.
+template <typename Record, typename Visit>
+[[gnu::always_inline]] inline void for_each_field(Record& rec, Visit&& visit) {
+  constexpr uint8_t kAll = kActionKinds | kLostKind | kMessageKinds;
+  constexpr uint8_t kWhoKinds = kActionKinds | kMessageKinds;
+  constexpr InText kByHand = InText::by_hand;
+  constexpr InText kJsonOnly = InText::never;
+  visit(field("event", kAll).written_by_hand(), rec.event);
+  visit(field("class", kAll).written_by_hand(), rec.event_class);
+  visit(field("syscall", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.syscall_nr, 0u);
+  visit(field("ret", kSyscallKind).written_by_hand(), rec.ret);
+  visit(field("errno", kSyscallKind).written_by_hand(), rec.errno_name);
+  visit(field("pid", kWhoKinds).always(kActionKinds).in_text(kByHand), rec.pid, 0u);
+  visit(field("tid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.tid, 0u);
+  visit(field("ppid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.ppid, 0u);
+  // A config or daemon record names a uid with its sender's pid.
+  visit(field("uid", kWhoKinds).always(kActionKinds).shown_with_previous().in_text(kByHand),
+        rec.uid, 0u);
+  visit(field("euid", kSyscallKind).always(kSyscallKind).in_text(kByHand), rec.euid, 0u);
+  visit(field("gid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.gid, 0u);
+  visit(field("egid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.egid, 0u);
+  visit(field("auid", kActionKinds).always(kActionKinds).in_text(kByHand), rec.auid, kUnsetId);
+  visit(field("ses", kActionKinds).always(kActionKinds).in_text(kByHand), rec.ses, kUnsetId);
+  visit(field("user", kWhoKinds).in_text(kByHand), rec.user);
+  visit(field("comm", kSyscallKind).in_text(kByHand), rec.comm);
+  visit(field("exe", kActionKinds).in_text(kByHand), rec.exe);
+  visit(field("tty", kActionKinds).in_text(kByHand), rec.tty);
+  visit(field("cgroup_id", kSyscallKind).in_text(kJsonOnly), rec.cgroup_id, uint64_t{0});
+  visit(field("path", kSyscallKind), rec.path);
+  visit(field("path2", kSyscallKind), rec.path2);
+  visit(field("argv", kSyscallKind), rec.argv);  // an exec's shows even when empty
+  visit(field("addr", kActionKinds), rec.addr);
+  visit(field("port", kSyscallKind).shown_with_previous(), rec.port, uint16_t{0});
+  visit(field("flags", kSyscallKind).looks(Look::hex), rec.flags, uint64_t{0});
+  visit(field("mode", kSyscallKind).looks(Look::octal), rec.mode, 0u);
+  visit(field("xattr", kSyscallKind), rec.xattr);
+  visit(field("request", kSyscallKind).looks(Look::request), rec.request, 0u);
+  visit(field("inode", kSyscallKind), rec.inode, uint64_t{0});
+  visit(field("dev", kSyscallKind).looks(Look::device).shown_with_previous(), rec.dev, 0u);
+  visit(field("watched_path", kSyscallKind), rec.watched_path);
+  visit(field("objective", kActionKinds), rec.objective);
+  visit(field("criticality", kActionKinds), rec.criticality);
+  visit(field("count", kLostKind).always(kLostKind), rec.lost_count, uint64_t{0});
+  visit(field("cpu", kLostKind).always(kLostKind), rec.cpu, 0u);
+  visit(field("window_start", kLostKind).always(kLostKind).looks(Look::time), rec.window_start_ns);
+  visit(field("window_end", kLostKind).always(kLostKind).looks(Look::time), rec.window_end_ns);
+  visit(field("message", kMessageKinds).always(kMessageKinds), rec.message);
+  visit(field("result", kActionKinds).written_by_hand(), rec.success, true);
+  visit(field("path_unresolved", kSyscallKind), rec.path_unresolved, false);
+  visit(field("path2_unresolved", kSyscallKind), rec.path2_unresolved, false);
+  visit(field("argv_truncated", kSyscallKind).in_text(kByHand), rec.argv_truncated, false);
+  visit(field("arch", kSyscallKind).always(kSyscallKind).looks(Look::arch), rec.ia32, false);
+  visit(field("io_uring", kSyscallKind), rec.io_uring, false);
+  // Added after the first version-2 trails: at the end, so theirs keep their bits.
+  visit(field("op", kUserKind), rec.op);
+  visit(field("account", kUserKind), rec.account);
+  visit(field("service", kUserKind), rec.service);
+  visit(field("hostname", kUserKind), rec.hostname);
+  visit(field("command", kUserKind), rec.command);
+}
+
+// Which fields a record of one kind shows, asked field by field in list order
+// (a field may go with the one before it).
+class ShownFields {
+ public:
+  // Text lines show only what is set; JSON also what always_in names.
+  enum Absent : bool { left_out, shown_where_always };
+  ShownFields(RecordKind kind, Absent absent) : kind_(kind_bit(kind)), absent_(absent) {}
+
+  // `set`: the field holds something other than its absent value.
+  bool shows(const FieldSpec& spec, bool set) {
+    if (!(spec.kinds & kind_)) return false;
+    bool always = absent_ == shown_where_always && (spec.always_in & kind_);
+    bool shown = set || always || (spec.with_previous && previous_shown_);
+    previous_shown_ = shown;
+    return shown;
+  }
+
+ private:
+  uint8_t kind_;
+  Absent absent_;
+  bool previous_shown_ = false;
+};
+
+// How many fields for_each_field lists. The encoding's present bits have one
+// each, in one 64-bit varint: record_codec_test checks they fit.
+inline unsigned record_field_count() {
+  static const unsigned count = [] {
+    unsigned n = 0;
+    auto count_one = [&n](const FieldSpec&, const auto&...) { ++n; };
+    AuditRecord rec;
+    for_each_field(rec, count_one);
+    return n;
+  }();
+  return count;
+}
+
+}  // namespace c2audit
