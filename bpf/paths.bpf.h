@@ -188,6 +188,8 @@ static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
   return emit_file_path(out, pos, buf, fd_file(task, fd), cut);
 }
 
+#define C2A_PIDFS_MAGIC 0x50494446 /* PID_FS_MAGIC: pidfds' file system */
+
 /* Notes which file the object is, whatever name reached it: its inode and
  * its superblock's device. */
 static __always_inline void note_object_identity(struct c2a_event *ev, struct file *file) {
@@ -200,6 +202,14 @@ static __always_inline void note_object_identity(struct c2a_event *ev, struct fi
   }
   ev->obj_ino = inode->i_ino;
   ev->obj_dev = inode->i_sb->s_dev;
+  /* A pidfd (pidfd_send_signal's target) names a process: its inode's
+   * number is not the pid, the struct pid it holds is. */
+  if (inode->i_sb->s_magic == C2A_PIDFS_MAGIC) {
+    struct pid *pid = C2A_AS(struct pid, inode->i_private);
+    if (pid) {
+      ev->obj_pid = pid->numbers[0].nr;
+    }
+  }
 }
 
 /* Emits the directory a relative name is resolved against: the cwd for

@@ -401,6 +401,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
   ev->policy_generation = masks->generation;
   ev->obj_ino = 0;
   ev->obj_dev = 0;
+  ev->obj_pid = 0;
   ev->open_flags = filter->ioctl_requests[0] ? ioctl_value(ev->args) : open_flags(spec, ev->args);
   fill_identity(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);

@@ -235,7 +235,7 @@ struct c2a_event {
   char tty[C2A_TTY_LEN];
   __u64 obj_ino;    /* OBJ1's inode (0: no fd object), on the device below */
   __u32 obj_dev;    /* its superblock's device, major << 20 | minor */
-  __u32 obj_pad;
+  __u32 obj_pid;    /* when OBJ1 is a pidfd: its process (global pid), else 0 */
 };
 
 /* Largest payload a record may carry. */

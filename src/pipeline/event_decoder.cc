@@ -204,6 +204,12 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
     rec.request = static_cast<uint32_t>(ev.args[1]);
     rec.flags = ev.open_flags;  // what the request sets
   }
+  // Pids and signals are C ints: the low 32 bits, in either ABI.
+  if (info->target_arg != C2A_ARG_NONE) {
+    rec.target_pid = static_cast<int32_t>(static_cast<uint32_t>(ev.args[info->target_arg]));
+  }
+  if (ev.obj_pid != 0) rec.target_pid = ev.obj_pid;  // a pidfd's process
+  if (info->signal_arg != C2A_ARG_NONE) rec.signal = static_cast<uint32_t>(ev.args[info->signal_arg]);
   fill_identity(ev, rec);
   rec.exe = (*fields)[C2A_F_EXE];
   resolve_paths(ev, *fields, *info, rec);

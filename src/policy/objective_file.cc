@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::string_view kClasses[] = {
     "file.read",   "file.write",   "file.create", "file.delete",  "file.rename",
-    "file.attr",   "process.exec", "priv.change", "net.connect",  "net.accept",
+    "file.attr",   "process.exec", "process.signal", "priv.change", "net.connect",  "net.accept",
     "net.bind",    "admin.mount",  "admin.time",  "admin.module", "admin.host",
     "admin.reboot", "admin.ptrace",
     // Kernel audit's user messages (kaudit/user_record.cc).

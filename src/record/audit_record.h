@@ -21,6 +21,10 @@ enum class RecordKind : uint8_t {
 // "unset" value of auid/ses, as the kernel reports it ((uint32_t)-1).
 inline constexpr uint32_t kUnsetId = 0xffffffffu;
 
+// AuditRecord::target_pid and ::signal of a call that names neither.
+inline constexpr int64_t kNoTarget = INT64_MIN;
+inline constexpr uint32_t kNoSignal = 0xffffffffu;
+
 // A device number as the kernel encodes it (AuditRecord::dev): major << 20 | minor.
 inline constexpr unsigned kDeviceMinorBits = 20;
 inline constexpr uint32_t kDeviceMinorMask = (1u << kDeviceMinorBits) - 1;
@@ -73,6 +77,11 @@ struct AuditRecord {
   // reached it by another name (a hard link, a bind mount): judged by this
   // too. Empty otherwise.
   std::string watched_path;
+  // The process a call acts on (kill and its kin, ptrace), as the caller
+  // named it: a pid, or for kill -N a process group, 0 its own group, -1
+  // every process it may signal. And the signal sent (0: only a probe).
+  int64_t target_pid = kNoTarget;
+  uint32_t signal = kNoSignal;
 
   // kind == user: what the sending program (PAM, sudo, sshd, useradd) says.
   // The sender is in pid/uid/auid/ses/exe, its terminal in tty.

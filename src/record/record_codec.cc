@@ -19,6 +19,7 @@
 #include <concepts>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "common/little_endian.h"
 #include "record/field_reader.h"
@@ -31,9 +32,10 @@ namespace {
 constexpr uint8_t kFirstKind = static_cast<uint8_t>(RecordKind::syscall);
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RecordKind::user);
 
-// An unsigned field (a flag is not one: it is a bool).
+// A numeric field (a flag is not one: it is a bool). Signed ones are
+// written zigzag, so small negatives stay short.
 template <typename T>
-concept Number = std::unsigned_integral<T> && !std::same_as<T, bool>;
+concept Number = std::integral<T> && !std::same_as<T, bool>;
 
 uint64_t zigzag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -65,7 +67,6 @@ struct Presence {
     for (const auto& arg : argv) bytes += kMaxVarint + arg.size();
     mark(!argv.empty(), bytes);
   }
-  void operator()(const FieldSpec&, int64_t v) { mark(v != 0, kMaxVarint); }
   template <Number T>
   void operator()(const FieldSpec&, T v, T absent) {
     mark(v != absent, kMaxVarint);
@@ -101,12 +102,14 @@ struct FieldWriter {
     varint(argv.size());
     for (const auto& arg : argv) bytes(arg);
   }
-  void operator()(const FieldSpec&, int64_t v) {
-    if (present()) varint(zigzag(v));
-  }
   template <Number T>
   void operator()(const FieldSpec&, T v, T) {
-    if (present()) varint(v);
+    if (!present()) return;
+    if constexpr (std::is_signed_v<T>) {
+      varint(zigzag(v));
+    } else {
+      varint(v);
+    }
   }
   void operator()(const FieldSpec&, bool, bool) { present(); }
 };
@@ -145,19 +148,18 @@ struct FieldLoader {
     argv.reserve(count);
     for (uint64_t i = 0; i < count && !in.failed(); ++i) argv.push_back(in.str(field));
   }
-  void operator()(const FieldSpec& spec, int64_t& v) {
-    if (const char* field = present(spec)) {
-      v = unzigzag(in.varint(field));
-      refuse_if(!in.failed() && v == 0, field);
-    }
-  }
   template <Number T>
   void operator()(const FieldSpec& spec, T& v, T absent) {
     const char* field = present(spec);
     if (!field) return;
     uint64_t wide = in.varint(field);
-    if (!in.failed() && wide > std::numeric_limits<T>::max()) in.fail_field(field, "out of range");
-    v = static_cast<T>(wide);
+    if constexpr (std::is_signed_v<T>) {
+      static_assert(sizeof(T) == sizeof(int64_t), "signed fields are 64 bits");
+      v = unzigzag(wide);
+    } else {
+      if (!in.failed() && wide > std::numeric_limits<T>::max()) in.fail_field(field, "out of range");
+      v = static_cast<T>(wide);
+    }
     refuse_if(!in.failed() && v == absent, field);
   }
   void operator()(const FieldSpec& spec, bool& flag, bool absent) {

@@ -30,6 +30,7 @@ enum class Look : uint8_t {
   octal,    // permission bits: a number in JSON, 0644 in text
   hex,      // bit flags: a number in JSON, 0x241 in text
   request,  // an ioctl request, by name where the sensor knows it
+  signal,   // a signal's number: a number in JSON, SIGKILL in text
   arch,     // the ia32 flag as the ABI's name: "i386" or "x86_64"
 };
 
@@ -76,8 +77,8 @@ constexpr FieldSpec field(std::string_view name, uint8_t kinds) {
 }
 
 // Calls visit for each field of `rec` (const or not) in encoding order:
-// visit(spec, member) for strings, argv and signed numbers (absent: empty or
-// 0), visit(spec, member, absent value) for unsigned numbers and flags.
+// visit(spec, member) for strings and argv (absent: empty), visit(spec,
+// member, absent value) for numbers and flags.
 template <typename Record, typename Visit>
 [[gnu::always_inline]] inline void for_each_field(Record& rec, Visit&& visit) {
   constexpr uint8_t kAll = kActionKinds | kLostKind | kMessageKinds;
@@ -87,7 +88,7 @@ template <typename Record, typename Visit>
   visit(field("event", kAll).written_by_hand(), rec.event);
   visit(field("class", kAll).written_by_hand(), rec.event_class);
   visit(field("syscall", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.syscall_nr, 0u);
-  visit(field("ret", kSyscallKind).written_by_hand(), rec.ret);
+  visit(field("ret", kSyscallKind).written_by_hand(), rec.ret, int64_t{0});
   visit(field("errno", kSyscallKind).written_by_hand(), rec.errno_name);
   visit(field("pid", kWhoKinds).always(kActionKinds).in_text(kByHand), rec.pid, 0u);
   visit(field("tid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.tid, 0u);
@@ -121,8 +122,10 @@ template <typename Record, typename Visit>
   visit(field("criticality", kActionKinds), rec.criticality);
   visit(field("count", kLostKind).always(kLostKind), rec.lost_count, uint64_t{0});
   visit(field("cpu", kLostKind).always(kLostKind), rec.cpu, 0u);
-  visit(field("window_start", kLostKind).always(kLostKind).looks(Look::time), rec.window_start_ns);
-  visit(field("window_end", kLostKind).always(kLostKind).looks(Look::time), rec.window_end_ns);
+  visit(field("window_start", kLostKind).always(kLostKind).looks(Look::time), rec.window_start_ns,
+        int64_t{0});
+  visit(field("window_end", kLostKind).always(kLostKind).looks(Look::time), rec.window_end_ns,
+        int64_t{0});
   visit(field("message", kMessageKinds).always(kMessageKinds), rec.message);
   visit(field("result", kActionKinds).written_by_hand(), rec.success, true);
   visit(field("path_unresolved", kSyscallKind), rec.path_unresolved, false);
@@ -136,6 +139,8 @@ template <typename Record, typename Visit>
   visit(field("service", kUserKind), rec.service);
   visit(field("hostname", kUserKind), rec.hostname);
   visit(field("command", kUserKind), rec.command);
+  visit(field("target_pid", kSyscallKind), rec.target_pid, kNoTarget);
+  visit(field("signal", kSyscallKind).looks(Look::signal), rec.signal, kNoSignal);
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

@@ -65,14 +65,6 @@ struct JsonFields {
     }
     j[spec.name] = std::move(list);
   }
-  void operator()(const FieldSpec& spec, int64_t value) {
-    if (!wanted(spec, value != 0)) return;
-    if (spec.look == Look::time) {
-      j[spec.name] = format_rfc3339(value);
-    } else {
-      j[spec.name] = value;
-    }
-  }
   template <typename Number>
   void operator()(const FieldSpec& spec, Number value, Number absent) {
     if (!wanted(spec, value != absent)) return;
@@ -82,6 +74,8 @@ struct JsonFields {
       } else {
         j[spec.name] = value;
       }
+    } else if (spec.look == Look::time) {
+      j[spec.name] = format_rfc3339(static_cast<int64_t>(value));
     } else if (spec.look == Look::device) {
       j[spec.name] = device_text(static_cast<uint32_t>(value));
     } else if (spec.look == Look::request) {

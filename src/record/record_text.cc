@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
+#include <cstring>
 #include <type_traits>
 
 #include "common/utf8.h"
@@ -81,6 +83,13 @@ void subject(std::string& out, const AuditRecord& rec) {
   field(out, "exe", rec.exe);
 }
 
+// SIGKILL for 9; the number when it names no signal.
+std::string signal_text(uint32_t signal) {
+  if (signal == 0) return "0";  // kill -0: a probe, nothing sent
+  const char* abbrev = sigabbrev_np(static_cast<int>(signal));  // null past the last
+  return abbrev ? fmt::format("SIG{}", abbrev) : std::to_string(signal);
+}
+
 // Adds " name=value" for the fields record_fields.h gives the record's kind
 // and the text line does not write by hand.
 struct TextFields {
@@ -107,11 +116,6 @@ struct TextFields {
     }
     put(spec, list + (rec.argv_truncated ? " ...]" : "]"));
   }
-  void operator()(const FieldSpec& spec, int64_t value) {
-    if (!wanted(spec, value != 0)) return;
-    put(spec, spec.look == Look::time ? format_rfc3339(value, TimePrecision::millis)
-                                      : std::to_string(value));
-  }
   template <typename Number>
   void operator()(const FieldSpec& spec, Number value, Number absent) {
     if (!wanted(spec, value != absent)) return;
@@ -122,8 +126,13 @@ struct TextFields {
     }
   }
 
-  std::string number_text(Look look, uint64_t value) const {
+  template <typename Number>
+  std::string number_text(Look look, Number value) const {
     switch (look) {
+      case Look::time:
+        return format_rfc3339(static_cast<int64_t>(value), TimePrecision::millis);
+      case Look::signal:
+        return signal_text(static_cast<uint32_t>(value));
       case Look::device:
         return device_text(static_cast<uint32_t>(value));
       case Look::octal:
@@ -133,7 +142,6 @@ struct TextFields {
       case Look::request:
         return record_request(rec);
       case Look::plain:
-      case Look::time:
       case Look::arch:
         break;
     }

@@ -125,6 +125,12 @@ constexpr std::array kAliases = {
     Alias{__NR_delete_module, "delete_module", "delete_module"},
     Alias{__NR_kexec_load, "kexec_load", "kexec_load"},  // kexec_file_load: x86-64 only
     Alias{__NR_ptrace, "ptrace", "ptrace"},
+    Alias{__NR_kill, "kill", "kill"},
+    Alias{__NR_tkill, "tkill", "tkill"},
+    Alias{__NR_tgkill, "tgkill", "tgkill"},
+    Alias{__NR_rt_sigqueueinfo, "rt_sigqueueinfo", "rt_sigqueueinfo"},
+    Alias{__NR_rt_tgsigqueueinfo, "rt_tgsigqueueinfo", "rt_tgsigqueueinfo"},
+    Alias{__NR_pidfd_send_signal, "pidfd_send_signal", "pidfd_send_signal"},
 };
 
 std::vector<Ia32Syscall> build_table() {

@@ -52,6 +52,13 @@ constexpr SyscallInfo names_xattr(SyscallInfo info) {
   return info;
 }
 
+// kill and its kin: the process (or group) they signal, and the signal.
+constexpr SyscallInfo signals(SyscallInfo info, uint8_t target, uint8_t signal) {
+  info.target_arg = target;
+  info.signal_arg = signal;
+  return info;
+}
+
 // Syscall numbers absent from older headers (x86_64).
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
@@ -150,7 +157,21 @@ const std::array kSyscalls = {
     // A new kernel to boot into: code into the kernel, as a module is.
     SyscallInfo{"kexec_load", SYS_kexec_load, "admin.module", F, no_args()},
     SyscallInfo{"kexec_file_load", SYS_kexec_file_load, "admin.module", F, no_args()},
-    SyscallInfo{"ptrace", SYS_ptrace, "admin.ptrace", F, no_args()},
+    // ptrace(request, pid, ...): the traced process is argument 1.
+    signals(SyscallInfo{"ptrace", SYS_ptrace, "admin.ptrace", F, no_args()}, 1, N),
+    // Signals: tkill and tgkill name a thread (tgkill also its process: the
+    // target recorded); a pidfd's process is known by its fd.
+    signals(SyscallInfo{"kill", SYS_kill, "process.signal", F, no_args()}, 0, 1),
+    signals(SyscallInfo{"tkill", SYS_tkill, "process.signal", F, no_args()}, 0, 1),
+    signals(SyscallInfo{"tgkill", SYS_tgkill, "process.signal", F, no_args()}, 0, 2),
+    signals(SyscallInfo{"rt_sigqueueinfo", SYS_rt_sigqueueinfo, "process.signal", F, no_args()},
+            0, 1),
+    signals(SyscallInfo{"rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo, "process.signal", F,
+                        no_args()},
+            0, 2),
+    signals(SyscallInfo{"pidfd_send_signal", SYS_pidfd_send_signal, "process.signal", F,
+                        fd_object(0)},
+            N, 1),
 };
 
 }  // namespace

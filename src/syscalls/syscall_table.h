@@ -29,6 +29,8 @@ struct SyscallInfo {
   std::array<uint32_t, C2A_IOCTL_REQUESTS> ioctl_requests{};
   uint8_t mode_arg = C2A_ARG_NONE;  // the argument holding the file mode it sets (chmod)
   bool xattr_name = false;          // NAME2 is an extended attribute's name, not a path
+  uint8_t target_arg = C2A_ARG_NONE;  // the pid of the process it acts on (kill, ptrace)
+  uint8_t signal_arg = C2A_ARG_NONE;  // the signal it sends
 };
 
 // Every covered syscall, in a stable order.

@@ -1,9 +1,13 @@
 // Records as complete as kernel audit's (issue 19): what its regression suite
 // (linux-audit/audit-testsuite) checks that a record carries, on real calls.
 #include <gtest/gtest.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +79,88 @@ TEST_F(RecordParityTest, ArgumentsThatAreNotUtf8StayDistinctAndRecoverable) {
     arguments.insert(r["argv"][2].get<std::string>());
   }
   EXPECT_EQ(arguments, (std::set<std::string>{"fffe", "feff"}));
+}
+
+// A child that waits to be signalled; killed and reaped on destruction.
+class Sleeper {
+ public:
+  Sleeper() : pid_(fork()) {
+    if (pid_ == 0) {
+      pause();
+      _exit(0);
+    }
+  }
+  ~Sleeper() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_;
+};
+
+// The records of this test process's calls of `event`.
+std::vector<nlohmann::json> calls_of(const std::vector<nlohmann::json>& records,
+                                     const std::string& event) {
+  std::vector<nlohmann::json> found;
+  for (const auto& r : records) {
+    if (r.value("pid", 0) == getpid() && r.value("event", "") == event) found.push_back(r);
+  }
+  return found;
+}
+
+TEST_F(RecordParityTest, SignalsNameTheirTargetAndTheSignal) {
+  C2AUDIT_REQUIRE_ROOT();
+  start("[[objective]]\nname = \"signals\"\nclasses = [\"process.signal\"]\n");
+  Sleeper first, second, third;
+  ASSERT_EQ(kill(first.pid(), 0), 0);  // a probe: signal 0
+  ASSERT_EQ(kill(first.pid(), SIGTERM), 0);
+  ASSERT_EQ(syscall(SYS_tgkill, second.pid(), second.pid(), SIGUSR1), 0);
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, third.pid(), 0));
+  ASSERT_GE(pidfd, 0);
+  ASSERT_EQ(syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0), 0);
+  close(pidfd);
+  ASSERT_EQ(kill(999'999'999, SIGHUP), -1);  // no such process: a failure, still named
+
+  pid_t daemon = daemon_->pid();
+  auto records = stop_and_search();
+  auto kills = calls_of(records, "kill");
+  std::erase_if(kills, [daemon](const auto& r) { return r["target_pid"] == daemon; });  // stop()
+  ASSERT_EQ(kills.size(), 3u);
+  for (const auto& r : kills) EXPECT_EQ(r["class"], "process.signal") << r.dump();
+  EXPECT_EQ(kills[0]["target_pid"], first.pid());
+  EXPECT_EQ(kills[0]["signal"], 0);
+  EXPECT_EQ(kills[1]["target_pid"], first.pid());
+  EXPECT_EQ(kills[1]["signal"], SIGTERM);
+  EXPECT_EQ(kills[2]["target_pid"], 999'999'999);
+  EXPECT_EQ(kills[2]["signal"], SIGHUP);
+  EXPECT_EQ(kills[2]["errno"], "ESRCH");
+  auto tgkills = calls_of(records, "tgkill");
+  ASSERT_EQ(tgkills.size(), 1u);
+  EXPECT_EQ(tgkills[0]["target_pid"], second.pid());
+  EXPECT_EQ(tgkills[0]["signal"], SIGUSR1);
+  auto pidfd_kills = calls_of(records, "pidfd_send_signal");
+  ASSERT_EQ(pidfd_kills.size(), 1u);
+  EXPECT_EQ(pidfd_kills[0]["signal"], SIGKILL);
+  EXPECT_EQ(pidfd_kills[0]["target_pid"], third.pid()) << pidfd_kills[0].dump();
+}
+
+TEST_F(RecordParityTest, PtraceNamesTheTracedProcess) {
+  C2AUDIT_REQUIRE_ROOT();
+  start("[[objective]]\nname = \"ptrace\"\nclasses = [\"admin.ptrace\"]\n");
+  Sleeper traced;
+  ASSERT_EQ(ptrace(PTRACE_ATTACH, traced.pid(), nullptr, nullptr), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(traced.pid(), &status, 0), traced.pid());
+  ASSERT_EQ(ptrace(PTRACE_DETACH, traced.pid(), nullptr, nullptr), 0);
+
+  auto calls = calls_of(stop_and_search(), "ptrace");
+  ASSERT_EQ(calls.size(), 2u);
+  for (const auto& r : calls) {
+    EXPECT_EQ(r["target_pid"], traced.pid()) << r.dump();
+    EXPECT_EQ(r["class"], "admin.ptrace") << r.dump();
+  }
 }
 
 }  // namespace

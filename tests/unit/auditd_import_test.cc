@@ -181,6 +181,15 @@ TEST(AuditdImport, Syscalls) {
   EXPECT_EQ(im.list(2, "events"), Strings{"execve"});  // x86_64 number
 }
 
+TEST(AuditdImport, SignalRules) {
+  auto im = import(
+      "-a always,exit -F arch=b64 -S kill,tkill,tgkill -F auid>=1000 -F auid!=unset -k signals\n"
+      "-a always,exit -F arch=b32 -S kill -S pidfd_send_signal -k signals32\n");
+  ASSERT_EQ(im.result.converted, 2) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "events"), (Strings{"kill", "tkill", "tgkill"}));
+  EXPECT_EQ(im.list(1, "events"), (Strings{"kill", "pidfd_send_signal"}));
+}
+
 TEST(AuditdImport, UncoveredSyscalls) {
   auto im = import(
       "-a always,exit -F arch=b64 -S sethostname,setdomainname -S personality -k system-locale\n"

@@ -395,6 +395,20 @@ void administration() {
   in_child([] { expect("chroot", "admin.mount", sys(SYS_chroot, str(at("jail"))), at("jail")); });
 }
 
+// Signals the workload sends itself: probes (signal 0), which deliver nothing,
+// and queued ones without their siginfo (EFAULT).
+void signals() {
+  expect("kill", "process.signal", sys(SYS_kill, getpid(), 0), "");
+  expect("tkill", "process.signal", sys(SYS_tkill, gettid(), 0), "");
+  expect("tgkill", "process.signal", sys(SYS_tgkill, getpid(), gettid(), 0), "");
+  expect("rt_sigqueueinfo", "process.signal", sys(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, 0), "");
+  expect("rt_tgsigqueueinfo", "process.signal",
+         sys(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGUSR1, 0), "");
+  long pidfd = sys(SYS_pidfd_open, getpid(), 0);
+  expect("pidfd_send_signal", "process.signal", sys(SYS_pidfd_send_signal, pidfd, 0, 0, 0), "");
+  ::close(static_cast<int>(pidfd));
+}
+
 // Operations by an unprivileged user: some denied, some allowed.
 void as_other_user() {
   make_file(at("root_only"), 0600);
@@ -444,6 +458,7 @@ int main(int argc, char** argv) {
   network_inet();
   network_other();
   administration();
+  signals();
   nameless_files(dirfd);
   kernel_state();
   as_other_user();
