@@ -105,13 +105,18 @@ void resolve_paths(const c2a_event& ev, const Fields& f, const SyscallInfo& info
     rec.path_unresolved = true;  // the fd was not a file we could name
   }
   if (info.spec.name2_arg == C2A_ARG_NONE) return;
-  if (info.xattr_name) {
-    rec.xattr = f[C2A_F_NAME2];
-    return;
-  }
-  if (info.literal_path2) {
-    rec.path2 = f[C2A_F_NAME2];
-    return;
+  switch (info.name2) {
+    case Name2::xattr:
+      rec.xattr = f[C2A_F_NAME2];
+      return;
+    case Name2::module:
+      rec.module = f[C2A_F_NAME2];
+      return;
+    case Name2::literal:
+      rec.path2 = f[C2A_F_NAME2];
+      return;
+    case Name2::path:
+      break;
   }
   std::string_view dir2 = (ev.status & C2A_ST_DIR2_CUT) ? "" : f[C2A_F_DIR2];
   rec.path2 = absolute_path(f[C2A_F_NAME2], dir2);

@@ -191,7 +191,7 @@ std::vector<uint64_t> ObjectiveSet::hits() const {
 bool may_select(const Objective& o, const SyscallInfo& info) {
   // A mode or an xattr name is had only by the calls that set one.
   if (o.mode_bits != 0 && info.mode_arg == C2A_ARG_NONE) return false;
-  if (!o.xattrs.empty() && !info.xattr_name) return false;
+  if (!o.xattrs.empty() && info.name2 != Name2::xattr) return false;
   auto classes = possible_classes(info);
   return std::any_of(classes.begin(), classes.end(),
                      [&](std::string_view cls) { return admits(o, info.name, cls); });

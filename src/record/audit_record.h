@@ -67,6 +67,7 @@ struct AuditRecord {
   uint64_t flags = 0;                 // open flags / mode bits where relevant
   uint32_t mode = 0;                  // the mode chmod and its kin set (07777 bits)
   std::string xattr;                  // the extended attribute set or removed (security.capability)
+  std::string module;                 // the kernel module delete_module removes
   uint32_t request = 0;               // an ioctl's request (FS_IOC_SETFLAGS): flags is what it sets
   // The file an fd refers to (an opened file, an fd argument), by identity:
   // inode 0 when the call has no such object. dev is the kernel's encoding

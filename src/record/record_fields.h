@@ -141,6 +141,7 @@ template <typename Record, typename Visit>
   visit(field("command", kUserKind), rec.command);
   visit(field("target_pid", kSyscallKind), rec.target_pid, kNoTarget);
   visit(field("signal", kSyscallKind).looks(Look::signal), rec.signal, kNoSignal);
+  visit(field("module", kSyscallKind), rec.module);
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

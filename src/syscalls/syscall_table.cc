@@ -48,7 +48,15 @@ constexpr SyscallInfo sets_mode(SyscallInfo info, uint8_t arg) {
 constexpr SyscallInfo names_xattr(SyscallInfo info) {
   info.spec.name2_arg = 1;
   info.spec.dirfd2_arg = C2A_ARG_LITERAL;
-  info.xattr_name = true;
+  info.name2 = Name2::xattr;
+  return info;
+}
+
+// delete_module(name, flags): the module's name, read by the sensor as NAME2.
+constexpr SyscallInfo names_module(SyscallInfo info) {
+  info.spec.name2_arg = 0;
+  info.spec.dirfd2_arg = C2A_ARG_LITERAL;
+  info.name2 = Name2::module;
   return info;
 }
 
@@ -96,8 +104,9 @@ const std::array kSyscalls = {
     // Links: path is the new name, path2 the existing file (or symlink target).
     SyscallInfo{"link", SYS_link, "file.create", F, two_paths(1, N, 0, N)},
     SyscallInfo{"linkat", SYS_linkat, "file.create", F, two_paths(3, 2, 1, 0)},
-    SyscallInfo{"symlink", SYS_symlink, "file.create", F, two_paths(1, N, 0, N), true},
-    SyscallInfo{"symlinkat", SYS_symlinkat, "file.create", F, two_paths(2, 1, 0, N), true},
+    SyscallInfo{"symlink", SYS_symlink, "file.create", F, two_paths(1, N, 0, N), Name2::literal},
+    SyscallInfo{"symlinkat", SYS_symlinkat, "file.create", F, two_paths(2, 1, 0, N),
+                Name2::literal},
     sets_mode(SyscallInfo{"chmod", SYS_chmod, "file.attr", F, path_at(0)}, 1),
     sets_mode(SyscallInfo{"fchmod", SYS_fchmod, "file.attr", F, fd_object(0)}, 1),
     sets_mode(SyscallInfo{"fchmodat", SYS_fchmodat, "file.attr", F, path_at(1, 0)}, 2),
@@ -110,7 +119,7 @@ const std::array kSyscalls = {
     names_xattr(SyscallInfo{"lsetxattr", SYS_lsetxattr, "file.attr", F, path_at(0)}),
     names_xattr(SyscallInfo{"fsetxattr", SYS_fsetxattr, "file.attr", F, fd_object(0)}),
     // chattr +i / +a: the flags set are recorded in `flags`, the request in `request`.
-    SyscallInfo{"ioctl", SYS_ioctl, "file.attr", F, fd_object(0), false, kAttributeIoctls},
+    SyscallInfo{"ioctl", SYS_ioctl, "file.attr", F, fd_object(0), Name2::path, kAttributeIoctls},
     names_xattr(SyscallInfo{"removexattr", SYS_removexattr, "file.attr", F, path_at(0)}),
     names_xattr(SyscallInfo{"lremovexattr", SYS_lremovexattr, "file.attr", F, path_at(0)}),
     names_xattr(SyscallInfo{"fremovexattr", SYS_fremovexattr, "file.attr", F, fd_object(0)}),
@@ -134,7 +143,7 @@ const std::array kSyscalls = {
     SyscallInfo{"accept4", SYS_accept4, "net.accept", F, socket_spec(1, kAcceptFlags)},
     SyscallInfo{"bind", SYS_bind, "net.bind", F, socket_spec(1)},
     SyscallInfo{"listen", SYS_listen, "net.bind", F, socket_spec(N, C2A_SPEC_SOCK_FROM_FD)},
-    SyscallInfo{"mount", SYS_mount, "admin.mount", F, two_paths(1, N, 0, N), true},
+    SyscallInfo{"mount", SYS_mount, "admin.mount", F, two_paths(1, N, 0, N), Name2::literal},
     SyscallInfo{"umount2", SYS_umount2, "admin.mount", F, path_at(0)},
     // The mount API of Linux 5.2+: a tree opened, moved (path is where to,
     // path2 where from), its attributes changed.
@@ -153,7 +162,7 @@ const std::array kSyscalls = {
     SyscallInfo{"reboot", SYS_reboot, "admin.reboot", F, no_args()},
     SyscallInfo{"init_module", SYS_init_module, "admin.module", F, no_args()},
     SyscallInfo{"finit_module", SYS_finit_module, "admin.module", F, fd_object(0)},
-    SyscallInfo{"delete_module", SYS_delete_module, "admin.module", F, no_args()},
+    names_module(SyscallInfo{"delete_module", SYS_delete_module, "admin.module", F, no_args()}),
     // A new kernel to boot into: code into the kernel, as a module is.
     SyscallInfo{"kexec_load", SYS_kexec_load, "admin.module", F, no_args()},
     SyscallInfo{"kexec_file_load", SYS_kexec_file_load, "admin.module", F, no_args()},
@@ -164,14 +173,13 @@ const std::array kSyscalls = {
     signals(SyscallInfo{"kill", SYS_kill, "process.signal", F, no_args()}, 0, 1),
     signals(SyscallInfo{"tkill", SYS_tkill, "process.signal", F, no_args()}, 0, 1),
     signals(SyscallInfo{"tgkill", SYS_tgkill, "process.signal", F, no_args()}, 0, 2),
-    signals(SyscallInfo{"rt_sigqueueinfo", SYS_rt_sigqueueinfo, "process.signal", F, no_args()},
-            0, 1),
-    signals(SyscallInfo{"rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo, "process.signal", F,
-                        no_args()},
+    signals(SyscallInfo{"rt_sigqueueinfo", SYS_rt_sigqueueinfo, "process.signal", F, no_args()}, 0,
+            1),
+    signals(SyscallInfo{"rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo, "process.signal", F, no_args()},
             0, 2),
-    signals(SyscallInfo{"pidfd_send_signal", SYS_pidfd_send_signal, "process.signal", F,
-                        fd_object(0)},
-            N, 1),
+    signals(
+        SyscallInfo{"pidfd_send_signal", SYS_pidfd_send_signal, "process.signal", F, fd_object(0)},
+        N, 1),
 };
 
 }  // namespace
@@ -196,9 +204,12 @@ const SyscallInfo* find_syscall(std::string_view name) {
 std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags) {
   if (info.class_rule == ClassRule::fixed) return info.event_class;
   switch (c2a_open_class_of(open_flags)) {
-    case C2A_OPEN_CREATE: return "file.create";
-    case C2A_OPEN_WRITE: return "file.write";
-    case C2A_OPEN_READ: break;
+    case C2A_OPEN_CREATE:
+      return "file.create";
+    case C2A_OPEN_WRITE:
+      return "file.write";
+    case C2A_OPEN_READ:
+      break;
   }
   return "file.read";
 }

@@ -18,17 +18,24 @@ enum class ClassRule : uint8_t {
   open_flags, // file.create with O_CREAT, file.write with write access or O_TRUNC, else file.read
 };
 
+// What a call's second name (NAME2) is.
+enum class Name2 : uint8_t {
+  path,     // a file, resolved like the first (rename's new name)
+  literal,  // data recorded as given in path2: a symlink's target, a mount's source
+  xattr,    // an extended attribute's name: the record's xattr
+  module,   // a kernel module's name (delete_module): the record's module
+};
+
 struct SyscallInfo {
   std::string_view name;
   uint32_t nr;
   std::string_view event_class;  // for ClassRule::fixed
   ClassRule class_rule;
   c2a_syscall_spec spec;         // argument roles; spec.flags without C2A_SPEC_AUDIT
-  bool literal_path2 = false;    // path2 is data, not a file to resolve (symlink target, mount source)
+  Name2 name2 = Name2::path;     // what NAME2 is, when spec.name2_arg names one
   // An ioctl: the requests recorded (the kernel selects no other); zero: not one.
   std::array<uint32_t, C2A_IOCTL_REQUESTS> ioctl_requests{};
   uint8_t mode_arg = C2A_ARG_NONE;  // the argument holding the file mode it sets (chmod)
-  bool xattr_name = false;          // NAME2 is an extended attribute's name, not a path
   uint8_t target_arg = C2A_ARG_NONE;  // the pid of the process it acts on (kill, ptrace)
   uint8_t signal_arg = C2A_ARG_NONE;  // the signal it sends
 };

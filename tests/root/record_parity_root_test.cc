@@ -1,5 +1,6 @@
 // Records as complete as kernel audit's (issue 19): what its regression suite
 // (linux-audit/audit-testsuite) checks that a record carries, on real calls.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -161,6 +162,20 @@ TEST_F(RecordParityTest, PtraceNamesTheTracedProcess) {
     EXPECT_EQ(r["target_pid"], traced.pid()) << r.dump();
     EXPECT_EQ(r["class"], "admin.ptrace") << r.dump();
   }
+}
+
+TEST_F(RecordParityTest, DeleteModuleNamesTheModule) {
+  C2AUDIT_REQUIRE_ROOT();
+  start("[[objective]]\nname = \"modules\"\nclasses = [\"admin.module\"]\n");
+  const std::string name = "c2audit_no_such_module_" + std::to_string(getpid());
+  // None such: ENOENT, or ENOSYS on a kernel that cannot unload modules.
+  ASSERT_EQ(syscall(SYS_delete_module, name.c_str(), O_NONBLOCK), -1);
+
+  auto calls = calls_of(stop_and_search(), "delete_module");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0]["module"], name) << calls[0].dump();
+  EXPECT_EQ(calls[0]["result"], "failure") << calls[0].dump();
+  EXPECT_FALSE(calls[0].contains("path")) << "a module name is not a file";
 }
 
 }  // namespace
