@@ -191,7 +191,8 @@ static __always_inline __u16 emit_fd_path(struct out_record *out, __u32 *pos,
 #define C2A_PIDFS_MAGIC 0x50494446 /* PID_FS_MAGIC: pidfds' file system */
 
 /* Notes which file the object is, whatever name reached it: its inode and
- * its superblock's device. */
+ * its superblock's device; and what kernel audit's PATH record says of it:
+ * type, permissions, owner. */
 static __always_inline void note_object_identity(struct c2a_event *ev, struct file *file) {
   if (!file) {
     return;
@@ -202,6 +203,9 @@ static __always_inline void note_object_identity(struct c2a_event *ev, struct fi
   }
   ev->obj_ino = inode->i_ino;
   ev->obj_dev = inode->i_sb->s_dev;
+  ev->obj_mode = inode->i_mode;
+  ev->obj_uid = inode->i_uid.val;
+  ev->obj_gid = inode->i_gid.val;
   /* A pidfd (pidfd_send_signal's target) names a process: its inode's
    * number is not the pid, the struct pid it holds is. */
   if (inode->i_sb->s_magic == C2A_PIDFS_MAGIC) {

@@ -236,6 +236,10 @@ struct c2a_event {
   __u64 obj_ino;    /* OBJ1's inode (0: no fd object), on the device below */
   __u32 obj_dev;    /* its superblock's device, major << 20 | minor */
   __u32 obj_pid;    /* when OBJ1 is a pidfd: its process (global pid), else 0 */
+  __u32 obj_mode;   /* OBJ1's inode: file type and permission bits (st_mode) */
+  __u32 obj_uid;    /* its owner and group (global ids); all three meaningful */
+  __u32 obj_gid;    /* only when obj_ino is not 0 */
+  __u32 obj_pad;
 };
 
 /* Largest payload a record may carry. */
@@ -251,7 +255,7 @@ struct c2a_loss {
 #ifndef __BPF__
 #ifdef __cplusplus
 static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
-static_assert(sizeof(struct c2a_event) == 216, "wire header layout changed");
+static_assert(sizeof(struct c2a_event) == 232, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");

@@ -59,9 +59,23 @@ std::vector<std::string> split_argv(std::string_view blob) {
   return argv;
 }
 
+// An address family as kernel audit's saddr_fam names it; others by number.
+std::string family_name(sa_family_t family) {
+  switch (family) {
+    case AF_INET: return "inet";
+    case AF_INET6: return "inet6";
+    case AF_UNIX: return "unix";
+    case AF_NETLINK: return "netlink";
+    case AF_PACKET: return "packet";
+    case AF_VSOCK: return "vsock";
+    default: return std::to_string(family);
+  }
+}
+
 void decode_sockaddr(std::string_view raw, AuditRecord& rec) {
   sockaddr_storage ss{};
   std::memcpy(&ss, raw.data(), std::min(raw.size(), sizeof(ss)));
+  if (raw.size() >= sizeof(ss.ss_family)) rec.family = family_name(ss.ss_family);
   char text[INET6_ADDRSTRLEN] = {};
   if (ss.ss_family == AF_INET && raw.size() >= sizeof(sockaddr_in)) {
     const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
@@ -221,6 +235,9 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   if (ev.obj_ino != 0) {
     rec.inode = ev.obj_ino;
     rec.dev = ev.obj_dev;
+    rec.obj_mode = ev.obj_mode;
+    rec.obj_uid = ev.obj_uid;
+    rec.obj_gid = ev.obj_gid;
   }
   if (info->spec.flags & C2A_SPEC_EXEC) {
     rec.argv = split_argv((*fields)[C2A_F_ARGV]);

@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <map>
 #include <set>
 
 #include "common/decimal.h"
+#include "policy/file_type.h"
 #include "common/errno_number.h"
 #include "syscalls/ia32_syscall_table.h"
 #include "syscalls/syscall_table.h"
@@ -98,6 +100,8 @@ class RuleConverter {
   Result<void> convert_list_action();
   Result<void> convert_watch();
   Result<void> convert_field(const AuditdField& f);
+  Result<void> convert_family(const AuditdField& f);
+  Result<void> convert_compare(const std::string& text);
   Result<void> convert_path(const AuditdField& f);
   Result<void> convert_arch(const AuditdField& f);
   Result<void> convert_user(const AuditdField& f);
@@ -272,6 +276,38 @@ Result<void> RuleConverter::convert_open_flags(const AuditdField& f) {
   return {};
 }
 
+// saddr_fam is a number to auditctl (2, 10, 1), or a name.
+Result<void> RuleConverter::convert_family(const AuditdField& f) {
+  static const std::map<std::string, std::string, std::less<>> kByNumber = {
+      {"1", "unix"}, {"2", "inet"}, {"10", "inet6"}, {"16", "netlink"}, {"17", "packet"},
+      {"40", "vsock"}};
+  auto named = kByNumber.find(f.value);
+  std::string family = named != kByNumber.end() ? named->second : f.value;
+  for (const auto& [number, name] : kByNumber) {
+    if (name == family) {
+      out_.families.push_back(family);
+      return {};
+    }
+  }
+  return drop("-F saddr_fam=" + f.value);
+}
+
+// -C a!=b / a=b on the ids an objective compares; suid, fsuid, sgid and
+// fsgid are not in c2audit's records.
+Result<void> RuleConverter::convert_compare(const std::string& text) {
+  static const std::set<std::string, std::less<>> kIds = {"uid",  "euid",    "gid",    "egid",
+                                                          "auid", "obj_uid", "obj_gid"};
+  bool differ = text.find("!=") != std::string::npos;
+  size_t op = text.find(differ ? "!=" : "=");
+  if (op == std::string::npos) return drop("-C " + text);
+  std::string left = text.substr(0, op), right = text.substr(op + (differ ? 2 : 1));
+  if (left == "loginuid") left = "auid";
+  if (right == "loginuid") right = "auid";
+  if (!kIds.contains(left) || !kIds.contains(right)) return drop("-C " + text);
+  out_.compare.push_back(left + (differ ? " != " : " = ") + right);
+  return {};
+}
+
 Result<void> RuleConverter::convert_field(const AuditdField& f) {
   if (f.name == "path" || f.name == "dir") return convert_path(f);
   if (f.name == "arch") return convert_arch(f);
@@ -287,6 +323,22 @@ Result<void> RuleConverter::convert_field(const AuditdField& f) {
   }
   if (f.name == "perm" && f.op == "=") {
     perms_ = f.value;
+    return {};
+  }
+  if (f.name == "ses" && f.op == "=" && std::holds_alternative<int64_t>(parse_id(f.value))) {
+    out_.sessions.push_back(parse_id(f.value));
+    return {};
+  }
+  if (f.name == "saddr_fam" && f.op == "=") return convert_family(f);
+  // auditd's file type names are the objectives' (file, dir, link, ...).
+  auto file_type_named = [&](const FileTypeName& t) { return t.name == f.value; };
+  if (f.name == "filetype" && f.op == "=" &&
+      std::any_of(std::begin(kFileTypeNames), std::end(kFileTypeNames), file_type_named)) {
+    out_.file_types.push_back(f.value);
+    return {};
+  }
+  if (f.name == "obj_uid" && f.op == "=") {
+    out_.file_owners.push_back(parse_id(f.value));
     return {};
   }
   if (f.name == "exe" && f.op == "=") {
@@ -396,7 +448,7 @@ Result<ImportedObjective> RuleConverter::run() {
     if (auto r = convert_field(f); !r) return tl::unexpected(r.error());
   }
   for (const auto& c : rule_.compares) {
-    if (auto r = drop("-C " + c); !r) return tl::unexpected(r.error());
+    if (auto r = convert_compare(c); !r) return tl::unexpected(r.error());
   }
   for (auto step : {&RuleConverter::finish_users, &RuleConverter::finish_classes}) {
     if (auto r = (this->*step)(); !r) return tl::unexpected(r.error());

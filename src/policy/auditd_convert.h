@@ -26,6 +26,11 @@ struct ImportedObjective {
   std::vector<std::string> exclude_paths;
   std::vector<std::string> programs;
   std::vector<std::string> errors;  // errno names a failure must have
+  std::vector<UserSelector> sessions;     // -F ses=
+  std::vector<std::string> families;      // -F saddr_fam=
+  std::vector<std::string> file_types;    // -F filetype=
+  std::vector<UserSelector> file_owners;  // -F obj_uid=
+  std::vector<std::string> compare;       // -C, as "uid != euid"
   std::string result = "any";
   std::string action = "record";
 };

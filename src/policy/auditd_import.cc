@@ -109,6 +109,11 @@ void emit_objective(std::ostream& out, const SourcedObjective& s, std::string_vi
   emit_list(out, "paths", o.paths);
   emit_list(out, "exclude_paths", o.exclude_paths);
   emit_list(out, "programs", o.programs);
+  emit_users(out, "sessions", o.sessions);
+  emit_list(out, "families", o.families);
+  emit_list(out, "file_types", o.file_types);
+  emit_users(out, "file_owners", o.file_owners);
+  emit_list(out, "compare", o.compare);
   emit_string(out, "result", o.result);
   emit_list(out, "errors", o.errors);
   emit_string(out, "criticality", "medium");

@@ -33,7 +33,7 @@ struct AuditdRule {
   std::string watch_perms;            // -p, empty when not given
   std::vector<std::string> syscalls;  // -S, comma lists split; names, numbers or "all"
   std::vector<AuditdField> fields;    // -F, in line order (-F key=K goes to keys)
-  std::vector<std::string> compares;  // -C, kept verbatim: c2audit has no equivalent
+  std::vector<std::string> compares;  // -C, verbatim ("uid!=euid")
   std::vector<std::string> keys;      // -k and -F key=
 };
 

@@ -43,8 +43,7 @@ std::optional<std::vector<std::string>> path_prefixes(const Objective& o) {
 bool kernel_decides_exactly(const Objective& o, size_t index) {
   bool users_exact = o.users.empty() || kernel_checks_users(o);
   return o.action == ObjectiveAction::ignore && index < kLastBit && users_exact &&
-         single_users_only(o.exclude_users) && o.paths.empty() && o.exclude_paths.empty() &&
-         o.programs.empty();
+         single_users_only(o.exclude_users) && !has_user_space_criteria(o);
 }
 
 void select(c2a_syscall_filter& entry, const SyscallInfo& info, uint64_t bit) {

@@ -48,6 +48,58 @@ bool attribute_ok(const Objective& o, const ObjectiveGlobs& g, const AuditRecord
   return g.xattrs.empty() || (!rec.xattr.empty() && g.xattrs.matches(rec.xattr));
 }
 
+uint32_t id_of(IdField field, const AuditRecord& rec) {
+  switch (field) {
+    case IdField::uid: return rec.uid;
+    case IdField::euid: return rec.euid;
+    case IdField::gid: return rec.gid;
+    case IdField::egid: return rec.egid;
+    case IdField::auid: return rec.auid;
+    case IdField::obj_uid: return rec.obj_uid;
+    case IdField::obj_gid: return rec.obj_gid;
+  }
+  return kUnsetId;
+}
+
+bool names_object(IdField field) { return field == IdField::obj_uid || field == IdField::obj_gid; }
+
+// A comparison naming the object's owner holds only for a record with an
+// object, as Linux Audit's -C holds only where the syscall touched an inode.
+bool comparison_holds(const IdComparison& c, const AuditRecord& rec) {
+  if ((names_object(c.left) || names_object(c.right)) && rec.inode == 0) return false;
+  return (id_of(c.left, rec) == id_of(c.right, rec)) == c.equal;
+}
+
+// Who and from where, beyond users: session, address family, id comparisons.
+bool context_ok(const Objective& o, const AuditRecord& rec) {
+  if (!o.sessions.empty() &&
+      !any_of(o.sessions, [&](const UserRange& r) { return r.contains(rec.ses); })) {
+    return false;
+  }
+  if (!o.families.empty() &&
+      !any_of(o.families, [&](const std::string& f) { return f == rec.family; })) {
+    return false;
+  }
+  return std::all_of(o.compare.begin(), o.compare.end(),
+                     [&](const IdComparison& c) { return comparison_holds(c, rec); });
+}
+
+// The object's type and owner, for a record that has an object.
+bool object_ok(const Objective& o, const AuditRecord& rec) {
+  if (!o.file_types.empty()) {
+    auto named = [&](const std::string& name) {
+      return std::any_of(std::begin(kFileTypeNames), std::end(kFileTypeNames),
+                         [&](const FileTypeName& t) {
+                           return t.name == name && (rec.obj_mode & kFileTypeBits) == t.type;
+                         });
+    };
+    if (rec.inode == 0 || !any_of(o.file_types, named)) return false;
+  }
+  return o.file_owners.empty() ||
+         (rec.inode != 0 &&
+          any_of(o.file_owners, [&](const UserRange& r) { return r.contains(rec.obj_uid); }));
+}
+
 bool result_ok(const Objective& o, const AuditRecord& rec) {
   if (o.result == ResultSelector::success && !rec.success) return false;
   if (o.result == ResultSelector::failure && rec.success) return false;
@@ -82,12 +134,21 @@ std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
   if (!paths_ok(globs, rec)) return "path '" + rec.path + "' is not selected by its paths";
   if (!program_ok(globs, rec)) return "program '" + rec.exe + "' is not among its programs";
   if (!attribute_ok(o, globs, rec)) return "the mode or xattr set is not one it selects";
+  if (!context_ok(o, rec)) return "the session, address family or an id comparison does not hold";
+  if (!object_ok(o, rec)) return "the object's type or owner is not one it selects";
   return {};
+}
+
+bool has_user_space_criteria(const Objective& o) {
+  return !o.paths.empty() || !o.exclude_paths.empty() || !o.programs.empty() ||
+         o.mode_bits != 0 || !o.xattrs.empty() || !o.sessions.empty() || !o.families.empty() ||
+         !o.file_types.empty() || !o.file_owners.empty() || !o.compare.empty();
 }
 
 bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec) {
   return event_ok(o, rec) && class_ok(o, rec) && result_ok(o, rec) && users_ok(o, rec) &&
-         paths_ok(globs, rec) && program_ok(globs, rec) && attribute_ok(o, globs, rec);
+         paths_ok(globs, rec) && program_ok(globs, rec) && attribute_ok(o, globs, rec) &&
+         context_ok(o, rec) && object_ok(o, rec);
 }
 
 bool objective_matches(const Objective& o, const AuditRecord& rec) {

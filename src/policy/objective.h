@@ -12,6 +12,7 @@
 
 #include "common/errno_number.h"  // errno_number, which objectives' errors use
 #include "common/path_glob.h"
+#include "policy/file_type.h"
 #include "record/audit_record.h"
 
 namespace c2audit {
@@ -35,6 +36,27 @@ struct SourceLocation {
   int column = 0;
 };
 
+// An id of the subject, or of the object's owner, that a comparison names.
+enum class IdField : uint8_t { uid, euid, gid, egid, auid, obj_uid, obj_gid };
+
+// "uid != euid": one id compared with another, as Linux Audit's -C does.
+struct IdComparison {
+  IdField left = IdField::uid;
+  IdField right = IdField::uid;
+  bool equal = false;  // "=": the two must be equal; "!=": must differ
+  std::string text;    // as written
+};
+
+// The names IdField takes in objective files (and in auditd rules).
+struct IdFieldName {
+  std::string_view name;
+  IdField field;
+};
+inline constexpr IdFieldName kIdFieldNames[] = {
+    {"uid", IdField::uid},   {"euid", IdField::euid}, {"gid", IdField::gid},
+    {"egid", IdField::egid}, {"auid", IdField::auid}, {"obj_uid", IdField::obj_uid},
+    {"obj_gid", IdField::obj_gid}};
+
 inline constexpr std::string_view kCriticalities[] = {"critical", "high", "medium", "low", "info"};
 
 struct Objective {
@@ -50,6 +72,11 @@ struct Objective {
   std::vector<std::string> errors;   // errno names a failure must have; empty: any
   uint32_t mode_bits = 0;            // the mode set (chmod) has one of these bits; 0: any
   std::vector<std::string> xattrs;   // globs on the extended attribute's name; empty: any
+  std::vector<UserRange> sessions;   // audit session ids ("unset": none); empty: any
+  std::vector<std::string> families; // the address's family: "inet", "inet6", "unix", ...
+  std::vector<std::string> file_types;  // the object's type ("file", "dir", ...); empty: any
+  std::vector<UserRange> file_owners;   // the object's owner; empty: any
+  std::vector<IdComparison> compare;    // each must hold ("uid != euid")
   std::string criticality = "medium";
   ObjectiveAction action = ObjectiveAction::record;
   SourceLocation where;
@@ -83,6 +110,10 @@ struct ModeBitName {
 };
 inline constexpr ModeBitName kModeBitNames[] = {
     {"setuid", 04000}, {"setgid", 02000}, {"sticky", 01000}, {"world-writable", 00002}};
+
+// Whether `o` has a criterion only user space can judge (the kernel's
+// pre-filter passes what it might select, and cannot decide it exactly).
+bool has_user_space_criteria(const Objective& o);
 
 // Whether every criterion of `o` holds for `rec`; `globs` are o's, compiled.
 bool objective_matches(const Objective& o, const ObjectiveGlobs& globs, const AuditRecord& rec);

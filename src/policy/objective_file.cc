@@ -26,8 +26,13 @@ constexpr std::string_view kClasses[] = {
     "auth.login", "auth.session", "auth.logout", "auth.credential", "admin.account", "priv.sudo",
     "user.message"};
 constexpr std::string_view kKeys[] = {
-    "name",     "classes", "events",    "users",  "exclude_users", "paths",       "exclude_paths",
-    "programs", "result",  "errors",    "mode_bits", "xattrs",     "criticality", "action"};
+    "name",       "classes",     "events",      "users",    "exclude_users", "paths",
+    "exclude_paths", "programs", "result",      "errors",   "mode_bits",     "xattrs",
+    "sessions",   "families",    "file_types",  "file_owners", "compare",    "criticality",
+    "action"};
+
+// Address families as records name them (kernel audit's saddr_fam).
+constexpr std::string_view kFamilies[] = {"inet", "inet6", "unix", "netlink", "packet", "vsock"};
 
 // Builds "file:line:column: why" for a node of the parsed document.
 class Locator {
@@ -165,6 +170,67 @@ Result<uint32_t> mode_bits_of(const toml::node& node, std::string_view key, cons
   return bits;
 }
 
+// sessions: numbers, ranges "A-B" or "unset", never names.
+Result<std::vector<UserRange>> sessions_of(const toml::node& node, std::string_view key,
+                                           const Locator& loc) {
+  const toml::array* array = node.as_array();
+  if (!array) return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be an array", key)));
+  auto no_names = [](const std::string&) -> std::optional<uint32_t> { return std::nullopt; };
+  std::vector<UserRange> out;
+  for (const toml::node& item : *array) {
+    auto session = user_of(item, loc, no_names);
+    if (!session) return tl::unexpected(session.error());
+    if (!*session) {
+      return tl::unexpected(loc.at(item.source(), "a session is a number, a range \"A-B\" or "
+                                                  "\"unset\""));
+    }
+    out.push_back(**session);
+  }
+  return out;
+}
+
+std::optional<IdField> id_field_named(std::string_view name) {
+  for (const auto& f : kIdFieldNames) {
+    if (f.name == name) return f.field;
+  }
+  return std::nullopt;
+}
+
+// compare: "A != B" or "A = B" ("==" too), each side an id field.
+Result<std::vector<IdComparison>> comparisons_of(const toml::node& node, std::string_view key,
+                                                 const Locator& loc) {
+  auto items = strings_of(node, key, loc);
+  if (!items) return tl::unexpected(items.error());
+  std::vector<IdComparison> out;
+  for (auto& [text, where] : *items) {
+    std::string spaced = text;
+    bool equal = spaced.find("!=") == std::string::npos;
+    for (std::string_view op : {"!=", "==", "="}) {
+      if (size_t at = spaced.find(op); at != std::string::npos) {
+        spaced.replace(at, op.size(), " ");
+        break;
+      }
+    }
+    std::istringstream words(spaced);
+    std::string left, right, extra;
+    words >> left >> right >> extra;
+    auto l = id_field_named(left), r = id_field_named(right);
+    if (!l || !r || !extra.empty() || spaced == text) {
+      return tl::unexpected(loc.at(where, fmt::format("'{}': a comparison is \"A != B\" or "
+                                                      "\"A = B\" of uid, euid, gid, egid, auid, "
+                                                      "obj_uid, obj_gid", text)));
+    }
+    out.push_back(IdComparison{*l, *r, equal, text});
+  }
+  return out;
+}
+
+bool is_family(std::string_view f) { return listed<std::string_view>(kFamilies, f); }
+bool is_file_type(std::string_view t) {
+  return std::any_of(std::begin(kFileTypeNames), std::end(kFileTypeNames),
+                     [&](const FileTypeName& n) { return n.name == t; });
+}
+
 bool is_xattr_glob(std::string_view g) { return !g.empty(); }
 
 // A memfd has no path: the sensor names it "memfd:NAME" (a fileless exec's program).
@@ -223,6 +289,18 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "xattrs")
     return assign(o.xattrs, checked_strings(value, key, loc, is_xattr_glob,
                                             "an attribute name such as security.capability"));
+  if (key == "sessions") return assign(o.sessions, sessions_of(value, key, loc));
+  if (key == "families")
+    return assign(o.families, checked_strings(value, key, loc, is_family,
+                                              "not an address family (inet, inet6, unix, "
+                                              "netlink, packet, vsock)"));
+  if (key == "file_types")
+    return assign(o.file_types, checked_strings(value, key, loc, is_file_type,
+                                                "not a file type (file, dir, link, socket, fifo, "
+                                                "block, character)"));
+  if (key == "file_owners")
+    return assign(o.file_owners, users_of(value, key, loc, users, o.warnings));
+  if (key == "compare") return assign(o.compare, comparisons_of(value, key, loc));
   if (key == "criticality") return assign(o.criticality, one_of(value, key, kCriticalities, loc));
   constexpr std::string_view kResults[] = {"any", "success", "failure"};
   constexpr std::string_view kActions[] = {"record", "ignore"};

@@ -62,6 +62,7 @@ struct AuditRecord {
   bool path2_unresolved = false;
   std::vector<std::string> argv;
   bool argv_truncated = false;
+  std::string family;                 // the address's family: inet, inet6, unix, netlink, ...
   std::string addr;                   // peer/bound address: IPv4, IPv6, or unix path
   uint16_t port = 0;
   uint64_t flags = 0;                 // open flags / mode bits where relevant
@@ -74,6 +75,10 @@ struct AuditRecord {
   // (major << 20 | minor); JSON "dev" is "major:minor".
   uint64_t inode = 0;
   uint32_t dev = 0;
+  // That file's type and permission bits (st_mode) and its owner and group:
+  // 0 and kUnsetId without one.
+  uint32_t obj_mode = 0;
+  uint32_t obj_uid = kUnsetId, obj_gid = kUnsetId;
   // A file an objective names, when that is what the object is but the call
   // reached it by another name (a hard link, a bind mount): judged by this
   // too. Empty otherwise.

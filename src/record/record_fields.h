@@ -142,6 +142,10 @@ template <typename Record, typename Visit>
   visit(field("target_pid", kSyscallKind), rec.target_pid, kNoTarget);
   visit(field("signal", kSyscallKind).looks(Look::signal), rec.signal, kNoSignal);
   visit(field("module", kSyscallKind), rec.module);
+  visit(field("obj_mode", kSyscallKind).looks(Look::octal), rec.obj_mode, 0u);
+  visit(field("obj_uid", kSyscallKind), rec.obj_uid, kUnsetId);
+  visit(field("obj_gid", kSyscallKind), rec.obj_gid, kUnsetId);
+  visit(field("family", kSyscallKind), rec.family);
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

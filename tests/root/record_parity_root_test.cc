@@ -1,13 +1,21 @@
 // Records as complete as kernel audit's (issue 19): what its regression suite
 // (linux-audit/audit-testsuite) checks that a record carries, on real calls.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -176,6 +184,67 @@ TEST_F(RecordParityTest, DeleteModuleNamesTheModule) {
   EXPECT_EQ(calls[0]["module"], name) << calls[0].dump();
   EXPECT_EQ(calls[0]["result"], "failure") << calls[0].dump();
   EXPECT_FALSE(calls[0].contains("path")) << "a module name is not a file";
+}
+
+// Connects a new socket of `family` to `address`; the result does not matter.
+void try_connect(int family, const sockaddr* address, socklen_t length) {
+  int fd = socket(family, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  connect(fd, address, length);
+  close(fd);
+}
+
+// The object's type, permissions and owner come with the record, as in
+// kernel audit's PATH record, and objectives select by them, by session, by
+// address family, and by one id compared with another (auditd's -C).
+TEST_F(RecordParityTest, ObjectivesSelectByObjectSessionFamilyAndComparison) {
+  C2AUDIT_REQUIRE_ROOT();
+  auto files = dir_.path() / "files";
+  std::filesystem::create_directories(files / "subdir");
+  std::ofstream(files / "roots") << "x";
+  std::ofstream(files / "someone-elses") << "x";
+  ASSERT_EQ(chown((files / "someone-elses").c_str(), 4321, 4322), 0);
+  uint32_t session = 0;
+  std::ifstream("/proc/self/sessionid") >> session;
+  std::string under = (files / "**").native();
+  start("[[objective]]\nname = \"dirs\"\nevents = [\"openat\"]\npaths = [\"" + under +
+        "\"]\nfile_types = [\"dir\"]\n"
+        "[[objective]]\nname = \"not-mine\"\nevents = [\"openat\"]\npaths = [\"" + under +
+        "\"]\ncompare = [\"uid != obj_uid\"]\n"
+        "[[objective]]\nname = \"inet-only\"\nevents = [\"connect\"]\nfamilies = [\"inet\"]\n"
+        "sessions = [" + std::to_string(session) + "]\n");
+  for (const char* name : {"subdir", "roots", "someone-elses"}) {
+    int fd = open((files / name).c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0) << name;
+    close(fd);
+  }
+  sockaddr_in inet{};
+  inet.sin_family = AF_INET;
+  inet.sin_port = htons(9);  // discard: nothing listens, the refusal is recorded
+  inet.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  try_connect(AF_INET, reinterpret_cast<sockaddr*>(&inet), sizeof inet);
+  sockaddr_un unix_address{};
+  unix_address.sun_family = AF_UNIX;
+  std::string socket_path = (dir_.path() / "nobody.sock").native();
+  std::strncpy(unix_address.sun_path, socket_path.c_str(), sizeof unix_address.sun_path - 1);
+  try_connect(AF_UNIX, reinterpret_cast<sockaddr*>(&unix_address), sizeof unix_address);
+
+  std::map<std::string, std::string> decided;  // path or family: objective
+  for (const auto& r : stop_and_search()) {
+    if (r.value("pid", 0) != getpid()) continue;
+    if (r["event"] == "connect") decided[r.value("family", "?")] = r["objective"];
+    if (r["event"] != "openat") continue;
+    decided[r["path"]] = r["objective"];
+    struct stat st {};
+    ASSERT_EQ(stat(r["path"].get<std::string>().c_str(), &st), 0);
+    EXPECT_EQ(r["obj_mode"], st.st_mode) << r.dump();
+    EXPECT_EQ(r["obj_uid"], st.st_uid) << r.dump();
+    EXPECT_EQ(r["obj_gid"], st.st_gid) << r.dump();
+  }
+  EXPECT_EQ(decided, (std::map<std::string, std::string>{
+                         {(files / "subdir").native(), "dirs"},
+                         {(files / "someone-elses").native(), "not-mine"},
+                         {"inet", "inet-only"}}));
 }
 
 }  // namespace

@@ -68,11 +68,11 @@ TEST(AuditdConvert, WhatIsKeptOnlyApproximatelyIsSaid) {
   ASSERT_EQ(b32.approximations.size(), 1u);
   EXPECT_NE(b32.approximations[0].find("either ABI"), std::string::npos) << b32.approximations[0];
 
-  auto compare = convert("-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -k priv");
+  auto compare = convert("-a always,exit -F arch=b64 -S execve -C uid!=suid -F euid=0 -k priv");
   ASSERT_TRUE(compare.objective);
   EXPECT_EQ(compare.objective->users, (Users{int64_t{0}}));
   ASSERT_EQ(compare.approximations.size(), 2u);
-  EXPECT_NE(compare.approximations[0].find("-C uid!=euid is not supported"), std::string::npos);
+  EXPECT_NE(compare.approximations[0].find("-C uid!=suid is not supported"), std::string::npos);
   EXPECT_NE(compare.approximations[1].find("login uid"), std::string::npos);
 }
 

@@ -1,4 +1,5 @@
 #include "policy/auditd_import.h"
+#include "policy/objective_file.h"
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
@@ -190,6 +191,28 @@ TEST(AuditdImport, SignalRules) {
   EXPECT_EQ(im.list(1, "events"), (Strings{"kill", "pidfd_send_signal"}));
 }
 
+TEST(AuditdImport, ComparisonsSessionsFamiliesAndObjects) {
+  auto im = import(
+      "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -k setuid\n"
+      "-a always,exit -F arch=b64 -S openat -F dir=/home -F uid=0 -C auid!=obj_uid -k power\n"
+      "-a always,exit -F arch=b64 -S connect -F saddr_fam=2 -F ses=4 -k net\n"
+      "-a always,exit -F arch=b64 -S openat -F filetype=dir -F obj_uid=0 -k dirs\n"
+      "-a always,exit -F arch=b64 -S execve -C uid!=suid -k suid\n"
+      "-a never,exit -F arch=b64 -S execve -C fsuid=euid\n");
+  ASSERT_EQ(im.result.converted, 5) << reasons(im.result.skipped);
+  EXPECT_EQ(im.list(0, "compare"), Strings{"uid != euid"});
+  EXPECT_EQ(im.list(1, "compare"), Strings{"auid != obj_uid"});
+  EXPECT_EQ(im.list(2, "families"), Strings{"inet"});
+  EXPECT_EQ(im.list(2, "sessions"), Strings{"4"});
+  EXPECT_EQ(im.list(3, "file_types"), Strings{"dir"});
+  EXPECT_EQ(im.list(3, "file_owners"), Strings{"0"});
+  EXPECT_TRUE(has_note(im.result.approximations, 5, "-C uid!=suid"));  // records more
+  EXPECT_TRUE(has_note(im.result.skipped, 6, "-C fsuid=euid"));  // would ignore more
+  auto parsed = parse_objectives(im.result.toml, "converted.toml",
+                                 [](const std::string&) { return std::nullopt; });
+  EXPECT_TRUE(parsed) << parsed.error().message;
+}
+
 TEST(AuditdImport, UncoveredSyscalls) {
   auto im = import(
       "-a always,exit -F arch=b64 -S sethostname,setdomainname -S personality -k system-locale\n"
@@ -346,11 +369,11 @@ TEST(AuditdImport, ExitErrnosByNameOrNumber) {
 TEST(AuditdImport, ProgramsAndUnsupportedFields) {
   auto im = import(
       "-a always,exit -F arch=b64 -S execve -F exe=/usr/bin/sudo -k sudo\n"
-      "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -k execpriv\n"
+      "-a always,exit -F arch=b64 -S execve -C uid!=fsuid -F euid=0 -k execpriv\n"
       "-a never,exit -F arch=b64 -S all -F pid=1\n");
   ASSERT_EQ(im.result.converted, 2);
   EXPECT_EQ(im.list(0, "programs"), Strings{"/usr/bin/sudo"});
-  EXPECT_TRUE(has_note(im.result.approximations, 2, "-C uid!=euid is not supported"));
+  EXPECT_TRUE(has_note(im.result.approximations, 2, "-C uid!=fsuid is not supported"));
   EXPECT_TRUE(has_note(im.result.skipped, 3, "-F pid=1 cannot be expressed"));
 }
 

@@ -160,6 +160,20 @@ TEST(KernelFilter, DropsWhatNoObjectiveCanSelect) {
   EXPECT_FALSE(passes(filter, denied));
 }
 
+// An ignore with a criterion only user space judges is not decided in the
+// kernel: it would drop what its other objectives record.
+TEST(KernelFilter, AnIgnoreNarrowedInUserSpaceIsNotDecidedInTheKernel) {
+  for (std::string narrowing : {"sessions = [7]", "compare = [\"uid != euid\"]",
+                                "file_types = [\"dir\"]", "mode_bits = [\"setuid\"]",
+                                "families = [\"unix\"]", "xattrs = [\"user.*\"]"}) {
+    auto filter = compile_kernel_filter(set_of(
+        "[[objective]]\nname = \"skip\"\nclasses = [\"process.exec\"]\nusers = [0]\n"
+        "action = \"ignore\"\n" + narrowing + "\n[[objective]]\nname = \"execs\"\n"
+        "classes = [\"process.exec\"]\n"));
+    EXPECT_TRUE(passes(filter, {"execve", 0, "", true, 0, 0})) << narrowing;
+  }
+}
+
 // Files named literally are also watched by identity; globs and subtrees
 // are not (a hard link elsewhere is no name under them).
 TEST(KernelFilter, FilesNamedLiterallyAreWatchedByIdentity) {

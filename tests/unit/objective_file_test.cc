@@ -197,6 +197,68 @@ TEST(ObjectiveFile, ModeBitsAndXattrs) {
             "test.toml:4:14: 'suid': not a mode bit (setuid, setgid, sticky, world-writable)");
 }
 
+TEST(ObjectiveFile, SessionsFamiliesFilesAndComparisons) {
+  auto parsed = parse("[[objective]]\nname = \"a\"\nclasses = [\"file.*\", \"net.*\"]\n"
+                      "sessions = [3, \"10-20\", \"unset\"]\nfamilies = [\"inet6\"]\n"
+                      "file_types = [\"file\"]\nfile_owners = [\"root\"]\n"
+                      "compare = [\"uid != euid\", \"auid=obj_uid\"]\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const Objective& o = parsed->front();
+  ASSERT_EQ(o.sessions.size(), 3u);
+  EXPECT_EQ(o.sessions[2].first, kUnsetId);
+  ASSERT_EQ(o.compare.size(), 2u);
+  EXPECT_EQ(o.compare[0].left, IdField::uid);
+  EXPECT_EQ(o.compare[0].right, IdField::euid);
+  EXPECT_FALSE(o.compare[0].equal);
+  EXPECT_EQ(o.compare[1].right, IdField::obj_uid);
+  EXPECT_TRUE(o.compare[1].equal);
+  EXPECT_TRUE(has_user_space_criteria(o));
+  for (const char* bad : {"compare = [\"uid < euid\"]", "compare = [\"uid != fsuid\"]",
+                          "compare = [\"uid\"]", "sessions = [\"alice\"]",
+                          "families = [\"ipx\"]", "file_types = [\"regular\"]"}) {
+    std::string text = std::string("[[objective]]\nname = \"a\"\nclasses = [\"file.*\"]\n") +
+                       bad + "\n";
+    EXPECT_TRUE(error_of(text).starts_with("test.toml:4:")) << bad << ": " << error_of(text);
+  }
+}
+
+TEST(ObjectiveMatch, SessionsFamiliesFilesAndComparisons) {
+  auto only = [](std::string keys) {
+    auto parsed = parse("[[objective]]\nname = \"o\"\nclasses = [\"file.*\", \"net.*\"]\n" +
+                        keys + "\n");
+    EXPECT_TRUE(parsed) << keys;
+    return parsed->front();
+  };
+  AuditRecord rec = event("openat", "file.read", "/etc/shadow");
+  rec.ses = 5;
+  rec.uid = 1000;
+  rec.euid = 0;
+  rec.auid = 1000;
+  rec.inode = 42;
+  rec.obj_mode = 0100640;
+  rec.obj_uid = 0;
+  rec.obj_gid = 42;
+  EXPECT_TRUE(objective_matches(only("sessions = [5]"), rec));
+  EXPECT_FALSE(objective_matches(only("sessions = [\"unset\"]"), rec));
+  EXPECT_TRUE(objective_matches(only("compare = [\"uid != euid\"]"), rec));
+  EXPECT_FALSE(objective_matches(only("compare = [\"uid = euid\"]"), rec));
+  EXPECT_TRUE(objective_matches(only("compare = [\"auid != obj_uid\"]"), rec));
+  EXPECT_TRUE(objective_matches(only("file_types = [\"file\", \"dir\"]"), rec));
+  EXPECT_FALSE(objective_matches(only("file_types = [\"dir\"]"), rec));
+  EXPECT_TRUE(objective_matches(only("file_owners = [\"root\"]"), rec));
+  EXPECT_FALSE(objective_matches(only("file_owners = [\"alice\"]"), rec));
+  EXPECT_EQ(first_mismatch(only("file_owners = [\"alice\"]"), rec),
+            "the object's type or owner is not one it selects");
+  rec.inode = 0;  // no object: nothing about it holds, not even "!="
+  EXPECT_FALSE(objective_matches(only("compare = [\"auid != obj_uid\"]"), rec));
+  EXPECT_FALSE(objective_matches(only("file_types = [\"file\"]"), rec));
+  AuditRecord connect = event("connect", "net.connect");
+  connect.family = "inet6";
+  EXPECT_TRUE(objective_matches(only("families = [\"inet\", \"inet6\"]"), connect));
+  connect.family = "unix";
+  EXPECT_FALSE(objective_matches(only("families = [\"inet\", \"inet6\"]"), connect));
+}
+
 TEST(ObjectiveFile, MissingFileIsNamed) {
   auto r = read_objective_file("/nonexistent/c2audit.toml");
   ASSERT_FALSE(r);
