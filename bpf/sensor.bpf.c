@@ -158,7 +158,8 @@ static __always_inline void emit_argv(struct out_record *out, __u32 *pos,
   *pos += len;
 }
 
-/* Appends the raw sockaddr the call named (or, for accept, received). */
+/* Appends the raw sockaddr the call named (or, for accept, received), or the
+ * fixed-size struct a time call passes (spec->struct_len). */
 static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
                                           const struct c2a_syscall_spec *spec,
                                           const __u64 *args) {
@@ -171,7 +172,9 @@ static __always_inline void emit_sockaddr(struct out_record *out, __u32 *pos,
   if (!addr) {
     return;
   }
-  if (spec->flags & C2A_SPEC_PEER_AT_EXIT) {
+  if (spec->struct_len) {
+    len = spec->struct_len;
+  } else if (spec->flags & C2A_SPEC_PEER_AT_EXIT) {
     if (!len_arg || bpf_probe_read_user(&len, sizeof(len), (void *)len_arg) < 0) {
       return;
     }

@@ -45,7 +45,8 @@ enum c2a_field {
   C2A_F_NAME2,     /* second path argument (rename/link target, symlink) */
   C2A_F_DIR2,      /* absolute dir NAME2 is relative to */
   C2A_F_ARGV,      /* execve argv, NUL-separated */
-  C2A_F_SOCKADDR,  /* raw struct sockaddr (connect/bind/accept peer) */
+  C2A_F_SOCKADDR,  /* raw struct sockaddr (connect/bind/accept peer), or
+                      the struct_len bytes a time call passes */
   C2A_F_EXE,       /* executable of the calling process */
   C2A_F_COUNT
 };
@@ -130,6 +131,10 @@ struct c2a_syscall_spec {
   __u8 fd_arg;       /* an fd whose object is the target (fchmod, ...) */
   __u8 flags_arg;    /* open flags (or struct open_how *) */
   __u8 sockaddr_arg; /* struct sockaddr * ; length in sockaddr_arg + 1 */
+  __u8 struct_len;   /* not 0: sockaddr_arg points to a struct of this many
+                        bytes instead (the time a clock_settime sets), read
+                        at exit into the SOCKADDR field */
+  __u8 pad;
 };
 
 /* One syscall's entry in the kernel filter of one policy slot: the filter
@@ -139,7 +144,7 @@ struct c2a_syscall_spec {
  * io_uring open by them as constants, which spares the verifier every
  * branch an open cannot take. */
 #define C2A_OPENAT_ROLES                                                              \
-  {C2A_SPEC_RET_FD, 1, 0, C2A_ARG_NONE, C2A_ARG_NONE, C2A_ARG_NONE, 2, C2A_ARG_NONE}
+  {C2A_SPEC_RET_FD, 1, 0, C2A_ARG_NONE, C2A_ARG_NONE, C2A_ARG_NONE, 2, C2A_ARG_NONE, 0, 0}
 
 static inline __u32 c2a_filter_key(__u32 slot, __u32 abi, __u32 nr) {
   return (slot * C2A_ABI_COUNT + abi) * C2A_SYSCALL_SLOTS + nr;
@@ -254,12 +259,12 @@ struct c2a_loss {
 
 #ifndef __BPF__
 #ifdef __cplusplus
-static_assert(sizeof(struct c2a_syscall_spec) == 8, "spec layout changed");
+static_assert(sizeof(struct c2a_syscall_spec) == 10, "spec layout changed");
 static_assert(sizeof(struct c2a_event) == 232, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");
-static_assert(sizeof(struct c2a_syscall_filter) == 32, "filter layout changed");
+static_assert(sizeof(struct c2a_syscall_filter) == 40, "filter layout changed");
 static_assert(sizeof(struct c2a_policy_masks) == 104, "masks layout changed");
 #endif
 #endif

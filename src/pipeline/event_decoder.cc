@@ -15,6 +15,7 @@
 #include "c2audit/wire.h"
 #include "syscalls/ia32_syscall_table.h"
 #include "pipeline/path_resolution.h"
+#include "pipeline/time_arguments.h"
 #include "syscalls/syscall_table.h"
 
 namespace c2audit {
@@ -244,7 +245,14 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
     rec.argv_truncated = ev.status & C2A_ST_ARGV_CUT;
     name_the_program(ev, rec);
   }
-  if (!(*fields)[C2A_F_SOCKADDR].empty()) decode_sockaddr((*fields)[C2A_F_SOCKADDR], rec);
+  std::string_view raw_struct = (*fields)[C2A_F_SOCKADDR];
+  if (info->clock_arg != C2A_ARG_NONE) rec.clock = static_cast<uint32_t>(ev.args[info->clock_arg]);
+  if (info->time_arg != TimeArg::none) {
+    // A 32-bit caller's structs have other layouts: not read.
+    if (!rec.ia32) decode_time_argument(info->time_arg, raw_struct, rec);
+  } else if (!raw_struct.empty()) {
+    decode_sockaddr(raw_struct, rec);
+  }
   return {};
 }
 

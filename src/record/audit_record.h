@@ -24,6 +24,9 @@ inline constexpr uint32_t kUnsetId = 0xffffffffu;
 // AuditRecord::target_pid and ::signal of a call that names neither.
 inline constexpr int64_t kNoTarget = INT64_MIN;
 inline constexpr uint32_t kNoSignal = 0xffffffffu;
+// AuditRecord::new_time and ::clock of a call that sets no time.
+inline constexpr int64_t kNoTime = INT64_MIN;
+inline constexpr uint32_t kNoClock = 0xffffffffu;
 
 // A device number as the kernel encodes it (AuditRecord::dev): major << 20 | minor.
 inline constexpr unsigned kDeviceMinorBits = 20;
@@ -88,6 +91,12 @@ struct AuditRecord {
   // every process it may signal. And the signal sent (0: only a probe).
   int64_t target_pid = kNoTarget;
   uint32_t signal = kNoSignal;
+  // What a time call sets: the clock's new time (settimeofday,
+  // clock_settime), the clock (clock_settime, clock_adjtime: 0 is
+  // CLOCK_REALTIME), and what an adjtimex sets ("modes=0x1 offset=500").
+  int64_t new_time = kNoTime;
+  uint32_t clock = kNoClock;
+  std::string adjustment;
 
   // kind == user: what the sending program (PAM, sudo, sshd, useradd) says.
   // The sender is in pid/uid/auid/ses/exe, its terminal in tty.

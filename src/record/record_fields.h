@@ -146,6 +146,9 @@ template <typename Record, typename Visit>
   visit(field("obj_uid", kSyscallKind), rec.obj_uid, kUnsetId);
   visit(field("obj_gid", kSyscallKind), rec.obj_gid, kUnsetId);
   visit(field("family", kSyscallKind), rec.family);
+  visit(field("new_time", kSyscallKind).looks(Look::time), rec.new_time, kNoTime);
+  visit(field("clock", kSyscallKind), rec.clock, kNoClock);
+  visit(field("adjustment", kSyscallKind), rec.adjustment);
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

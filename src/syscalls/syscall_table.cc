@@ -13,26 +13,38 @@ namespace {
 
 constexpr uint8_t N = C2A_ARG_NONE;
 
-// Argument roles: {flags, name1, dirfd1, name2, dirfd2, fd, open flags, sockaddr}.
+// Argument roles: {flags, name1, dirfd1, name2, dirfd2, fd, open flags,
+// sockaddr, struct length, pad}.
 constexpr c2a_syscall_spec path_at(uint8_t name, uint8_t dirfd = N) {
-  return {0, name, dirfd, N, N, N, N, N};
+  return {0, name, dirfd, N, N, N, N, N, 0, 0};
 }
 constexpr c2a_syscall_spec two_paths(uint8_t n1, uint8_t d1, uint8_t n2, uint8_t d2) {
-  return {0, n1, d1, n2, d2, N, N, N};
+  return {0, n1, d1, n2, d2, N, N, N, 0, 0};
 }
-constexpr c2a_syscall_spec fd_object(uint8_t fd) { return {0, N, N, N, N, fd, N, N}; }
+constexpr c2a_syscall_spec fd_object(uint8_t fd) { return {0, N, N, N, N, fd, N, N, 0, 0}; }
 constexpr c2a_syscall_spec open_spec(uint8_t name, uint8_t dirfd, uint8_t flags,
                                      uint8_t extra = 0) {
-  return {static_cast<uint8_t>(C2A_SPEC_RET_FD | extra), name, dirfd, N, N, N, flags, N};
+  return {static_cast<uint8_t>(C2A_SPEC_RET_FD | extra), name, dirfd, N, N, N, flags, N, 0, 0};
 }
 constexpr c2a_syscall_spec exec_spec(uint8_t name, uint8_t dirfd) {
-  return {C2A_SPEC_EXEC, name, dirfd, N, N, N, N, N};
+  return {C2A_SPEC_EXEC, name, dirfd, N, N, N, N, N, 0, 0};
 }
 constexpr c2a_syscall_spec socket_spec(uint8_t addr, uint8_t extra = 0) {
-  return {extra, N, N, N, N, N, N, addr};  // a socket fd has no path worth naming
+  return {extra, N, N, N, N, N, N, addr, 0, 0};  // a socket fd has no path worth naming
 }
 constexpr uint8_t kAcceptFlags = C2A_SPEC_PEER_AT_EXIT | C2A_SPEC_SOCK_FROM_FD;
-constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N}; }
+constexpr c2a_syscall_spec no_args() { return {0, N, N, N, N, N, N, N, 0, 0}; }
+
+// The time calls: argument `arg` points to what they set (a timespec, a
+// timeval, a struct timex), read by the sensor; `clock` is the clock's argument.
+constexpr size_t kTimexBytesRead = 128;  // modes .. tick and more; the rest is padding
+constexpr SyscallInfo sets_time(SyscallInfo info, TimeArg what, uint8_t arg, uint8_t clock = N) {
+  info.spec.sockaddr_arg = arg;
+  info.spec.struct_len = what == TimeArg::timex ? kTimexBytesRead : 16;
+  info.time_arg = what;
+  info.clock_arg = clock;
+  return info;
+}
 
 constexpr auto F = ClassRule::fixed;
 
@@ -155,10 +167,13 @@ const std::array kSyscalls = {
     SyscallInfo{"chroot", SYS_chroot, "admin.mount", F, path_at(0)},
     SyscallInfo{"sethostname", SYS_sethostname, "admin.host", F, no_args()},
     SyscallInfo{"setdomainname", SYS_setdomainname, "admin.host", F, no_args()},
-    SyscallInfo{"settimeofday", SYS_settimeofday, "admin.time", F, no_args()},
-    SyscallInfo{"clock_settime", SYS_clock_settime, "admin.time", F, no_args()},
-    SyscallInfo{"adjtimex", SYS_adjtimex, "admin.time", F, no_args()},
-    SyscallInfo{"clock_adjtime", SYS_clock_adjtime, "admin.time", F, no_args()},
+    sets_time(SyscallInfo{"settimeofday", SYS_settimeofday, "admin.time", F, no_args()},
+              TimeArg::timeval, 0),
+    sets_time(SyscallInfo{"clock_settime", SYS_clock_settime, "admin.time", F, no_args()},
+              TimeArg::timespec, 1, 0),
+    sets_time(SyscallInfo{"adjtimex", SYS_adjtimex, "admin.time", F, no_args()}, TimeArg::timex, 0),
+    sets_time(SyscallInfo{"clock_adjtime", SYS_clock_adjtime, "admin.time", F, no_args()},
+              TimeArg::timex, 1, 0),
     SyscallInfo{"reboot", SYS_reboot, "admin.reboot", F, no_args()},
     SyscallInfo{"init_module", SYS_init_module, "admin.module", F, no_args()},
     SyscallInfo{"finit_module", SYS_finit_module, "admin.module", F, fd_object(0)},

@@ -26,6 +26,9 @@ enum class Name2 : uint8_t {
   module,   // a kernel module's name (delete_module): the record's module
 };
 
+// What a time call's struct argument is (SyscallInfo::time_arg).
+enum class TimeArg : uint8_t { none, timespec, timeval, timex };
+
 struct SyscallInfo {
   std::string_view name;
   uint32_t nr;
@@ -38,6 +41,8 @@ struct SyscallInfo {
   uint8_t mode_arg = C2A_ARG_NONE;  // the argument holding the file mode it sets (chmod)
   uint8_t target_arg = C2A_ARG_NONE;  // the pid of the process it acts on (kill, ptrace)
   uint8_t signal_arg = C2A_ARG_NONE;  // the signal it sends
+  TimeArg time_arg = TimeArg::none;   // the time it sets, in spec.sockaddr_arg (x86-64 layout)
+  uint8_t clock_arg = C2A_ARG_NONE;   // the clock it sets (clock_settime, clock_adjtime)
 };
 
 // Every covered syscall, in a stable order.

@@ -7,6 +7,8 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -184,6 +186,37 @@ TEST_F(RecordParityTest, DeleteModuleNamesTheModule) {
   EXPECT_EQ(calls[0]["module"], name) << calls[0].dump();
   EXPECT_EQ(calls[0]["result"], "failure") << calls[0].dump();
   EXPECT_FALSE(calls[0].contains("path")) << "a module name is not a file";
+}
+
+// What a time change would set. The calls name a clock that does not exist
+// (or an invalid microsecond count), so the kernel refuses them and the
+// host's time is never touched; the record still says what was asked.
+TEST_F(RecordParityTest, TimeChangesSayWhatTheySet) {
+  C2AUDIT_REQUIRE_ROOT();
+  start("[[objective]]\nname = \"time\"\nclasses = [\"admin.time\"]\n");
+  constexpr clockid_t kNoSuchClock = 4242;
+  timespec ts{1'234'567'890, 5};
+  ASSERT_EQ(syscall(SYS_clock_settime, kNoSuchClock, &ts), -1);
+  timeval tv{1'234'567'890, 1'000'000};  // tv_usec out of range: EINVAL
+  ASSERT_EQ(syscall(SYS_settimeofday, &tv, nullptr), -1);
+  timex tx{};
+  tx.modes = ADJ_SETOFFSET | ADJ_NANO;
+  tx.time.tv_sec = 2;
+  tx.time.tv_usec = 500;  // nanoseconds, with ADJ_NANO
+  ASSERT_EQ(syscall(SYS_clock_adjtime, kNoSuchClock, &tx), -1);
+
+  auto records = stop_and_search();
+  auto set = calls_of(records, "clock_settime");
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_EQ(set[0]["new_time"], "2009-02-13T23:31:30.000000005Z") << set[0].dump();
+  EXPECT_EQ(set[0]["clock"], kNoSuchClock);
+  auto settimeofday = calls_of(records, "settimeofday");
+  ASSERT_EQ(settimeofday.size(), 1u);
+  EXPECT_EQ(settimeofday[0]["new_time"], "2009-02-13T23:31:31.000000000Z") << settimeofday[0].dump();
+  auto adjust = calls_of(records, "clock_adjtime");
+  ASSERT_EQ(adjust.size(), 1u);
+  EXPECT_EQ(adjust[0]["adjustment"], "modes=0x2100 setoffset_ns=2000000500") << adjust[0].dump();
+  EXPECT_EQ(adjust[0]["clock"], kNoSuchClock);
 }
 
 // Connects a new socket of `family` to `address`; the result does not matter.
