@@ -22,7 +22,11 @@ static __always_inline void fill_identity(struct c2a_event *ev,
   ev->cpu = bpf_get_smp_processor_id();
   __builtin_memcpy(ev->comm, task->comm, sizeof(ev->comm)); /* the kernel keeps it NUL-ended */
 
-  struct tty_struct *tty = task->signal->tty;
+  struct signal_struct *signal = task->signal;
+  struct pid *group = signal->pids[PIDTYPE_PGID];
+  ev->pgid = group ? group->numbers[0].nr : 0;
+
+  struct tty_struct *tty = signal->tty;
   ev->tty[0] = 0;
   if (tty) { /* an interactive session's every record: direct loads, no call */
     __builtin_memcpy(ev->tty, tty->name, sizeof(ev->tty));

@@ -244,7 +244,7 @@ struct c2a_event {
   __u32 obj_mode;   /* OBJ1's inode: file type and permission bits (st_mode) */
   __u32 obj_uid;    /* its owner and group (global ids); all three meaningful */
   __u32 obj_gid;    /* only when obj_ino is not 0 */
-  __u32 obj_pad;
+  __u32 pgid;       /* the caller's process group (global id) */
 };
 
 /* Largest payload a record may carry. */

@@ -161,6 +161,7 @@ void fill_identity(const c2a_event& ev, AuditRecord& rec) {
   rec.pid = ev.pid;
   rec.tid = ev.tid;
   rec.ppid = ev.ppid;
+  rec.pgid = ev.pgid;
   rec.uid = ev.uid;
   rec.euid = ev.euid;
   rec.gid = ev.gid;

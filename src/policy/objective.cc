@@ -70,10 +70,15 @@ bool comparison_holds(const IdComparison& c, const AuditRecord& rec) {
   return (id_of(c.left, rec) == id_of(c.right, rec)) == c.equal;
 }
 
-// Who and from where, beyond users: session, address family, id comparisons.
+// Who and from where, beyond users: session, process group, address family,
+// id comparisons.
 bool context_ok(const Objective& o, const AuditRecord& rec) {
   if (!o.sessions.empty() &&
       !any_of(o.sessions, [&](const UserRange& r) { return r.contains(rec.ses); })) {
+    return false;
+  }
+  if (!o.process_groups.empty() &&
+      !any_of(o.process_groups, [&](const UserRange& r) { return r.contains(rec.pgid); })) {
     return false;
   }
   if (!o.families.empty() &&
@@ -134,14 +139,15 @@ std::string first_mismatch(const Objective& o, const AuditRecord& rec) {
   if (!paths_ok(globs, rec)) return "path '" + rec.path + "' is not selected by its paths";
   if (!program_ok(globs, rec)) return "program '" + rec.exe + "' is not among its programs";
   if (!attribute_ok(o, globs, rec)) return "the mode or xattr set is not one it selects";
-  if (!context_ok(o, rec)) return "the session, address family or an id comparison does not hold";
+  if (!context_ok(o, rec)) return "the session, process group, address family or an id comparison does not hold";
   if (!object_ok(o, rec)) return "the object's type or owner is not one it selects";
   return {};
 }
 
 bool has_user_space_criteria(const Objective& o) {
   return !o.paths.empty() || !o.exclude_paths.empty() || !o.programs.empty() ||
-         o.mode_bits != 0 || !o.xattrs.empty() || !o.sessions.empty() || !o.families.empty() ||
+         o.mode_bits != 0 || !o.xattrs.empty() || !o.sessions.empty() ||
+         !o.process_groups.empty() || !o.families.empty() ||
          !o.file_types.empty() || !o.file_owners.empty() || !o.compare.empty();
 }
 

@@ -73,6 +73,7 @@ struct Objective {
   uint32_t mode_bits = 0;            // the mode set (chmod) has one of these bits; 0: any
   std::vector<std::string> xattrs;   // globs on the extended attribute's name; empty: any
   std::vector<UserRange> sessions;   // audit session ids ("unset": none); empty: any
+  std::vector<UserRange> process_groups;  // the caller's process group (a job); empty: any
   std::vector<std::string> families; // the address's family: "inet", "inet6", "unix", ...
   std::vector<std::string> file_types;  // the object's type ("file", "dir", ...); empty: any
   std::vector<UserRange> file_owners;   // the object's owner; empty: any

@@ -28,7 +28,7 @@ constexpr std::string_view kClasses[] = {
 constexpr std::string_view kKeys[] = {
     "name",       "classes",     "events",      "users",    "exclude_users", "paths",
     "exclude_paths", "programs", "result",      "errors",   "mode_bits",     "xattrs",
-    "sessions",   "families",    "file_types",  "file_owners", "compare",    "criticality",
+    "sessions",   "process_groups", "families",    "file_types",  "file_owners", "compare",    "criticality",
     "action"};
 
 // Address families as records name them (kernel audit's saddr_fam).
@@ -170,9 +170,9 @@ Result<uint32_t> mode_bits_of(const toml::node& node, std::string_view key, cons
   return bits;
 }
 
-// sessions: numbers, ranges "A-B" or "unset", never names.
-Result<std::vector<UserRange>> sessions_of(const toml::node& node, std::string_view key,
-                                           const Locator& loc) {
+// sessions and process groups: numbers, ranges "A-B" or "unset", never names.
+Result<std::vector<UserRange>> ids_of(const toml::node& node, std::string_view key,
+                                      const Locator& loc) {
   const toml::array* array = node.as_array();
   if (!array) return tl::unexpected(loc.at(node.source(), fmt::format("'{}' must be an array", key)));
   auto no_names = [](const std::string&) -> std::optional<uint32_t> { return std::nullopt; };
@@ -181,8 +181,8 @@ Result<std::vector<UserRange>> sessions_of(const toml::node& node, std::string_v
     auto session = user_of(item, loc, no_names);
     if (!session) return tl::unexpected(session.error());
     if (!*session) {
-      return tl::unexpected(loc.at(item.source(), "a session is a number, a range \"A-B\" or "
-                                                  "\"unset\""));
+      return tl::unexpected(loc.at(item.source(), fmt::format("'{}' holds numbers, ranges "
+                                                              "\"A-B\" or \"unset\"", key)));
     }
     out.push_back(**session);
   }
@@ -289,7 +289,8 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "xattrs")
     return assign(o.xattrs, checked_strings(value, key, loc, is_xattr_glob,
                                             "an attribute name such as security.capability"));
-  if (key == "sessions") return assign(o.sessions, sessions_of(value, key, loc));
+  if (key == "sessions") return assign(o.sessions, ids_of(value, key, loc));
+  if (key == "process_groups") return assign(o.process_groups, ids_of(value, key, loc));
   if (key == "families")
     return assign(o.families, checked_strings(value, key, loc, is_family,
                                               "not an address family (inet, inet6, unix, "

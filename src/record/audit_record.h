@@ -53,6 +53,7 @@ struct AuditRecord {
 
   // Who, from where.
   uint32_t pid = 0, tid = 0, ppid = 0;
+  uint32_t pgid = 0;        // process group: a shell's job
   uint32_t uid = 0, euid = 0, gid = 0, egid = 0;
   uint32_t auid = kUnsetId, ses = kUnsetId;
   std::string user;         // name of auid, or of uid when auid is unset

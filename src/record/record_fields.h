@@ -149,6 +149,7 @@ template <typename Record, typename Visit>
   visit(field("new_time", kSyscallKind).looks(Look::time), rec.new_time, kNoTime);
   visit(field("clock", kSyscallKind), rec.clock, kNoClock);
   visit(field("adjustment", kSyscallKind), rec.adjustment);
+  visit(field("pgid", kSyscallKind).in_text(kJsonOnly), rec.pgid, 0u);
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

@@ -228,8 +228,9 @@ void try_connect(int family, const sockaddr* address, socklen_t length) {
 }
 
 // The object's type, permissions and owner come with the record, as in
-// kernel audit's PATH record, and objectives select by them, by session, by
-// address family, and by one id compared with another (auditd's -C).
+// kernel audit's PATH record, and objectives select by them, by session,
+// process group, address family, and by one id compared with another
+// (auditd's -C).
 TEST_F(RecordParityTest, ObjectivesSelectByObjectSessionFamilyAndComparison) {
   C2AUDIT_REQUIRE_ROOT();
   auto files = dir_.path() / "files";
@@ -245,7 +246,8 @@ TEST_F(RecordParityTest, ObjectivesSelectByObjectSessionFamilyAndComparison) {
         "[[objective]]\nname = \"not-mine\"\nevents = [\"openat\"]\npaths = [\"" + under +
         "\"]\ncompare = [\"uid != obj_uid\"]\n"
         "[[objective]]\nname = \"inet-only\"\nevents = [\"connect\"]\nfamilies = [\"inet\"]\n"
-        "sessions = [" + std::to_string(session) + "]\n");
+        "sessions = [" + std::to_string(session) + "]\nprocess_groups = [" +
+        std::to_string(getpgrp()) + "]\n");
   for (const char* name : {"subdir", "roots", "someone-elses"}) {
     int fd = open((files / name).c_str(), O_RDONLY);
     ASSERT_GE(fd, 0) << name;
@@ -273,6 +275,7 @@ TEST_F(RecordParityTest, ObjectivesSelectByObjectSessionFamilyAndComparison) {
     EXPECT_EQ(r["obj_mode"], st.st_mode) << r.dump();
     EXPECT_EQ(r["obj_uid"], st.st_uid) << r.dump();
     EXPECT_EQ(r["obj_gid"], st.st_gid) << r.dump();
+    EXPECT_EQ(r["pgid"], getpgrp()) << r.dump();
   }
   EXPECT_EQ(decided, (std::map<std::string, std::string>{
                          {(files / "subdir").native(), "dirs"},

@@ -238,6 +238,9 @@ TEST(ObjectiveMatch, SessionsFamiliesFilesAndComparisons) {
   rec.obj_mode = 0100640;
   rec.obj_uid = 0;
   rec.obj_gid = 42;
+  rec.pgid = 777;
+  EXPECT_TRUE(objective_matches(only("process_groups = [\"700-800\"]"), rec));
+  EXPECT_FALSE(objective_matches(only("process_groups = [1]"), rec));
   EXPECT_TRUE(objective_matches(only("sessions = [5]"), rec));
   EXPECT_FALSE(objective_matches(only("sessions = [\"unset\"]"), rec));
   EXPECT_TRUE(objective_matches(only("compare = [\"uid != euid\"]"), rec));
