@@ -84,12 +84,13 @@ static __always_inline void capture_exec(struct exec_args *exec,
   exec->name_len = n > 0 ? n - 1 : 0;
 
   __u32 pos = 0;
+  long last = 0; /* what the last argument's read returned */
   for (int i = 0; i < C2A_ARGS_MAX; i++) {
     const char *arg = (const char *)user_pointer_at(argv, i, abi);
     if (!arg) {
-      /* Past C2A_ARGV_MAX - 1 bytes emit_argv keeps less than was read:
-       * the last argument read is cut. */
-      if (pos >= C2A_ARGV_MAX) {
+      /* emit_argv keeps C2A_ARGV_MAX - 1 bytes: past them the last argument
+       * read is cut, and so is one that filled a whole read. */
+      if (pos > C2A_ARGV_MAX || last == C2A_ARGV_MAX) {
         exec->status |= C2A_ST_ARGV_CUT;
       }
       exec->argv_len = pos;
@@ -105,6 +106,7 @@ static __always_inline void capture_exec(struct exec_args *exec,
     if (n <= 0) {
       break;
     }
+    last = n;
     pos += n; /* keeps the NUL as separator */
   }
   exec->status |= C2A_ST_ARGV_CUT;

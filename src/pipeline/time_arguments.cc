@@ -30,8 +30,11 @@ Struct copy_of(std::string_view raw) {
 }
 
 // The values an adjtimex call sets, each named as kernel audit's
-// TIME_ADJNTPVAL names it, after the modes asking for them.
-std::string describe_adjustment(const timex& tx) {
+// TIME_ADJNTPVAL names it, after the modes asking for them. The struct was
+// read at the call's exit: after a success the kernel has written its state
+// back into it (what kernel audit logs as new=), its time field the clock's
+// time, so an offset stepped by ADJ_SETOFFSET is known only for a refused call.
+std::string describe_adjustment(const timex& tx, bool succeeded) {
   std::string out = fmt::format("modes={:#x}", tx.modes);
   if (tx.modes & ADJ_OFFSET) out += fmt::format(" offset={}", tx.offset);
   if (tx.modes & ADJ_FREQUENCY) out += fmt::format(" freq={}", tx.freq);
@@ -41,7 +44,9 @@ std::string describe_adjustment(const timex& tx) {
   if (tx.modes & ADJ_TIMECONST) out += fmt::format(" constant={}", tx.constant);
   if (tx.modes & ADJ_TAI) out += fmt::format(" tai={}", tx.constant);
   if (tx.modes & ADJ_TICK) out += fmt::format(" tick={}", tx.tick);
-  if (tx.modes & ADJ_SETOFFSET) {
+  if ((tx.modes & ADJ_SETOFFSET) && succeeded) {
+    out += " setoffset";
+  } else if (tx.modes & ADJ_SETOFFSET) {
     // time.tv_usec holds nanoseconds under ADJ_NANO.
     int64_t fraction = tx.time.tv_usec;
     if (!(tx.modes & ADJ_NANO) && __builtin_mul_overflow(fraction, kNanosPerMicro, &fraction)) {
@@ -76,7 +81,7 @@ void decode_time_argument(TimeArg what, std::string_view raw, AuditRecord& rec) 
     }
     case TimeArg::timex:
       if (raw.size() >= offsetof(timex, tick) + sizeof(timex::tick)) {
-        rec.adjustment = describe_adjustment(copy_of<timex>(raw));
+        rec.adjustment = describe_adjustment(copy_of<timex>(raw), rec.success);
       }
       return;
     case TimeArg::none:

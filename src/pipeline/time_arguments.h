@@ -12,6 +12,7 @@ namespace c2audit {
 
 // Fills rec.new_time or rec.adjustment from `raw` (the x86-64 layout of
 // `what`; a caller may pass any bytes: values that do not fit are left out).
+// rec.success must be set: a successful adjtimex has overwritten its struct.
 void decode_time_argument(TimeArg what, std::string_view raw, AuditRecord& rec);
 
 }  // namespace c2audit

@@ -102,6 +102,7 @@ class RuleConverter {
   Result<void> convert_field(const AuditdField& f);
   Result<void> convert_family(const AuditdField& f);
   Result<void> convert_compare(const std::string& text);
+  Result<void> check_object_criteria();
   Result<void> convert_path(const AuditdField& f);
   Result<void> convert_arch(const AuditdField& f);
   Result<void> convert_user(const AuditdField& f);
@@ -435,7 +436,44 @@ Result<void> RuleConverter::finish_classes() {
     out_.classes = any_path_ || rule_.kind == AuditdRule::Kind::watch ? *classes_for_perms("rwxa")
                                                                       : all_class_families();
   }
-  if (open_flags_) return convert_open_flags(*open_flags_);
+  if (open_flags_) {
+    if (auto r = convert_open_flags(*open_flags_); !r) return r;
+  }
+  return check_object_criteria();
+}
+
+// c2audit knows an object's type and owner only for a call on an fd (an
+// open, fchmod), and an address family only with an address, where auditd
+// reads them from any call's PATH or SOCKADDR record. Where the rule's calls
+// are not all such calls, a record rule keeps them without those criteria
+// (it records more, noted) and an ignore rule is not converted; an ignore
+// rule's family is kept only for connect and bind, whose address is given.
+Result<void> RuleConverter::check_object_criteria() {
+  auto has_object = [](const std::string& event) {
+    const SyscallInfo* info = find_syscall(event);
+    return info && ((info->spec.flags & C2A_SPEC_RET_FD) || info->spec.fd_arg != C2A_ARG_NONE);
+  };
+  auto names_address = [](const std::string& event) {
+    return event == "connect" || event == "bind";
+  };
+  auto all_events = [&](auto pred) {
+    return !out_.events.empty() && std::all_of(out_.events.begin(), out_.events.end(), pred);
+  };
+  bool on_objects = !out_.file_types.empty() || !out_.file_owners.empty() ||
+                    std::any_of(out_.compare.begin(), out_.compare.end(),
+                                [](const std::string& c) { return c.find("obj_") != c.npos; });
+  if (on_objects && !all_events(has_object)) {
+    if (auto r = drop("the object's type or owner (-F filetype, obj_uid, -C obj_*) of calls "
+                      "that name a file by path"); !r) {
+      return r;
+    }
+    out_.file_types.clear();
+    out_.file_owners.clear();
+    std::erase_if(out_.compare, [](const std::string& c) { return c.find("obj_") != c.npos; });
+  }
+  if (!out_.families.empty() && out_.action == "ignore" && !all_events(names_address)) {
+    return fail("-F saddr_fam on calls other than connect and bind would ignore more");
+  }
   return {};
 }
 

@@ -299,8 +299,14 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
     return assign(o.file_types, checked_strings(value, key, loc, is_file_type,
                                                 "not a file type (file, dir, link, socket, fifo, "
                                                 "block, character)"));
-  if (key == "file_owners")
-    return assign(o.file_owners, users_of(value, key, loc, users, o.warnings));
+  if (key == "file_owners") {
+    auto ok = assign(o.file_owners, users_of(value, key, loc, users, o.warnings));
+    // Every owner unknown: the objective selects no file (empty would be any owner).
+    if (ok && o.file_owners.empty() && value.as_array() && !value.as_array()->empty()) {
+      o.skipped = true;
+    }
+    return ok;
+  }
   if (key == "compare") return assign(o.compare, comparisons_of(value, key, loc));
   if (key == "criticality") return assign(o.criticality, one_of(value, key, kCriticalities, loc));
   constexpr std::string_view kResults[] = {"any", "success", "failure"};
@@ -333,8 +339,8 @@ Result<Objective> objective_of(const toml::node& node, const Locator& loc, const
   }
   if (o.name.empty()) return tl::unexpected(loc.at(node.source(), "objective without a 'name'"));
   if (o.skipped) {
-    auto why = fmt::format("objective '{}' is skipped: none of its users exists (until the "
-                           "policy is loaded again)", o.name);
+    auto why = fmt::format("objective '{}' is skipped: none of its users (or file owners) "
+                           "exists (until the policy is loaded again)", o.name);
     o.warnings.push_back(loc.at(node.source(), why).message);
   }
   if (o.classes.empty() && o.events.empty()) {

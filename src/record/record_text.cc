@@ -18,26 +18,45 @@ constexpr unsigned char kFirstPrintable = 0x20;
 constexpr unsigned char kDelete = 0x7f;
 constexpr unsigned char kFirstNonAscii = 0x80;
 
+// The length of a control character that UTF-8 spells in more than one
+// byte at `at`: C1 controls (U+0080..U+009F, CSI among them, which a
+// terminal obeys) and the line and paragraph separators U+2028/U+2029 (which
+// some readers split lines on); 0 when there is none.
+size_t wide_control_at(std::string_view value, size_t at) {
+  auto byte = [&](size_t k) { return k < value.size() ? static_cast<unsigned char>(value[k]) : 0; };
+  if (byte(at) == 0xc2 && byte(at + 1) >= 0x80 && byte(at + 1) <= 0x9f) return 2;
+  if (byte(at) == 0xe2 && byte(at + 1) == 0x80 && (byte(at + 2) == 0xa8 || byte(at + 2) == 0xa9)) {
+    return 3;
+  }
+  return 0;
+}
+
 bool needs_quotes(std::string_view value) {
   if (value.empty() || !is_utf8(value)) return true;
-  for (unsigned char c : value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
     if (c <= ' ' || c == kDelete || c == '"' || c == '\\' || c == '=') return true;
+    if (wide_control_at(value, i)) return true;
   }
   return false;
 }
 
 // The value as it is, or double-quoted with C escapes when it would not read
-// back as one word. Bytes that are not UTF-8 are escaped too: a terminal
-// would show them all alike.
+// back as one word or holds a control character. Bytes that are not UTF-8
+// are escaped too: a terminal would show them all alike.
 std::string quote_value(std::string_view value) {
   if (!needs_quotes(value)) return std::string(value);
   bool escape_high = !is_utf8(value);
   std::string out = "\"";
-  for (unsigned char c : value) {
+  size_t escape_until = 0;  // the end of a wide control character being escaped
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
+    if (i >= escape_until) escape_until = i + wide_control_at(value, i);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c < kFirstPrintable || c == kDelete || (escape_high && c >= kFirstNonAscii)) {
+    } else if (c < kFirstPrintable || c == kDelete || (escape_high && c >= kFirstNonAscii) ||
+               i < escape_until) {
       out += fmt::format("\\x{:02x}", c);
     } else {
       out += static_cast<char>(c);

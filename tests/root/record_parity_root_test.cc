@@ -59,6 +59,11 @@ TEST_F(RecordParityTest, ALongArgumentIsCutAndTheRecordSaysSo) {
   run_true({marker, long_argument});                // the long one last
   run_true({last_marker, long_argument, "after"});  // and one more after it
   run_true({marker + "-short", "short"});
+  // Exactly the bytes kept, the last NUL aside: whole, so not cut.
+  std::string exact_marker = marker + "-exact";
+  const size_t kept = 1024 - 1;  // C2A_ARGV_MAX - 1
+  std::string exact(kept - std::string("/usr/bin/true").size() - exact_marker.size() - 2, 'y');
+  run_true({exact_marker, exact});
 
   auto records = stop_and_search();
   for (const auto& mark : {marker, last_marker}) {
@@ -70,9 +75,14 @@ TEST_F(RecordParityTest, ALongArgumentIsCutAndTheRecordSaysSo) {
     EXPECT_LT(kept.size(), long_argument.size());
     EXPECT_EQ(long_argument.rfind(kept, 0), 0u) << "a prefix of the argument";
   }
-  auto whole = execs_marked(records, marker + "-short");
-  ASSERT_EQ(whole.size(), 1u);
-  EXPECT_FALSE(whole[0].contains("argv_truncated")) << whole[0].dump();
+  for (const auto& mark : {marker + "-short", exact_marker}) {
+    auto whole = execs_marked(records, mark);
+    ASSERT_EQ(whole.size(), 1u) << mark;
+    EXPECT_FALSE(whole[0].contains("argv_truncated")) << whole[0].dump().substr(0, 300);
+  }
+  auto exact_record = execs_marked(records, exact_marker);
+  ASSERT_EQ(exact_record.size(), 1u);
+  EXPECT_EQ(exact_record[0]["argv"][2], exact);
 }
 
 TEST_F(RecordParityTest, ArgumentsThatAreNotUtf8StayDistinctAndRecoverable) {

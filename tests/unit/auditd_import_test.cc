@@ -208,6 +208,19 @@ TEST(AuditdImport, ComparisonsSessionsFamiliesAndObjects) {
   EXPECT_EQ(im.list(3, "file_owners"), Strings{"0"});
   EXPECT_TRUE(has_note(im.result.approximations, 5, "-C uid!=suid"));  // records more
   EXPECT_TRUE(has_note(im.result.skipped, 6, "-C fsuid=euid"));  // would ignore more
+  // Where c2audit has no object (a call naming a file by path) or may have an
+  // address auditd has not, the criterion would select less or ignore more.
+  auto unsafe = import(
+      "-a always,exit -F arch=b64 -S chmod,openat -F obj_uid=0 -k chmods\n"
+      "-a never,exit -F arch=b64 -S unlink -F filetype=file\n"
+      "-a never,exit -F arch=b64 -S accept,listen -F saddr_fam=2\n"
+      "-a never,exit -F arch=b64 -S connect -F saddr_fam=1\n");
+  ASSERT_EQ(unsafe.result.converted, 2) << reasons(unsafe.result.skipped);
+  EXPECT_EQ(unsafe.list(0, "file_owners"), Strings{});
+  EXPECT_TRUE(has_note(unsafe.result.approximations, 1, "name a file by path"));
+  EXPECT_TRUE(has_note(unsafe.result.skipped, 2, "name a file by path"));
+  EXPECT_TRUE(has_note(unsafe.result.skipped, 3, "would ignore more"));
+  EXPECT_EQ(unsafe.list(1, "families"), Strings{"unix"});
   auto parsed = parse_objectives(im.result.toml, "converted.toml",
                                  [](const std::string&) { return std::nullopt; });
   EXPECT_TRUE(parsed) << parsed.error().message;

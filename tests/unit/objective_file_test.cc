@@ -166,12 +166,28 @@ TEST(ObjectiveFile, UnknownUsersAreLeftOutWithAWarning) {
   EXPECT_EQ(set.objectives()[0].name, "some");
   ASSERT_EQ(set.warnings().size(), 4u);
   EXPECT_EQ(set.warnings()[3],
-            "test.toml:6:1: objective 'none' is skipped: none of its users exists (until the "
-            "policy is loaded again)");
+            "test.toml:6:1: objective 'none' is skipped: none of its users (or file owners) "
+            "exists (until the policy is loaded again)");
   AuditRecord by_alice = event("openat", "file.read");
   EXPECT_TRUE(set.match(by_alice));
   by_alice.uid = 0;
   EXPECT_FALSE(set.match(by_alice)) << "the unknown name must not widen the list";
+}
+
+// An ignore whose file owners are all unknown must ignore nothing, not every
+// file: the objective is skipped, as one whose users are all unknown is.
+TEST(ObjectiveFile, UnknownFileOwnersNeverWidenAnIgnore) {
+  auto parsed = parse("[[objective]]\nname = \"skip-mallorys\"\nevents = [\"openat\"]\n"
+                      "file_owners = [\"mallory\"]\naction = \"ignore\"\n"
+                      "[[objective]]\nname = \"opens\"\nevents = [\"openat\"]\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_TRUE((*parsed)[0].skipped);
+  ObjectiveSet set("test", std::move(*parsed));
+  AuditRecord open = event("openat", "file.read", "/etc/passwd");
+  open.inode = 7;
+  open.obj_uid = 0;
+  ASSERT_TRUE(set.match(open));
+  EXPECT_EQ(set.match(open)->name, "opens");
 }
 
 TEST(ObjectiveFile, ModeBitsAndXattrs) {

@@ -23,7 +23,6 @@ struct FillEveryField {
   void operator()(const FieldSpec& spec, std::vector<std::string>& argv) {
     argv = {std::string(spec.name), "second"};
   }
-  void operator()(const FieldSpec&, int64_t& v) { v = -5; }
   template <typename T>
   void operator()(const FieldSpec&, T& v, T absent) {
     v = static_cast<T>(absent + 1);

@@ -241,6 +241,18 @@ TEST(RecordText, BytesThatAreNotUtf8AreEscaped) {
   EXPECT_NE(to_text(r).find(" path=/tmp/caf\xc3\xa9 "), std::string::npos) << to_text(r);
 }
 
+// C1 controls (CSI is one) and the Unicode line separators are valid UTF-8
+// that a terminal obeys or a reader splits lines on: escaped.
+TEST(RecordText, ControlCharactersBeyondAsciiAreEscaped) {
+  AuditRecord r = open_record();
+  r.path = "/tmp/a\xc2\x9b" "31mred";
+  EXPECT_NE(to_text(r).find(R"( path="/tmp/a\xc2\x9b31mred")"), std::string::npos) << to_text(r);
+  r.path = "/tmp/one\xe2\x80\xa8two";
+  EXPECT_NE(to_text(r).find(R"( path="/tmp/one\xe2\x80\xa8two")"), std::string::npos) << to_text(r);
+  r.path = "/tmp/\xe2\x82\xac";  // a euro sign: printable, left alone
+  EXPECT_NE(to_text(r).find(" path=/tmp/\xe2\x82\xac "), std::string::npos) << to_text(r);
+}
+
 TEST(RecordText, LostAndDaemonLines) {
   AuditRecord lost;
   lost.kind = RecordKind::lost;

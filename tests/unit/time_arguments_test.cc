@@ -38,6 +38,7 @@ TEST(TimeArguments, WhatDoesNotFitIsLeftOut) {
   timex tx{};
   tx.modes = ADJ_SETOFFSET;
   tx.time.tv_sec = LONG_MAX;
+  rec.success = false;  // refused: the struct holds what was asked
   decode_time_argument(TimeArg::timex, bytes_of(tx), rec);
   EXPECT_EQ(rec.adjustment, "modes=0x100");
 }
@@ -56,6 +57,20 @@ TEST(TimeArguments, AnAdjustmentNamesWhatItsModesSet) {
   tx = {};
   decode_time_argument(TimeArg::timex, bytes_of(tx), rec);
   EXPECT_EQ(rec.adjustment, "modes=0x0") << "a read: nothing set";
+}
+
+// After a success the kernel has written the clock's time over the offset.
+TEST(TimeArguments, AStepByASuccessfulCallHasNoValue) {
+  timex tx{};
+  tx.modes = ADJ_SETOFFSET | ADJ_NANO;
+  tx.time.tv_sec = 1;
+  AuditRecord rec;
+  rec.success = false;
+  decode_time_argument(TimeArg::timex, bytes_of(tx), rec);
+  EXPECT_EQ(rec.adjustment, "modes=0x2100 setoffset_ns=1000000000");
+  rec.success = true;
+  decode_time_argument(TimeArg::timex, bytes_of(tx), rec);
+  EXPECT_EQ(rec.adjustment, "modes=0x2100 setoffset");
 }
 
 }  // namespace
