@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "c2audit/wire.h"
+#include "common/address_family.h"
 #include "syscalls/ia32_syscall_table.h"
 #include "pipeline/path_resolution.h"
 #include "pipeline/time_arguments.h"
@@ -62,15 +63,8 @@ std::vector<std::string> split_argv(std::string_view blob) {
 
 // An address family as kernel audit's saddr_fam names it; others by number.
 std::string family_name(sa_family_t family) {
-  switch (family) {
-    case AF_INET: return "inet";
-    case AF_INET6: return "inet6";
-    case AF_UNIX: return "unix";
-    case AF_NETLINK: return "netlink";
-    case AF_PACKET: return "packet";
-    case AF_VSOCK: return "vsock";
-    default: return std::to_string(family);
-  }
+  if (auto name = address_family_name(family)) return std::string(*name);
+  return std::to_string(family);
 }
 
 void decode_sockaddr(std::string_view raw, AuditRecord& rec) {

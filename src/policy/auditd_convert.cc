@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <map>
 #include <set>
 
+#include "common/address_family.h"
 #include "common/decimal.h"
 #include "policy/file_type.h"
 #include "common/errno_number.h"
@@ -279,18 +279,11 @@ Result<void> RuleConverter::convert_open_flags(const AuditdField& f) {
 
 // saddr_fam is a number to auditctl (2, 10, 1), or a name.
 Result<void> RuleConverter::convert_family(const AuditdField& f) {
-  static const std::map<std::string, std::string, std::less<>> kByNumber = {
-      {"1", "unix"}, {"2", "inet"}, {"10", "inet6"}, {"16", "netlink"}, {"17", "packet"},
-      {"40", "vsock"}};
-  auto named = kByNumber.find(f.value);
-  std::string family = named != kByNumber.end() ? named->second : f.value;
-  for (const auto& [number, name] : kByNumber) {
-    if (name == family) {
-      out_.families.push_back(family);
-      return {};
-    }
-  }
-  return drop("-F saddr_fam=" + f.value);
+  std::optional<std::string_view> name = f.value;
+  if (auto number = parse_decimal<int>(f.value)) name = address_family_name(*number);
+  if (!name || !is_address_family_name(*name)) return drop("-F saddr_fam=" + f.value);
+  out_.families.emplace_back(*name);
+  return {};
 }
 
 // -C a!=b / a=b on the ids an objective compares; suid, fsuid, sgid and
@@ -451,7 +444,7 @@ Result<void> RuleConverter::finish_classes() {
 Result<void> RuleConverter::check_object_criteria() {
   auto has_object = [](const std::string& event) {
     const SyscallInfo* info = find_syscall(event);
-    return info && ((info->spec.flags & C2A_SPEC_RET_FD) || info->spec.fd_arg != C2A_ARG_NONE);
+    return info && has_fd_object(*info);
   };
   auto names_address = [](const std::string& event) {
     return event == "connect" || event == "bind";

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "common/address_family.h"
 #include "common/decimal.h"
 #include "syscalls/syscall_table.h"
 
@@ -30,9 +31,6 @@ constexpr std::string_view kKeys[] = {
     "exclude_paths", "programs", "result",      "errors",   "mode_bits",     "xattrs",
     "sessions",   "process_groups", "families",    "file_types",  "file_owners", "compare",    "criticality",
     "action"};
-
-// Address families as records name them (kernel audit's saddr_fam).
-constexpr std::string_view kFamilies[] = {"inet", "inet6", "unix", "netlink", "packet", "vsock"};
 
 // Builds "file:line:column: why" for a node of the parsed document.
 class Locator {
@@ -225,7 +223,6 @@ Result<std::vector<IdComparison>> comparisons_of(const toml::node& node, std::st
   return out;
 }
 
-bool is_family(std::string_view f) { return listed<std::string_view>(kFamilies, f); }
 bool is_file_type(std::string_view t) {
   return std::any_of(std::begin(kFileTypeNames), std::end(kFileTypeNames),
                      [&](const FileTypeName& n) { return n.name == t; });
@@ -292,7 +289,7 @@ Result<void> apply_key(Objective& o, std::string_view key, const toml::node& val
   if (key == "sessions") return assign(o.sessions, ids_of(value, key, loc));
   if (key == "process_groups") return assign(o.process_groups, ids_of(value, key, loc));
   if (key == "families")
-    return assign(o.families, checked_strings(value, key, loc, is_family,
+    return assign(o.families, checked_strings(value, key, loc, is_address_family_name,
                                               "not an address family (inet, inet6, unix, "
                                               "netlink, packet, vsock)"));
   if (key == "file_types")

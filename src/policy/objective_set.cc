@@ -194,11 +194,8 @@ bool may_select(const Objective& o, const SyscallInfo& info) {
   if (!o.xattrs.empty() && info.name2 != Name2::xattr) return false;
   // An address family only the socket calls; an object's type or owner only
   // calls with an fd's object (an opened file, an fd argument).
-  bool has_address = info.spec.sockaddr_arg != C2A_ARG_NONE ||
-                     (info.spec.flags & C2A_SPEC_SOCK_FROM_FD);
-  if (!o.families.empty() && !has_address) return false;
-  bool has_object = (info.spec.flags & C2A_SPEC_RET_FD) || info.spec.fd_arg != C2A_ARG_NONE;
-  if ((!o.file_types.empty() || !o.file_owners.empty()) && !has_object) return false;
+  if (!o.families.empty() && !has_address(info)) return false;
+  if ((!o.file_types.empty() || !o.file_owners.empty()) && !has_fd_object(info)) return false;
   auto classes = possible_classes(info);
   return std::any_of(classes.begin(), classes.end(),
                      [&](std::string_view cls) { return admits(o, info.name, cls); });

@@ -70,7 +70,7 @@ struct JsonFields {
     if (!wanted(spec, value != absent)) return;
     if constexpr (std::is_same_v<Number, bool>) {
       if (spec.look == Look::arch) {
-        j[spec.name] = value ? "i386" : "x86_64";  // the table `syscall` is from (auditd's names)
+        j[spec.name] = arch_name(value);  // the table `syscall` is from
       } else {
         j[spec.name] = value;
       }
@@ -110,6 +110,8 @@ std::string_view record_event(const AuditRecord& rec) {
   }
   return rec.event;
 }
+
+std::string_view arch_name(bool ia32) { return ia32 ? "i386" : "x86_64"; }
 
 std::string device_text(uint32_t dev) {
   return std::to_string(dev >> kDeviceMinorBits) + ":" + std::to_string(dev & kDeviceMinorMask);

@@ -23,6 +23,10 @@ std::string_view record_class(const AuditRecord& rec);
 // ("EACCES"), else the number as text. Empty for a success.
 std::string record_errno(const AuditRecord& rec);
 
+// The ABI a call was made through, as auditd names it: "i386" for an ia32
+// call (AuditRecord::ia32), else "x86_64".
+std::string_view arch_name(bool ia32);
+
 // A kernel device number (AuditRecord::dev) as ls and stat print it: "8:1".
 std::string device_text(uint32_t dev);
 

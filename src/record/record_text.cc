@@ -85,7 +85,7 @@ std::string head(const AuditRecord& rec) {
 // Who: pid uid(name) and, where they say more, euid auid(name) ses tty comm
 // exe. A config or daemon record names only its sender.
 void subject(std::string& out, const AuditRecord& rec) {
-  if (rec.kind != RecordKind::syscall && rec.kind != RecordKind::user) {
+  if (!(kind_bit(rec.kind) & kActionKinds)) {
     if (rec.pid != 0) out += fmt::format(" pid={}", rec.pid);
     if (!rec.user.empty()) out += fmt::format(" uid={}", id_with_name(rec.uid, rec.user));
     return;
@@ -139,7 +139,7 @@ struct TextFields {
   void operator()(const FieldSpec& spec, Number value, Number absent) {
     if (!wanted(spec, value != absent)) return;
     if constexpr (std::is_same_v<Number, bool>) {
-      put(spec, spec.look == Look::arch ? (value ? "i386" : "x86_64") : (value ? "true" : "false"));
+      put(spec, spec.look == Look::arch ? arch_name(value) : (value ? "true" : "false"));
     } else {
       put(spec, number_text(spec.look, value));
     }

@@ -215,6 +215,16 @@ const SyscallInfo* find_syscall(std::string_view name) {
   return nullptr;
 }
 
+bool has_fd_object(const SyscallInfo& info) {
+  return (info.spec.flags & C2A_SPEC_RET_FD) || info.spec.fd_arg != C2A_ARG_NONE;
+}
+
+bool has_address(const SyscallInfo& info) {
+  // A time call's struct travels in the sockaddr role too: it is no address.
+  bool given = info.spec.sockaddr_arg != C2A_ARG_NONE && info.time_arg == TimeArg::none;
+  return given || (info.spec.flags & C2A_SPEC_SOCK_FROM_FD);
+}
+
 // The kernel pre-filter's rule (c2audit/filter_decision.h), in words.
 std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags) {
   if (info.class_rule == ClassRule::fixed) return info.event_class;

@@ -52,6 +52,13 @@ std::span<const SyscallInfo> covered_syscalls();
 const SyscallInfo* find_syscall(uint32_t nr);
 const SyscallInfo* find_syscall(std::string_view name);
 
+// Whether the call's record has an fd's object (an opened file, an fd
+// argument): the only records with its identity, type and owner.
+bool has_fd_object(const SyscallInfo& info);
+
+// Whether the call's record has a socket address (and so its family).
+bool has_address(const SyscallInfo& info);
+
 // The event class of one occurrence (open flags decide for opens).
 std::string_view event_class_of(const SyscallInfo& info, uint64_t open_flags);
 
