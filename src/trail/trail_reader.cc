@@ -97,16 +97,42 @@ class StreamCursor {
 // back in place (~4 MiB of records).
 constexpr size_t kReorderWindow = 8192;
 
-// A record and the stream it came from; earliest first in a LaterHead heap.
-struct Head {
-  AuditRecord record;
-  size_t stream;
+// Records waiting to be shown stay in one slot each while the heaps order
+// small keys to them: moving a whole record at every step of a heap was
+// most of a reader's time.
+class RecordSlots {
+ public:
+  uint32_t store(AuditRecord&& rec) {
+    if (free_.empty()) {
+      records_.push_back(std::move(rec));
+      return static_cast<uint32_t>(records_.size() - 1);
+    }
+    uint32_t slot = free_.back();
+    free_.pop_back();
+    records_[slot] = std::move(rec);
+    return slot;
+  }
+  const AuditRecord& at(uint32_t slot) const { return records_[slot]; }
+  void release(uint32_t slot) { free_.push_back(slot); }
+
+ private:
+  std::vector<AuditRecord> records_;
+  std::vector<uint32_t> free_;
 };
 
-struct LaterHead {
+// A stored record's order key and the stream it came from; earliest first
+// in a Later heap.
+struct Head {
+  int64_t time_ns;
+  uint64_t seq;
+  uint32_t slot;
+  uint32_t stream;
+};
+
+struct Later {
   bool operator()(const Head& a, const Head& b) const {
-    if (a.record.time_ns != b.record.time_ns) return a.record.time_ns > b.record.time_ns;
-    return a.record.seq > b.record.seq;
+    if (a.time_ns != b.time_ns) return a.time_ns > b.time_ns;
+    return a.seq > b.seq;
   }
 };
 
@@ -142,38 +168,47 @@ Result<void> TrailReader::for_each(const std::function<bool(const AuditRecord&)>
   std::vector<StreamCursor> cursors;
   cursors.reserve(streams_.size());
   for (const auto& stream : streams_) cursors.emplace_back(stream.segments, warnings_);
-  std::priority_queue<Head, std::vector<Head>, LaterHead> heads;   // each stream's next
-  std::priority_queue<Head, std::vector<Head>, LaterHead> window;  // merged, not yet shown
+  RecordSlots slots;
+  std::priority_queue<Head, std::vector<Head>, Later> heads;   // each stream's next
+  std::priority_queue<Head, std::vector<Head>, Later> window;  // merged, not yet shown
   auto advance = [&](size_t stream) -> Result<void> {
     auto rec = cursors[stream].next();
     if (!rec) return tl::unexpected(rec.error());
-    if (*rec) heads.push(Head{std::move(**rec), stream});
+    if (*rec) {
+      int64_t time_ns = (*rec)->time_ns;
+      uint64_t seq = (*rec)->seq;
+      heads.push(Head{time_ns, seq, slots.store(std::move(**rec)), static_cast<uint32_t>(stream)});
+    }
     return {};
   };
   for (size_t stream = 0; stream < cursors.size(); ++stream) {
     if (auto ok = advance(stream); !ok) return ok;
   }
   auto take = [](auto& heap) {
-    Head head = std::move(const_cast<Head&>(heap.top()));
+    Head head = heap.top();
     heap.pop();
     return head;
+  };
+  auto show = [&](const Head& head) {
+    bool more = visit(slots.at(head.slot));
+    slots.release(head.slot);
+    return more;
   };
   // What was read before damage is still shown, then the damage reported.
   auto show_window = [&] {
     while (!window.empty()) {
-      if (!visit(take(window).record)) return false;
+      if (!show(take(window))) return false;
     }
     return true;
   };
   while (!heads.empty()) {
     Head head = take(heads);
-    size_t stream = head.stream;
-    window.push(std::move(head));
-    if (auto ok = advance(stream); !ok) {
+    window.push(head);
+    if (auto ok = advance(head.stream); !ok) {
       show_window();
       return ok;
     }
-    if (window.size() > kReorderWindow && !visit(take(window).record)) return {};
+    if (window.size() > kReorderWindow && !show(take(window))) return {};
   }
   show_window();
   return {};
