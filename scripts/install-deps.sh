@@ -11,6 +11,7 @@ packages=(
   libssl-dev libzstd-dev libdeflate-dev
   liburing-dev
   librelp-dev  # RELP, to forward the trail to a collector
+  libsystemd-dev  # sd_notify: c2auditd tells systemd when it is ready
   libaudit-dev  # kernel audit's netlink: its user messages (logins, sudo, accounts)
   libcap2-bin  # setcap, for the tests of file capabilities
   strace
@@ -19,7 +20,12 @@ packages=(
   auditd openssh-server openssh-client sshpass sudo passwd login
   # The collector the forwarding tests send to: rsyslog's imrelp over TLS.
   rsyslog rsyslog-relp rsyslog-openssl openssl
+  # The browser the HTML report is tested in (driven by Playwright from npm).
+  chromium
 )
+# Node.js runs the browser tests; the machine's own when it has one (npm
+# packages need a recent one), else Debian's.
+command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -43,4 +49,11 @@ if ((${#missing[@]})); then
   trap 'if $made_policy; then rm -f "$policy"; fi' EXIT
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Playwright, pinned by tests/browser/package-lock.json; it drives Debian's
+# Chromium and downloads no browser of its own.
+browser_tests=$(cd "$(dirname "$0")/../tests/browser" && pwd)
+if [[ ! -d $browser_tests/node_modules/playwright-core ]]; then
+  (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
 fi

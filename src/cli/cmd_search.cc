@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/filter_options.h"
 #include "cli/login_list.h"
 #include "cli/search_filter.h"
 #include "record/record_json.h"
@@ -21,11 +22,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitTrailError = 1;
 constexpr int kExitUsage = 2;
-constexpr const char* kDefaultTrail = "/var/log/c2audit";
-
-constexpr const char* kTimeHelp =
-    "RFC 3339 (2026-11-24T18:32:04Z), a date (2026-11-24, midnight UTC), relative "
-    "(-10m, -2h, -1d), now, today or yesterday";
 
 constexpr const char* kFooter =
     "Filters: values of one option are OR-ed, different options AND-ed. lost/config/daemon\n"
@@ -39,10 +35,7 @@ constexpr const char* kFooter =
 
 struct SearchArgs {
   std::string trail = kDefaultTrail;
-  std::string since, until, result;
-  std::vector<std::string> users, events, classes, paths, objectives;
-  uint32_t pid = 0;
-  uint32_t session = 0;
+  FilterArgs filters;
   bool logins = false;  // --login
   bool json = false;
   uint64_t limit = 0;  // 0: no limit
@@ -61,41 +54,16 @@ void report(const std::string& message) {
   std::fprintf(stderr, "c2audit search: %s\n", message.c_str());
 }
 
-// Parses an optional time option into `out`; an empty text leaves it unset.
-Result<void> parse_bound(const char* option, const std::string& text, std::optional<int64_t>& out) {
-  if (text.empty()) return {};
-  auto ns = parse_time_arg(text);
-  if (!ns) return tl::unexpected(with_context(option, ns.error()));
-  out = *ns;
-  return {};
-}
-
-Result<SearchFilter> build_filter(const SearchArgs& args, bool pid_given, bool session_given) {
-  SearchFilter f;
-  if (auto r = parse_bound("--since", args.since, f.since_ns); !r) return tl::unexpected(r.error());
-  if (auto r = parse_bound("--until", args.until, f.until_ns); !r) return tl::unexpected(r.error());
-  if (f.since_ns && f.until_ns && *f.since_ns > *f.until_ns) {
-    return fail("--since " + args.since + " is after --until " + args.until);
-  }
-  f.users = args.users;
-  if (pid_given) f.pid = args.pid;
-  f.events = args.events;
-  f.classes = args.classes;
-  f.path_globs = args.paths;
-  if (!args.result.empty()) f.success = args.result == "success";
-  f.objectives = args.objectives;
-  if (session_given) f.session = args.session;
-  if (args.logins && (!f.users.empty() || f.pid || !f.events.empty() || !f.classes.empty() ||
-                      !f.path_globs.empty() || f.success || !f.objectives.empty() || f.session)) {
+// The filters; --login takes the period only.
+Result<SearchFilter> search_filter(const SearchArgs& args) {
+  auto f = build_filter(args.filters);
+  if (!f) return f;
+  if (args.logins && (!f->users.empty() || f->pid || !f->events.empty() || !f->classes.empty() ||
+                      !f->path_globs.empty() || f->success || !f->objectives.empty() ||
+                      f->session)) {
     return fail("--login takes --since and --until only");
   }
   return f;
-}
-
-// Names the trail directory in a reader error unless the message already does.
-std::string trail_error(const std::string& dir, const Error& error) {
-  if (error.message.find(dir) != std::string::npos) return error.message;
-  return with_context(dir, error).message;
 }
 
 // Writes one line to stdout; false when that failed (errno says why).
@@ -104,8 +72,8 @@ bool print_line(const std::string& line) {
          std::fputc('\n', stdout) != EOF;
 }
 
-int run_search(const SearchArgs& args, bool pid_given, bool session_given) {
-  auto filter = build_filter(args, pid_given, session_given);
+int run_search(const SearchArgs& args) {
+  auto filter = search_filter(args);
   if (!filter) {
     report(filter.error().message);
     return kExitUsage;
@@ -145,34 +113,6 @@ int run_search(const SearchArgs& args, bool pid_given, bool session_given) {
   return kExitOk;
 }
 
-void add_filter_options(CLI::App* cmd, SearchArgs& args) {
-  cmd->add_option("--since", args.since,
-                  std::string("Records at or after this time: ") + kTimeHelp);
-  cmd->add_option("--until", args.until, "Records at or before this time (same forms)");
-  cmd->add_option("--user", args.users,
-                  "Login user (auid, or uid when unset): name or numeric id; repeatable, "
-                  "comma-separated")
-      ->delimiter(',');
-  cmd->add_option("--pid", args.pid, "Process id");
-  cmd->add_option("--event", args.events,
-                  "Syscall name (openat, execve, ...) or lost/config/daemon; repeatable, "
-                  "comma-separated")
-      ->delimiter(',');
-  cmd->add_option("--class", args.classes,
-                  "Event class: exact (file.read), or a prefix (file, file.*); repeatable, "
-                  "comma-separated")
-      ->delimiter(',');
-  cmd->add_option("--path", args.paths,
-                  "Glob on path or path2: * within a directory, ** across '/', ? and [..]; "
-                  "repeatable");
-  cmd->add_option("--result", args.result, "Outcome")->check(CLI::IsMember({"success", "failure"}));
-  cmd->add_option("--objective", args.objectives,
-                  "Objective that selected the record; repeatable, comma-separated")
-      ->delimiter(',');
-  cmd->add_option("--session", args.session,
-                  "Audit session (ses) of the subject: a login session's whole activity");
-}
-
 }  // namespace
 
 void add_search_command(CLI::App& app, int& exit_code) {
@@ -180,17 +120,13 @@ void add_search_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("search", "Print the audit records that match the filters");
   cmd->footer(kFooter);
   cmd->add_option("--trail", args->trail, "Trail directory")->capture_default_str();
-  add_filter_options(cmd, *args);
-  auto* pid = cmd->get_option("--pid");
-  auto* session = cmd->get_option("--session");
+  add_filter_options(cmd, args->filters);
   cmd->add_flag("--login", args->logins,
                 "List logins (origin, session, duration) and failed login steps instead of "
                 "records");
   cmd->add_flag("--json", args->json, "Print one JSON object per line (docs/records.md)");
   cmd->add_option("--limit", args->limit, "Stop after this many records")->check(at_least_one());
-  cmd->callback([args, pid, session, &exit_code] {
-    exit_code = run_search(*args, pid->count() > 0, session->count() > 0);
-  });
+  cmd->callback([args, &exit_code] { exit_code = run_search(*args); });
 }
 
 }  // namespace c2audit::cli

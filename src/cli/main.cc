@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   c2audit::cli::add_status_command(app, exit_code);
   c2audit::cli::add_objectives_command(app, exit_code);
   c2audit::cli::add_verify_command(app, exit_code);
+  c2audit::cli::add_report_command(app, exit_code);
+  c2audit::cli::add_doctor_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace c2audit {
@@ -42,6 +44,44 @@ inline bool is_utf8(std::string_view text) {
     i += length;
   }
   return true;
+}
+
+// The length of a control character that UTF-8 spells in more than one
+// byte at `at`: C1 controls (U+0080..U+009F, CSI among them, which a
+// terminal obeys) and the line and paragraph separators U+2028/U+2029 (which
+// some readers split lines on); 0 when there is none.
+inline size_t wide_control_at(std::string_view value, size_t at) {
+  auto byte = [&](size_t k) { return k < value.size() ? static_cast<uint8_t>(value[k]) : 0; };
+  if (byte(at) == 0xc2 && byte(at + 1) >= 0x80 && byte(at + 1) <= 0x9f) return 2;
+  if (byte(at) == 0xe2 && byte(at + 1) == 0x80 && (byte(at + 2) == 0xa8 || byte(at + 2) == 0xa9)) {
+    return 3;
+  }
+  return 0;
+}
+
+// The text with every control character (C0, DEL, C1, U+2028/2029) written
+// as \xNN per byte, a backslash as two, and, when the text is not UTF-8,
+// every byte past ASCII as \xNN too: printable, valid UTF-8, and two
+// different inputs never read alike.
+inline std::string escape_unprintable(std::string_view value) {
+  bool escape_high = !is_utf8(value);
+  std::string out;
+  out.reserve(value.size());
+  size_t escape_until = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<uint8_t>(value[i]);
+    if (i >= escape_until) escape_until = i + wide_control_at(value, i);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7f || (escape_high && c >= 0x80) || i < escape_until) {
+      char hex[5];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace c2audit

@@ -238,4 +238,12 @@ void KernelAuditSwitch::put_back() {
   write_ledger();  // nothing left to undo: removed
 }
 
+Result<KernelAuditState> kernel_audit_state() {
+  FileDescriptor fd = open_control();
+  if (!fd.valid()) return fail(fmt::format("kernel audit: {}", std::strerror(errno)));
+  auto status = read_status(fd.get());
+  if (!status) return tl::unexpected(status.error());
+  return KernelAuditState{status->enabled, status->daemon_pid};
+}
+
 }  // namespace c2audit

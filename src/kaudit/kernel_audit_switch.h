@@ -16,12 +16,24 @@
 // and puts them back when it stops.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+
+#include "common/result.h"
 
 namespace c2audit {
 
 inline constexpr const char* kKernelAuditLedger = "/run/c2audit/kernel-audit-changes";
+
+// Kernel audit's state as the kernel reports it: enabled 0 (off), 1 (on) or
+// 2 (locked on until reboot), and the pid of the registered audit daemon (0:
+// none). Needs CAP_AUDIT_CONTROL.
+struct KernelAuditState {
+  uint32_t enabled = 0;
+  uint32_t daemon_pid = 0;
+};
+Result<KernelAuditState> kernel_audit_state();
 
 class KernelAuditSwitch {
  public:

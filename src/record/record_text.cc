@@ -18,19 +18,6 @@ constexpr unsigned char kFirstPrintable = 0x20;
 constexpr unsigned char kDelete = 0x7f;
 constexpr unsigned char kFirstNonAscii = 0x80;
 
-// The length of a control character that UTF-8 spells in more than one
-// byte at `at`: C1 controls (U+0080..U+009F, CSI among them, which a
-// terminal obeys) and the line and paragraph separators U+2028/U+2029 (which
-// some readers split lines on); 0 when there is none.
-size_t wide_control_at(std::string_view value, size_t at) {
-  auto byte = [&](size_t k) { return k < value.size() ? static_cast<unsigned char>(value[k]) : 0; };
-  if (byte(at) == 0xc2 && byte(at + 1) >= 0x80 && byte(at + 1) <= 0x9f) return 2;
-  if (byte(at) == 0xe2 && byte(at + 1) == 0x80 && (byte(at + 2) == 0xa8 || byte(at + 2) == 0xa9)) {
-    return 3;
-  }
-  return 0;
-}
-
 bool needs_quotes(std::string_view value) {
   if (value.empty() || !is_utf8(value)) return true;
   for (size_t i = 0; i < value.size(); ++i) {
