@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <poll.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -587,6 +588,9 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     }
     return R"({"error":"unknown request"})";  // unreachable: every request is handled above
   };
+  // The sensor is attached and the trail open: under systemd (Type=notify)
+  // units ordered after c2auditd start only now, so what they do is audited.
+  sd_notify(0, "READY=1");
   // The consumers do the recording; this thread answers the control socket
   // and turns losses, bounds and reloads into records.
   while (!signals.stop.load() && !p.write_error) {
@@ -597,11 +601,14 @@ Result<void> Daemon::run(DaemonSignals& signals) {
     p.record_user_messages();
     p.follow_watched_files();
     if (signals.reload.exchange(false)) {
+      sd_notify(0, "RELOADING=1");
       p.reload(fmt::format("uid {} (pid {}, SIGHUP)", signals.reload_uid.load(),
                            signals.reload_pid.load()));
+      sd_notify(0, "READY=1");
     }
     p.tick();
   }
+  sd_notify(0, "STOPPING=1");
 
   // Stop: no new events, then keep everything the kernel already holds.
   p.sensor->detach();

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The Debian package, built and installed for real: cpack makes the .deb
+# from the build, apt installs it, the daemon starts as its systemd unit
+# says (the unit's command line, within the unit's capability bounding set
+# and no-new-privs; with systemd as PID 1, through systemctl), `c2audit
+# status` and `doctor` answer, SIGHUP reloads, and `apt remove` and
+# `apt purge` leave the trail in place, still verifying.
+#   package_install.sh BUILD_DIR
+# Needs root. Refuses to run where a c2audit package is already installed.
+set -euo pipefail
+build=$(cd "$1" && pwd)
+dev_c2audit=$build/src/cli/c2audit
+unit=/lib/systemd/system/c2auditd.service
+work=$(mktemp -d)
+daemon_pid=""
+installed=false
+made=()
+
+say() { echo "package_install: $*"; }
+fail() { say "FAIL: $*"; exit 1; }
+
+cleanup() {
+  if [[ -n $daemon_pid ]] && kill -0 "$daemon_pid" 2>/dev/null; then
+    kill -TERM "$daemon_pid"; wait "$daemon_pid" || true
+  fi
+  if $installed; then DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq c2audit >/dev/null 2>&1 || true; fi
+  for path in "${made[@]}"; do
+    chattr -R -a "$path" 2>/dev/null || true
+    rm -rf "$path"
+  done
+  chattr -R -a "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+[[ $(id -u) -eq 0 ]] || fail "needs root"
+if dpkg-query -W -f='${Status}' c2audit 2>/dev/null | grep -q "install ok installed"; then
+  fail "a c2audit package is installed on this machine; this test would replace it"
+fi
+
+# The paths the package's daemon uses by default: the test uses them when
+# none is there yet, else paths of its own. Whatever did not exist before
+# (the package's postinst makes some) is removed at the end.
+defaults=(/var/log/c2audit /var/lib/c2audit /etc/c2audit)
+fresh=true
+for path in "${defaults[@]}" /run/c2audit; do
+  if [[ -e $path ]]; then
+    [[ $path == /run/c2audit ]] || fresh=false  # any daemon run leaves it; nothing kept there
+  else
+    made+=("$path")
+  fi
+done
+if $fresh; then
+  trail=/var/log/c2audit key=/etc/c2audit/host.key socket=/run/c2audit/control.sock
+  overrides=()
+else
+  say "c2audit's default paths exist here: the daemon uses paths under $work"
+  trail=$work/trail key=$work/host.key socket=$work/control.sock
+  overrides=(--trail "$trail" --key-file "$key" --seal-log "$work/seals.log" --control-socket "$socket")
+fi
+
+say "building the package"
+(cd "$build" && cpack -G DEB -B "$work/pkg" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+deb=$(ls "$work"/pkg/c2audit_*_amd64.deb)
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+for file in ./usr/sbin/c2auditd ./usr/sbin/c2audit ./lib/systemd/system/c2auditd.service \
+            ./etc/c2audit/c2auditd.toml ./usr/share/man/man8/c2auditd.8.gz \
+            ./usr/share/man/man8/c2audit.8.gz ./usr/share/man/man5/c2audit-objectives.5.gz \
+            ./usr/share/bash-completion/completions/c2audit ./usr/share/doc/c2audit/copyright; do
+  grep -qx "$file" <<<"$contents" || fail "$file is not in the package"
+done
+dpkg-deb -f "$deb" Depends | grep -q libbpf1 || fail "Depends does not name libbpf1"
+[[ $(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles) == /etc/c2audit/c2auditd.toml ]] ||
+  fail "c2auditd.toml is not a conffile"
+
+say "installing $(basename "$deb")"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$work/apt.log" 2>&1 ||
+  { cat "$work/apt.log"; fail "apt-get install"; }
+installed=true
+[[ -x /usr/sbin/c2auditd && -x /usr/sbin/c2audit ]] || fail "the programs were not installed"
+[[ $(stat -c %a /var/log/c2audit) == 750 ]] || fail "/var/log/c2audit is not 0750"
+man -w c2auditd >/dev/null && man -w c2audit-objectives >/dev/null || fail "man pages not found"
+systemd-analyze verify "$unit" || fail "systemd-analyze verify $unit"
+[[ -L /etc/systemd/system/sysinit.target.wants/c2auditd.service ]] || fail "the service is not enabled"
+exposure=$(systemd-analyze security --offline=true "$unit" | sed -n 's/.*exposure level for c2auditd.service: \([0-9.]*\).*/\1/p')
+say "systemd-analyze security: exposure $exposure"
+awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 4.5) }' || fail "exposure $exposure is above 4.5"
+bash -c 'source /usr/share/bash-completion/bash_completion 2>/dev/null; source /usr/share/bash-completion/completions/c2audit; complete -p c2audit' >/dev/null ||
+  fail "the bash completion does not load"
+
+say "starting the daemon as the unit says"
+if [[ -d /run/systemd/system ]]; then
+  systemctl start c2auditd.service
+  daemon_pid=$(systemctl show -p MainPID --value c2auditd.service)
+else
+  read -r -a exec_start <<<"$(sed -n 's/^ExecStart=//p' "$unit")"
+  caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+  grep -q '^NoNewPrivileges=yes' "$unit" || fail "the unit does not set NoNewPrivileges"
+  setpriv --bounding-set "-all,$caps" --no-new-privs "${exec_start[@]}" "${overrides[@]}" \
+    >"$work/daemon.out" 2>&1 &
+  daemon_pid=$!
+fi
+for _ in $(seq 300); do
+  /usr/sbin/c2audit status --control-socket "$socket" >"$work/status" 2>/dev/null && break
+  kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.out"; fail "the daemon exited"; }
+  sleep 0.1
+done
+grep -q "^c2auditd pid $daemon_pid" "$work/status" || { cat "$work/status"; fail "c2audit status did not answer"; }
+/usr/sbin/c2audit doctor --trail "$trail" --key-file "$key" --control-socket "$socket" >"$work/doctor" ||
+  { cat "$work/doctor"; fail "c2audit doctor found a failure"; }
+grep -q "^ok    daemon" "$work/doctor" || { cat "$work/doctor"; fail "doctor did not find the daemon"; }
+
+kill -HUP "$daemon_pid"
+for _ in $(seq 100); do
+  "$dev_c2audit" search --trail "$trail" --event config 2>/dev/null | grep -q "reload by" && break
+  sleep 0.1
+done
+"$dev_c2audit" search --trail "$trail" --event config | grep -q "reload by" || fail "SIGHUP did not reload"
+if [[ -d /run/systemd/system ]]; then systemctl stop c2auditd.service; else
+  kill -TERM "$daemon_pid"; wait "$daemon_pid" || fail "the daemon did not stop cleanly"
+fi
+daemon_pid=""
+
+say "removing the package"
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq c2audit >/dev/null
+[[ ! -e /usr/sbin/c2auditd ]] || fail "apt remove left /usr/sbin/c2auditd"
+ls "$trail"/segment-* >/dev/null || fail "apt remove took the trail"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq c2audit >/dev/null
+installed=false
+ls "$trail"/segment-* >/dev/null || fail "apt purge took the trail"
+[[ -f $key ]] || fail "apt purge took the host key"
+"$dev_c2audit" verify --trail "$trail" --key-file "$key" --quiet || fail "the trail left behind does not verify"
+say "ok: built, installed, started within the unit's capabilities, answered, reloaded, removed; the trail stayed"
