@@ -21,6 +21,7 @@ namespace {
 constexpr mode_t kFileMode = 0640;  // closed segments: root, and the audit group may read
 constexpr size_t kPrefixInputChunk = 4096;
 constexpr size_t kDecompressStartBytes = 1 << 20;
+constexpr unsigned long long kMostBelievableRatio = 64;  // trail segments compress 4-10x
 
 std::string errno_message(const std::filesystem::path& path, const char* what) {
   return fmt::format("{}: {}: {}", path.native(), what, std::strerror(errno));
@@ -149,6 +150,17 @@ Result<void> read_compressed_file(const std::filesystem::path& path, size_t limi
   CPtr<ZSTD_DCtx, ZSTD_freeDCtx> ctx(ZSTD_createDCtx());
   if (!ctx) return fail(fmt::format("{}: zstd: out of memory", path.native()));
   ZSTD_inBuffer input{packed.data(), packed.size(), 0};
+  // The size the frame header states (the compressor pledges it) is only a
+  // first guess, bounded by `limit` and by a ratio no trail reaches, so a
+  // small file cannot make it allocate much: the loop below checks what
+  // really comes out. It spares a segment's worth of doubling and copying.
+  unsigned long long stated = ZSTD_getFrameContentSize(packed.data(), packed.size());
+  if (stated != ZSTD_CONTENTSIZE_UNKNOWN && stated != ZSTD_CONTENTSIZE_ERROR && stated <= limit &&
+      stated / kMostBelievableRatio <= packed.size()) {
+    out.resize(static_cast<size_t>(stated));
+  } else {
+    out.clear();
+  }
   size_t produced = 0;
   size_t left_in_frame = 1;  // ZSTD_decompressStream's hint; 0 once the frame is complete
   while (left_in_frame != 0) {
