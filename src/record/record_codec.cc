@@ -173,17 +173,16 @@ RecordKind read_kind(FieldReader& in) {
   return static_cast<RecordKind>(kind);
 }
 
-AuditRecord read_record(FieldReader& in) {
-  AuditRecord rec;
+// Reads into `rec`, which holds the defaults (absent fields keep them).
+void read_record(FieldReader& in, AuditRecord& rec) {
   rec.kind = read_kind(in);
   rec.seq = in.varint("seq");
   rec.time_ns = in.i64("time");
   uint64_t bits = in.varint("present bits");
   if (!in.failed() && (bits >> (record_field_count() - 1)) > 1)
     in.fail_field("present bits", "unknown field");
-  if (in.failed()) return rec;
+  if (in.failed()) return;
   for_each_field(rec, FieldLoader{in, bits});
-  return rec;
 }
 
 }  // namespace
@@ -205,17 +204,28 @@ void encode_record(const AuditRecord& rec, std::string& out) {
   out.resize(writer.out - out.data());
 }
 
-Result<AuditRecord> decode_record(std::span<const uint8_t> bytes) {
+Result<void> decode_record_into(std::span<const uint8_t> bytes, AuditRecord& rec) {
   FieldReader in(bytes);
   uint8_t version = in.u8("version");
   if (!in.failed() && version != kRecordEncodingVersion && version != kRecordEncodingV1) {
     return fail("record: unsupported encoding version " + std::to_string(version));
   }
-  AuditRecord rec = version == kRecordEncodingV1 ? read_record_v1(in) : read_record(in);
+  rec = AuditRecord{};
+  if (version == kRecordEncodingV1) {
+    rec = read_record_v1(in);
+  } else {
+    read_record(in, rec);
+  }
   if (!in.failed() && in.remaining() != 0) in.fail_field("end of record", "trailing bytes");
   if (in.failed()) {
     return fail(std::string("record: field ") + in.failed_field() + ": " + in.failure_reason());
   }
+  return {};
+}
+
+Result<AuditRecord> decode_record(std::span<const uint8_t> bytes) {
+  AuditRecord rec;
+  if (auto ok = decode_record_into(bytes, rec); !ok) return tl::unexpected(ok.error());
   return rec;
 }
 

@@ -20,4 +20,8 @@ void encode_record(const AuditRecord& rec, std::string& out);
 // Decodes one record; fails with a message naming the field that is bad.
 Result<AuditRecord> decode_record(std::span<const uint8_t> bytes);
 
+// The same into a record the caller keeps (a reader's slot): no record is
+// built and moved per decode. On failure `rec` holds a partial record.
+Result<void> decode_record_into(std::span<const uint8_t> bytes, AuditRecord& rec);
+
 }  // namespace c2audit

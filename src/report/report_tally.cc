@@ -74,7 +74,10 @@ void ReportTally::add(const AuditRecord& rec) {
   (failed ? failures : successes)++;
   if (!rec.objective.empty()) objectives.add(rec.objective, rec.time_ns, failed);
   if (!rec.criticality.empty()) criticalities.add(rec.criticality, rec.time_ns, failed);
-  users.add(subject_name(rec), rec.time_ns, failed);
+  std::string unnamed;  // only for a subject the trail holds no name for
+  std::string_view user = rec.user.empty() ? std::string_view(unnamed = subject_name(rec))
+                                           : std::string_view(rec.user);
+  users.add(user, rec.time_ns, failed);
   std::string_view program = program_name(rec);
   if (!program.empty()) programs.add(program, rec.time_ns, failed);
   count_objects(objects, rec, failed);
@@ -82,10 +85,10 @@ void ReportTally::add(const AuditRecord& rec) {
   if (rec.kind != RecordKind::user) return;
   if (rec.event == "LOGIN" && rec.success && rec.ses != kUnsetId) {
     ++logins;
-    accounts.add(subject_name(rec), rec.time_ns, false);
+    accounts.add(user, rec.time_ns, false);
   } else if (rec.event_class == "auth.login" && failed) {
     ++failed_authentications;
-    accounts.add(rec.account.empty() ? subject_name(rec) : rec.account, rec.time_ns, true);
+    accounts.add(rec.account.empty() ? user : std::string_view(rec.account), rec.time_ns, true);
   } else if (rec.event_class == "auth.logout") {
     ++logouts;
   }

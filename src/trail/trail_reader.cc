@@ -24,11 +24,11 @@ class StreamCursor {
                std::vector<std::string>& warnings)
       : segments_(segments), warnings_(warnings) {}
 
-  // The next record, or nullopt at the stream's end.
-  Result<std::optional<AuditRecord>> next() {
+  // Decodes the next record into `rec`; false at the stream's end.
+  Result<bool> next(AuditRecord& rec) {
     while (true) {
       if (!loaded_) {
-        if (next_segment_ == segments_.size()) return std::nullopt;
+        if (next_segment_ == segments_.size()) return false;
         if (auto ok = load(segments_[next_segment_++]); !ok) return tl::unexpected(ok.error());
       }
       FrameScan frame = scan_frame(bytes_, offset_);
@@ -54,14 +54,15 @@ class StreamCursor {
       }
       auto split = split_record_frame(frame.payload);
       if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
-      auto rec = decode_record(split->encoding);
-      if (!rec) return tl::unexpected(at(path_, offset, rec.error().message));
-      if (rec->seq <= last_seq_) {
-        return tl::unexpected(
-            at(path_, offset, fmt::format("seq {} does not follow {}", rec->seq, last_seq_)));
+      if (auto ok = decode_record_into(split->encoding, rec); !ok) {
+        return tl::unexpected(at(path_, offset, ok.error().message));
       }
-      last_seq_ = rec->seq;
-      return std::optional<AuditRecord>(std::move(*rec));
+      if (rec.seq <= last_seq_) {
+        return tl::unexpected(
+            at(path_, offset, fmt::format("seq {} does not follow {}", rec.seq, last_seq_)));
+      }
+      last_seq_ = rec.seq;
+      return true;
     }
   }
 
@@ -102,17 +103,17 @@ constexpr size_t kReorderWindow = 8192;
 // most of a reader's time.
 class RecordSlots {
  public:
-  uint32_t store(AuditRecord&& rec) {
+  // A slot to decode into; its reference lasts until the next acquire().
+  uint32_t acquire() {
     if (free_.empty()) {
-      records_.push_back(std::move(rec));
+      records_.emplace_back();
       return static_cast<uint32_t>(records_.size() - 1);
     }
     uint32_t slot = free_.back();
     free_.pop_back();
-    records_[slot] = std::move(rec);
     return slot;
   }
-  const AuditRecord& at(uint32_t slot) const { return records_[slot]; }
+  AuditRecord& at(uint32_t slot) { return records_[slot]; }
   void release(uint32_t slot) { free_.push_back(slot); }
 
  private:
@@ -172,13 +173,14 @@ Result<void> TrailReader::for_each(const std::function<bool(const AuditRecord&)>
   std::priority_queue<Head, std::vector<Head>, Later> heads;   // each stream's next
   std::priority_queue<Head, std::vector<Head>, Later> window;  // merged, not yet shown
   auto advance = [&](size_t stream) -> Result<void> {
-    auto rec = cursors[stream].next();
-    if (!rec) return tl::unexpected(rec.error());
-    if (*rec) {
-      int64_t time_ns = (*rec)->time_ns;
-      uint64_t seq = (*rec)->seq;
-      heads.push(Head{time_ns, seq, slots.store(std::move(**rec)), static_cast<uint32_t>(stream)});
+    uint32_t slot = slots.acquire();
+    AuditRecord& rec = slots.at(slot);
+    auto got = cursors[stream].next(rec);
+    if (!got || !*got) {
+      slots.release(slot);
+      return got ? Result<void>{} : tl::unexpected(got.error());
     }
+    heads.push(Head{rec.time_ns, rec.seq, slot, static_cast<uint32_t>(stream)});
     return {};
   };
   for (size_t stream = 0; stream < cursors.size(); ++stream) {
