@@ -22,6 +22,8 @@ packages=(
   rsyslog rsyslog-relp rsyslog-openssl openssl
   # The browser the HTML report is tested in (driven by Playwright from npm).
   chromium
+  # The package test completes c2audit commands with the real bash-completion.
+  bash-completion
 )
 # Node.js runs the browser tests; the machine's own when it has one (npm
 # packages need a recent one), else Debian's.

@@ -75,8 +75,8 @@ void ReportTally::add(const AuditRecord& rec) {
   if (!rec.objective.empty()) objectives.add(rec.objective, rec.time_ns, failed);
   if (!rec.criticality.empty()) criticalities.add(rec.criticality, rec.time_ns, failed);
   std::string unnamed;  // only for a subject the trail holds no name for
-  std::string_view user = rec.user.empty() ? std::string_view(unnamed = subject_name(rec))
-                                           : std::string_view(rec.user);
+  std::string_view user =
+      rec.user.empty() ? std::string_view(unnamed = subject_name(rec)) : std::string_view(rec.user);
   users.add(user, rec.time_ns, failed);
   std::string_view program = program_name(rec);
   if (!program.empty()) programs.add(program, rec.time_ns, failed);

@@ -85,8 +85,18 @@ systemd-analyze verify "$unit" || fail "systemd-analyze verify $unit"
 exposure=$(systemd-analyze security --offline=true "$unit" | sed -n 's/.*exposure level for c2auditd.service: \([0-9.]*\).*/\1/p')
 say "systemd-analyze security: exposure $exposure"
 awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 4.5) }' || fail "exposure $exposure is above 4.5"
-bash -c 'source /usr/share/bash-completion/bash_completion 2>/dev/null; source /usr/share/bash-completion/completions/c2audit; complete -p c2audit' >/dev/null ||
-  fail "the bash completion does not load"
+offered=$(bash -c '
+  source /usr/share/bash-completion/bash_completion
+  source /usr/share/bash-completion/completions/c2audit
+  complete_line() {  # what bash offers at the end of the line
+    COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+    read -r -a COMP_WORDS <<<"$COMP_LINE"; [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+    _c2audit; echo "${COMPREPLY[*]}"
+  }
+  complete_line "c2audit "; complete_line "c2audit report --by "')
+grep -q "report status objectives verify doctor" <<<"$offered" && grep -q "summary user objective" <<<"$offered" ||
+  fail "bash completion offers: $offered"
 
 say "starting the daemon as the unit says"
 if [[ -d /run/systemd/system ]]; then
