@@ -55,6 +55,16 @@ std::string render(const ReportArgs& args, const ReportTally& tally, const Repor
   return report_text(tally, context);
 }
 
+bool is_daemon_record(const AuditRecord& rec) {
+  return rec.kind == RecordKind::lost || rec.kind == RecordKind::config ||
+         rec.kind == RecordKind::daemon;
+}
+
+bool in_period(const SearchFilter& filter, const AuditRecord& rec) {
+  return (!filter.since_ns || rec.time_ns >= *filter.since_ns) &&
+         (!filter.until_ns || rec.time_ns <= *filter.until_ns);
+}
+
 bool write_all(int fd, const std::string& text) {
   for (size_t done = 0; done < text.size();) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -104,7 +114,11 @@ int run_report(const ReportArgs& args) {
   }
   ReportTally tally;
   auto done = reader->for_each([&](const AuditRecord& rec) {
-    if (matches(*filter, rec)) tally.add(rec);
+    if (matches(*filter, rec)) {
+      tally.add(rec);
+    } else if (is_daemon_record(rec) && in_period(*filter, rec)) {
+      tally.add_notice(rec);
+    }
     return true;
   });
   for (const auto& warning : reader->warnings()) complain("warning: " + warning);

@@ -221,7 +221,7 @@ std::string summary_html(const ReportTally& tally, const ReportContext& context)
                                                   when(tally.all.first_ns), when(tally.all.last_ns))
                                     : "none in the period");
   item("kinds", fmt::format("{} system calls, {} user messages, {} of the daemon's own",
-                            tally.syscall_records, tally.user_records, tally.notices.size()));
+                            tally.syscall_records, tally.user_records, tally.daemon_records));
   item("results", fmt::format("{} success, {} failure", tally.successes, tally.failures));
   item("lost events", std::to_string(tally.lost_events));
   item("logins", fmt::format("{} logins, {} failed authentications, {} logouts", tally.logins,

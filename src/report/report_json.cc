@@ -68,7 +68,7 @@ json report_json(const ReportTally& tally, const ReportContext& context) {
       {"last", tally.all.records ? json(when(tally.all.last_ns)) : json(nullptr)},
       {"syscall_records", tally.syscall_records},
       {"user_records", tally.user_records},
-      {"daemon_records", tally.notices.size()},
+      {"daemon_records", tally.daemon_records},
       {"success", tally.successes},
       {"failure", tally.failures},
       {"lost_events", tally.lost_events},

@@ -62,12 +62,10 @@ void ReportTally::add(const AuditRecord& rec) {
   all.add(rec.time_ns, failed);
   classes.add(event_class, rec.time_ns, failed);
   events.add(record_event(rec), rec.time_ns, failed);
-  series.add(rec.time_ns, class_group(event_class), failed,
-             rec.kind == RecordKind::lost ? rec.lost_count : 0);
+  series.add(rec.time_ns, class_group(event_class), failed, 0);
   if (!has_result(rec.kind)) {
-    if (rec.kind == RecordKind::lost) lost_events += rec.lost_count;
-    notices.push_back({rec.seq, rec.time_ns, std::string(record_event(rec)), notice_message(rec),
-                       rec.kind == RecordKind::lost ? rec.lost_count : 0});
+    ++daemon_records;
+    add_notice(rec);
     return;
   }
   (rec.kind == RecordKind::syscall ? syscall_records : user_records)++;
@@ -92,6 +90,14 @@ void ReportTally::add(const AuditRecord& rec) {
   } else if (rec.event_class == "auth.logout") {
     ++logouts;
   }
+}
+
+void ReportTally::add_notice(const AuditRecord& rec) {
+  uint64_t lost = rec.kind == RecordKind::lost ? rec.lost_count : 0;
+  lost_events += lost;
+  if (lost) series.add_lost(rec.time_ns, lost);
+  notices.push_back(
+      {rec.seq, rec.time_ns, std::string(record_event(rec)), notice_message(rec), lost});
 }
 
 }  // namespace c2audit

@@ -31,11 +31,17 @@ struct ReportTally {
   explicit ReportTally(size_t max_keys = KeyTally::kDefaultMaxKeys);
 
   void add(const AuditRecord& rec);
+  // A lost, config or daemon record of the period that the filters leave
+  // out (they name a user, a path ...): listed, and its lost events counted,
+  // but not among the records. A gap is a fact of the period, whoever the
+  // report is about.
+  void add_notice(const AuditRecord& rec);
 
   Tally all;  // every record
   uint64_t syscall_records = 0, user_records = 0;
+  uint64_t daemon_records = 0;           // lost, config and daemon records among them
   uint64_t successes = 0, failures = 0;  // of the records that have a result
-  uint64_t lost_events = 0;              // sum over the lost records
+  uint64_t lost_events = 0;              // sum over the lost records listed
 
   KeyTally classes, events, objectives, criticalities;
   KeyTally users;            // the subject: login user (auid), else uid; by name when known

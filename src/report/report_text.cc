@@ -48,7 +48,7 @@ std::string header(const ReportTally& tally, const ReportContext& context) {
   out += fmt::format("  records        {} from {} to {}\n", tally.all.records,
                      when(tally.all.first_ns), when(tally.all.last_ns));
   out += fmt::format("                 {} system calls, {} user messages, {} of the daemon's own\n",
-                     tally.syscall_records, tally.user_records, tally.notices.size());
+                     tally.syscall_records, tally.user_records, tally.daemon_records);
   out += fmt::format("  results        {} success, {} failure\n", tally.successes, tally.failures);
   out += fmt::format("  lost events    {}\n", tally.lost_events);
   out += fmt::format("  logins         {} logins, {} failed authentications, {} logouts\n",

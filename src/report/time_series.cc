@@ -43,7 +43,7 @@ std::string_view class_group(std::string_view event_class) {
 
 int64_t TimeSeries::width_ns() const { return kWidths[width_step_]; }
 
-void TimeSeries::add(int64_t time_ns, std::string_view group, bool failed, uint64_t lost) {
+SeriesBucket& TimeSeries::bucket_at(int64_t time_ns) {
   int64_t index = floor_div(time_ns, width_ns());
   if (!buckets_.empty()) {
     widen_until_fits(std::min(index, buckets_.begin()->first),
@@ -52,12 +52,19 @@ void TimeSeries::add(int64_t time_ns, std::string_view group, bool failed, uint6
   }
   SeriesBucket& bucket = buckets_[index];
   bucket.start_ns = index * width_ns();
+  return bucket;
+}
+
+void TimeSeries::add(int64_t time_ns, std::string_view group, bool failed, uint64_t lost) {
+  SeriesBucket& bucket = bucket_at(time_ns);
   auto it = bucket.records_by_group.find(group);
   if (it == bucket.records_by_group.end()) it = bucket.records_by_group.emplace(group, 0).first;
   ++it->second;
   if (failed) ++bucket.failures;
   bucket.lost += lost;
 }
+
+void TimeSeries::add_lost(int64_t time_ns, uint64_t lost) { bucket_at(time_ns).lost += lost; }
 
 void TimeSeries::widen_until_fits(int64_t index_low, int64_t index_high) {
   size_t step = width_step_;

@@ -32,6 +32,9 @@ class TimeSeries {
   static constexpr size_t kMaxBuckets = 120;
 
   void add(int64_t time_ns, std::string_view group, bool failed, uint64_t lost);
+  // Events lost at a time, without a record counted (a gap listed in a
+  // report whose filters leave its record out).
+  void add_lost(int64_t time_ns, uint64_t lost);
 
   int64_t width_ns() const;
   // Every interval from the first record's to the last's, empty ones
@@ -41,6 +44,7 @@ class TimeSeries {
   std::vector<std::string> groups() const;
 
  private:
+  SeriesBucket& bucket_at(int64_t time_ns);
   void widen_until_fits(int64_t index_low, int64_t index_high);
 
   size_t width_step_ = 0;                    // index into the widths

@@ -146,6 +146,7 @@ TEST(ReportTally, CountsEveryKindAndListsEachGapAndPolicyChange) {
   EXPECT_EQ(tally.all.records, 7u);
   EXPECT_EQ(tally.syscall_records, 3u);
   EXPECT_EQ(tally.user_records, 2u);
+  EXPECT_EQ(tally.daemon_records, 2u);
   EXPECT_EQ(tally.successes, 3u);
   EXPECT_EQ(tally.failures, 2u);
   EXPECT_EQ(tally.lost_events, 42u);
@@ -173,6 +174,24 @@ TEST(ReportTally, CountsEveryKindAndListsEachGapAndPolicyChange) {
   EXPECT_EQ(reasons[1].key, "openat EACCES");
   auto accounts = tally.accounts.rows();
   ASSERT_EQ(accounts.size(), 2u);
+}
+
+TEST(ReportTally, AGapTheFiltersLeaveOutIsStillListedButNotCounted) {
+  ReportTally tally;
+  tally.add(call(kBase, "alice", "openat", "file.read"));
+  tally.add_notice(lost(kBase + kSecond, 9));
+  EXPECT_EQ(tally.all.records, 1u);
+  EXPECT_EQ(tally.daemon_records, 0u);
+  EXPECT_EQ(tally.lost_events, 9u);
+  ASSERT_EQ(tally.notices.size(), 1u);
+  EXPECT_EQ(tally.notices[0].lost, 9u);
+  uint64_t records = 0, lost_sum = 0;
+  for (const auto& bucket : tally.series.buckets()) {
+    records += bucket.records();
+    lost_sum += bucket.lost;
+  }
+  EXPECT_EQ(records, 1u);
+  EXPECT_EQ(lost_sum, 9u);
 }
 
 TEST(ReportJson, HoldsTheSameCountsAsTheTally) {
