@@ -75,19 +75,27 @@ bool write_all(int fd, const std::string& text) {
   return true;
 }
 
-// Writes the report to --output: never through a symlink (root may run
-// this in a directory others can write), and only into a regular file.
+// Writes the report to --output: into a new file beside it (mode 0640,
+// ours), then renamed over the name, so nothing that was there is written
+// through: not a symlink's target, not another name of a hard link, not a
+// file of someone else's; and a failed write leaves what was there. A
+// symlink at the name is refused outright.
 Result<void> write_output(const std::string& path, const std::string& text) {
-  FileDescriptor fd(
-      ::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, kOutputMode));
-  if (!fd.valid()) return fail(path + ": " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return fail(path + ": not a regular file");
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    return fail(path + ": is a symbolic link; not written");
   }
-  if (::ftruncate(fd.get(), 0) != 0 || !write_all(fd.get(), text)) {
-    return fail(path + ": " + std::strerror(errno));
-  }
+  std::string temp = path + ".XXXXXX";
+  FileDescriptor fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) return fail(temp + ": " + std::strerror(errno));
+  auto discard = [&](const std::string& what) {
+    std::string message = what + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return fail(message);
+  };
+  if (::fchmod(fd.get(), kOutputMode) != 0) return discard(temp);
+  if (!write_all(fd.get(), text) || ::fsync(fd.get()) != 0) return discard(temp);
+  if (::rename(temp.c_str(), path.c_str()) != 0) return discard(path);
   return {};
 }
 
@@ -164,7 +172,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   json->excludes(csv)->excludes(html);
   csv->excludes(html);
   cmd->add_option("--output,-o", args->output,
-                  "Write to this file (created 0640; not through a symlink) instead of stdout");
+                  "Write to this file (0640, replaced whole; never through a symlink) instead of "
+                  "stdout");
   cmd->callback([args, &exit_code] { exit_code = run_report(*args); });
 }
 

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -40,7 +42,12 @@ Check failed(std::string name, std::string found, std::string advice) {
 uint64_t effective_capabilities() {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("CapEff:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
+    if (line.rfind("CapEff:", 0) != 0) continue;
+    try {
+      return std::stoull(line.substr(7), nullptr, 16);
+    } catch (const std::exception&) {
+      return 0;
+    }
   }
   return 0;
 }
@@ -50,8 +57,13 @@ Check check_privilege() {
   bool bpf = caps & (1ull << kCapBpf), perfmon = caps & (1ull << kCapPerfmon);
   if (::geteuid() == 0 && bpf && perfmon) return ok("privilege", "root");
   if (bpf && perfmon) return ok("privilege", "CAP_BPF and CAP_PERFMON");
-  return failed("privilege", fmt::format("uid {} without CAP_BPF and CAP_PERFMON", ::geteuid()),
-                "run c2audit doctor (and c2auditd) as root");
+  std::string found = fmt::format("uid {} without CAP_BPF and CAP_PERFMON", ::geteuid());
+  if (::geteuid() == 0) {
+    return failed("privilege", found,
+                  "root, but those capabilities are bounded away: run it with them (as "
+                  "c2auditd.service's CapabilityBoundingSet gives them)");
+  }
+  return failed("privilege", found, "run c2audit doctor (and c2auditd) as root");
 }
 
 Check check_btf() {
@@ -80,7 +92,9 @@ Check check_lockdown() {
     return failed("lockdown", "confidentiality: BPF may not read kernel memory",
                   "boot with lockdown=integrity or none to run the sensor");
   }
-  return warn("lockdown", modes, "integrity mode: the sensor loaded below if that check is ok");
+  // Integrity mode (Secure Boot's default) lets BPF tracing read kernel
+  // memory; the sensor check says whether it loads.
+  return ok("lockdown", modes);
 }
 
 // Loads the real sensor and attaches it for a moment: BTF-typed
@@ -146,9 +160,10 @@ Check check_trail_directory(const std::string& dir) {
 Check check_free_space(const std::string& dir) {
   std::string where = dir;
   struct statvfs vfs {};
+  // A trail not made yet: the file system it will be made on.
   while (::statvfs(where.c_str(), &vfs) != 0) {
     auto slash = where.find_last_of('/');
-    if (slash == std::string::npos || where == "/") {
+    if (errno != ENOENT || slash == std::string::npos || where == "/") {
       return failed("free space", dir + ": " + std::strerror(errno), "check the file system");
     }
     where = slash == 0 ? "/" : where.substr(0, slash);
@@ -175,6 +190,11 @@ Check check_host_key(const std::string& path) {
     }
     return failed("host key", fmt::format("{}: {}", path, std::strerror(errno)),
                   "make it readable by root");
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return failed("host key", path + " is a symbolic link",
+                  "keep the key itself at this path (root, 0400): whoever can change where the "
+                  "link points can choose the key");
   }
   if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) != 0) {
     return failed("host key",
@@ -230,7 +250,11 @@ Check check_daemon(const DoctorPaths& paths) {
     return failed("daemon", found + "; recording suspended (disk full)",
                   "free space on the trail's file system; see c2audit report --event daemon");
   }
-  if (reply->trail != paths.trail) {
+  namespace fs = std::filesystem;
+  auto same = [](const std::string& a, const std::string& b) {
+    return (fs::path(a) / "").lexically_normal() == (fs::path(b) / "").lexically_normal();
+  };
+  if (!same(reply->trail, paths.trail)) {
     return warn("daemon", found + "; its trail is " + reply->trail,
                 "run doctor with --trail " + reply->trail + " to check that one");
   }

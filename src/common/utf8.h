@@ -46,20 +46,29 @@ inline bool is_utf8(std::string_view text) {
   return true;
 }
 
-// The length of a control character that UTF-8 spells in more than one
-// byte at `at`: C1 controls (U+0080..U+009F, CSI among them, which a
-// terminal obeys) and the line and paragraph separators U+2028/U+2029 (which
-// some readers split lines on); 0 when there is none.
+// The length of a character at `at` that UTF-8 spells in more than one byte
+// and that a reader must not be shown as it is; 0 when there is none:
+//   C1 controls (U+0080..U+009F, CSI among them, which a terminal obeys);
+//   the line and paragraph separators U+2028/U+2029 (some readers split
+//   lines on them);
+//   the bidirectional controls U+202A..U+202E and U+2066..U+2069, the
+//   zero-width and direction marks U+200B..U+200F and U+FEFF, which make
+//   one name look like another ("Trojan Source").
 inline size_t wide_control_at(std::string_view value, size_t at) {
   auto byte = [&](size_t k) { return k < value.size() ? static_cast<uint8_t>(value[k]) : 0; };
-  if (byte(at) == 0xc2 && byte(at + 1) >= 0x80 && byte(at + 1) <= 0x9f) return 2;
-  if (byte(at) == 0xe2 && byte(at + 1) == 0x80 && (byte(at + 2) == 0xa8 || byte(at + 2) == 0xa9)) {
+  uint8_t lead = byte(at), second = byte(at + 1), third = byte(at + 2);
+  if (lead == 0xc2 && second >= 0x80 && second <= 0x9f) return 2;
+  if (lead == 0xe2 && second == 0x80 &&
+      ((third >= 0x8b && third <= 0x8f) || third == 0xa8 || third == 0xa9 ||
+       (third >= 0xaa && third <= 0xae))) {
     return 3;
   }
+  if (lead == 0xe2 && second == 0x81 && third >= 0xa6 && third <= 0xa9) return 3;
+  if (lead == 0xef && second == 0xbb && third == 0xbf) return 3;
   return 0;
 }
 
-// The text with every control character (C0, DEL, C1, U+2028/2029) written
+// The text with every control character (C0, DEL, and wide_control_at's) written
 // as \xNN per byte, a backslash as two, and, when the text is not UTF-8,
 // every byte past ASCII as \xNN too: printable, valid UTF-8, and two
 // different inputs never read alike.

@@ -14,6 +14,12 @@ void Tally::add(int64_t time_ns, bool failed) {
 KeyTally::KeyTally(size_t max_keys) : max_keys_(std::max<size_t>(max_keys, 2)) {}
 
 void KeyTally::add(std::string_view key, int64_t time_ns, bool failed) {
+  std::string capped;
+  if (key.size() > kMaxKeyBytes) {  // a 4 KiB path is counted by its first kilobyte
+    capped = std::string(key.substr(0, kMaxKeyBytes));
+    capped += kCutMark;
+    key = capped;
+  }
   auto it = tallies_.find(key);
   if (it == tallies_.end()) {
     if (tallies_.size() >= max_keys_) prune();
@@ -30,9 +36,10 @@ void KeyTally::prune() {
   auto middle = counts.begin() + static_cast<std::ptrdiff_t>(counts.size() / 2);
   std::nth_element(counts.begin(), middle, counts.end());
   uint64_t cut = *middle;  // keys at or below this count go
+  // A key may be dropped at each prune, with at most `cut` records each time.
+  undercount_ += cut;
   for (auto it = tallies_.begin(); it != tallies_.end();) {
     if (it->second.records <= cut) {
-      undercount_ = std::max(undercount_, it->second.records);
       it = tallies_.erase(it);
     } else {
       ++it;

@@ -3,10 +3,11 @@
 //
 // A report streams the trail once, so memory grows with the number of
 // distinct keys, not of records. A table is held to `max_keys`: when it
-// fills, the half with the lowest counts is dropped. A key dropped and seen
-// again starts from zero, so past a prune every count may be low by at most
-// undercount() (the highest count dropped); a report says so. Keys with more
-// records than that are the ones a top list shows, and their order holds.
+// fills, the keys with the fewest records (half of them, or more on ties)
+// are dropped. A key dropped and seen again starts from zero, and may be
+// dropped again, so past a prune every count may be low by at most
+// undercount(), the sum of every prune's cut; a report says so. A key is
+// counted by its first kMaxKeyBytes bytes.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,8 @@ struct TallyRow {
 class KeyTally {
  public:
   static constexpr size_t kDefaultMaxKeys = 100'000;
+  static constexpr size_t kMaxKeyBytes = 1024;
+  static constexpr std::string_view kCutMark = "[...]";
 
   explicit KeyTally(size_t max_keys = kDefaultMaxKeys);
 
@@ -45,6 +48,7 @@ class KeyTally {
   // every one when limit is 0.
   std::vector<TallyRow> rows(size_t limit = 0) const;
 
+  // Keys held: the distinct keys seen while undercount() is 0, else fewer.
   size_t keys() const { return tallies_.size(); }
   // 0 while every count is exact; else how low any count may be.
   uint64_t undercount() const { return undercount_; }

@@ -49,11 +49,10 @@ std::string report_csv(const ReportTally& tally, const ReportContext& context) {
   for (const TrailNotice& notice : tally.notices) {
     out += line(notice.event, notice.message, 1, "", notice.lost, notice.time_ns, notice.time_ns);
   }
-  int64_t width = tally.series.width_ns();
   for (const SeriesBucket& bucket : tally.series.buckets()) {
     out += line("interval", format_rfc3339(bucket.start_ns), bucket.records(),
                 std::to_string(bucket.failures), bucket.lost, bucket.start_ns,
-                bucket.start_ns + width - 1);
+                tally.series.end_of(bucket.start_ns));
   }
   return out;
 }

@@ -86,7 +86,7 @@ struct Stacked {
 // Bars over the intervals of the series; `stack_of` gives each interval's
 // stack, bottom first.
 template <typename StackOf>
-std::string time_chart(const std::vector<SeriesBucket>& buckets, int64_t width_ns,
+std::string time_chart(const std::vector<SeriesBucket>& buckets, const TimeSeries& series,
                        StackOf stack_of) {
   uint64_t max_value = 1;
   for (const SeriesBucket& b : buckets) {
@@ -96,8 +96,11 @@ std::string time_chart(const std::vector<SeriesBucket>& buckets, int64_t width_n
   }
   double plot_height = kChartHeight - kBottom - kTop;
   double slot = static_cast<double>(kChartWidth - kLeft) / static_cast<double>(buckets.size());
-  std::string body = axes(max_value, buckets.empty() ? "" : when(buckets.front().start_ns),
-                          buckets.empty() ? "" : when(buckets.back().start_ns + width_ns));
+  // The right end is where the last interval ends (the next one's start).
+  int64_t last_ns = buckets.empty() ? 0 : series.end_of(buckets.back().start_ns);
+  std::string body =
+      axes(max_value, buckets.empty() ? "" : when(buckets.front().start_ns),
+           buckets.empty() ? "" : when(last_ns == INT64_MAX ? last_ns : last_ns + 1));
   for (size_t i = 0; i < buckets.size(); ++i) {
     double y = kChartHeight - kBottom;
     for (const Stacked& part : stack_of(buckets[i])) {
@@ -128,7 +131,7 @@ std::string series_charts(const ReportTally& tally) {
   int64_t width = tally.series.width_ns();
   std::string interval = fmt::format(" (per {} s)", width / 1'000'000'000);
   std::string out = figure("records-by-class", "Records over time by class" + interval,
-                           time_chart(buckets, width, [&](const SeriesBucket& b) {
+                           time_chart(buckets, tally.series, [&](const SeriesBucket& b) {
                              std::vector<Stacked> stack;
                              for (size_t g = 0; g < groups.size(); ++g) {
                                auto it = b.records_by_group.find(groups[g]);
@@ -138,10 +141,10 @@ std::string series_charts(const ReportTally& tally) {
                              return stack;
                            }) + legend(groups));
   out += figure("failures", "Failures over time" + interval,
-                time_chart(buckets, width, [](const SeriesBucket& b) {
+                time_chart(buckets, tally.series, [](const SeriesBucket& b) {
                   return std::vector<Stacked>{{"#d62728", b.failures, "failures"}};
                 }));
-  std::string lost_body = time_chart(buckets, width, [](const SeriesBucket& b) {
+  std::string lost_body = time_chart(buckets, tally.series, [](const SeriesBucket& b) {
     return std::vector<Stacked>{{"#7f7f7f", b.lost, "events lost"}};
   });
   if (tally.lost_events == 0) lost_body += "<p>No event was lost in the period.</p>";
@@ -173,8 +176,10 @@ std::string top_chart(const char* id, const ReportTable& table) {
 
 std::string table_html(const ReportTable& table) {
   std::string out = fmt::format("<section id=\"{}\"><h2>{}", table.id, escape(table.title));
-  if (table.rows.size() < table.keys)
-    out += fmt::format(" ({} of {})", table.rows.size(), table.keys);
+  if (table.rows.size() < table.keys) {
+    out += fmt::format(" ({} of {}{})", table.rows.size(), table.undercount ? "more than " : "",
+                       table.keys);
+  }
   out += "</h2>";
   if (table.undercount) {
     out += fmt::format("<p>Too many to count each: any count may be low by up to {}.</p>",

@@ -59,7 +59,8 @@ std::string header(const ReportTally& tally, const ReportContext& context) {
 std::string table_text(const ReportTable& table) {
   std::string out = fmt::format("\n{}", table.title);
   if (table.rows.size() < table.keys) {
-    out += fmt::format(" ({} of {})", table.rows.size(), table.keys);
+    out += fmt::format(" ({} of {}{})", table.rows.size(), table.undercount ? "more than " : "",
+                       table.keys);
   }
   out += "\n";
   if (table.undercount) {

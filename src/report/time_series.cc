@@ -23,6 +23,14 @@ int64_t floor_div(int64_t value, int64_t divisor) {
   return (value % divisor != 0 && value < 0) ? q - 1 : q;
 }
 
+// An interval's start, index * width, held within int64 for the intervals
+// at the very ends of time.
+int64_t start_of(int64_t index, int64_t width) {
+  int64_t start = 0;
+  if (__builtin_mul_overflow(index, width, &start)) return index < 0 ? INT64_MIN : INT64_MAX;
+  return start;
+}
+
 void merge_into(SeriesBucket& into, const SeriesBucket& from) {
   for (const auto& [group, count] : from.records_by_group) into.records_by_group[group] += count;
   into.failures += from.failures;
@@ -43,6 +51,12 @@ std::string_view class_group(std::string_view event_class) {
 
 int64_t TimeSeries::width_ns() const { return kWidths[width_step_]; }
 
+int64_t TimeSeries::end_of(int64_t start_ns) const {
+  int64_t end = 0;
+  if (__builtin_add_overflow(start_ns, width_ns() - 1, &end)) return INT64_MAX;
+  return end;
+}
+
 SeriesBucket& TimeSeries::bucket_at(int64_t time_ns) {
   int64_t index = floor_div(time_ns, width_ns());
   if (!buckets_.empty()) {
@@ -51,7 +65,7 @@ SeriesBucket& TimeSeries::bucket_at(int64_t time_ns) {
     index = floor_div(time_ns, width_ns());
   }
   SeriesBucket& bucket = buckets_[index];
-  bucket.start_ns = index * width_ns();
+  bucket.start_ns = start_of(index, width_ns());
   return bucket;
 }
 
@@ -79,7 +93,7 @@ void TimeSeries::widen_until_fits(int64_t index_low, int64_t index_high) {
   for (const auto& [index, bucket] : buckets_) {
     int64_t wide_index = floor_div(index, ratio);
     SeriesBucket& into = wider[wide_index];
-    into.start_ns = wide_index * kWidths[step];
+    into.start_ns = start_of(wide_index, kWidths[step]);
     merge_into(into, bucket);
   }
   buckets_ = std::move(wider);
@@ -95,7 +109,7 @@ std::vector<SeriesBucket> TimeSeries::buckets() const {
       out.push_back(it->second);
     } else {
       SeriesBucket empty;
-      empty.start_ns = index * width_ns();
+      empty.start_ns = start_of(index, width_ns());
       out.push_back(std::move(empty));
     }
   }

@@ -37,6 +37,8 @@ class TimeSeries {
   void add_lost(int64_t time_ns, uint64_t lost);
 
   int64_t width_ns() const;
+  // Where the interval starting at `start_ns` ends (its last ns), within int64.
+  int64_t end_of(int64_t start_ns) const;
   // Every interval from the first record's to the last's, empty ones
   // included, in time order.
   std::vector<SeriesBucket> buckets() const;

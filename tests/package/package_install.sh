@@ -5,8 +5,12 @@
 # and no-new-privs; with systemd as PID 1, through systemctl), `c2audit
 # status` and `doctor` answer, SIGHUP reloads, and `apt remove` and
 # `apt purge` leave the trail in place, still verifying.
-#   package_install.sh BUILD_DIR
-# Needs root. Refuses to run where a c2audit package is already installed.
+#   C2AUDIT_PACKAGE_TEST=1 package_install.sh BUILD_DIR
+# It changes the machine's packages, so it runs only when asked (the test
+# suite asks; without it the test is reported skipped). Needs root.
+# Refuses to run where c2audit was ever installed or configured, and, under
+# systemd, where c2audit's default paths exist: it must not touch an
+# administrator's c2audit.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 dev_c2audit=$build/src/cli/c2audit
@@ -20,7 +24,7 @@ say() { echo "package_install: $*"; }
 fail() { say "FAIL: $*"; exit 1; }
 
 cleanup() {
-  if [[ -n $daemon_pid ]] && kill -0 "$daemon_pid" 2>/dev/null; then
+  if [[ $daemon_pid =~ ^[1-9][0-9]*$ ]] && kill -0 "$daemon_pid" 2>/dev/null; then
     kill -TERM "$daemon_pid"; wait "$daemon_pid" || true
   fi
   if $installed; then DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq c2audit >/dev/null 2>&1 || true; fi
@@ -33,10 +37,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[[ $(id -u) -eq 0 ]] || fail "needs root"
-if dpkg-query -W -f='${Status}' c2audit 2>/dev/null | grep -q "install ok installed"; then
-  fail "a c2audit package is installed on this machine; this test would replace it"
+if [[ ${C2AUDIT_PACKAGE_TEST:-} != 1 ]]; then
+  say "not run: it installs and removes a package; set C2AUDIT_PACKAGE_TEST=1"
+  exit 77
 fi
+[[ $(id -u) -eq 0 ]] || fail "needs root"
+if dpkg-query -W c2audit >/dev/null 2>&1; then
+  fail "dpkg knows a c2audit package here ($(dpkg-query -W -f='${Status}' c2audit)); this test would replace it"
+fi
+[[ ! -e /etc/c2audit/c2auditd.toml ]] || fail "/etc/c2audit/c2auditd.toml exists: this test would take it over"
 
 # The paths the package's daemon uses by default: the test uses them when
 # none is there yet, else paths of its own. Whatever did not exist before
@@ -53,6 +62,8 @@ done
 if $fresh; then
   trail=/var/log/c2audit key=/etc/c2audit/host.key socket=/run/c2audit/control.sock
   overrides=()
+elif [[ -d /run/systemd/system ]]; then
+  fail "c2audit's default paths exist and systemd would start the package's daemon on them"
 else
   say "c2audit's default paths exist here: the daemon uses paths under $work"
   trail=$work/trail key=$work/host.key socket=$work/control.sock
@@ -74,9 +85,9 @@ dpkg-deb -f "$deb" Depends | grep -q libbpf1 || fail "Depends does not name libb
   fail "c2auditd.toml is not a conffile"
 
 say "installing $(basename "$deb")"
+installed=true  # from here on, whatever happens, cleanup purges it
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$work/apt.log" 2>&1 ||
   { cat "$work/apt.log"; fail "apt-get install"; }
-installed=true
 [[ -x /usr/sbin/c2auditd && -x /usr/sbin/c2audit ]] || fail "the programs were not installed"
 [[ $(stat -c %a /var/log/c2audit) == 750 ]] || fail "/var/log/c2audit is not 0750"
 man -w c2auditd >/dev/null && man -w c2audit-objectives >/dev/null || fail "man pages not found"
@@ -102,6 +113,7 @@ say "starting the daemon as the unit says"
 if [[ -d /run/systemd/system ]]; then
   systemctl start c2auditd.service
   daemon_pid=$(systemctl show -p MainPID --value c2auditd.service)
+  [[ $daemon_pid =~ ^[1-9][0-9]*$ ]] || fail "systemd did not start c2auditd"
 else
   read -r -a exec_start <<<"$(sed -n 's/^ExecStart=//p' "$unit")"
   caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
