@@ -29,8 +29,9 @@ constexpr mode_t kOutputMode = 0640;  // a report holds what the trail holds
 
 constexpr const char* kFooter =
     "Filters select the records counted, as for search (values of one option OR-ed,\n"
-    "different options AND-ed). Times are UTC. A table past 100,000 distinct keys keeps\n"
-    "the most frequent and says how far its counts may be low.\n"
+    "different options AND-ed); every gap (lost), policy change and daemon event of the\n"
+    "period is listed whatever they select. Times are UTC. A table past 100,000 keys\n"
+    "keeps the most frequent and says how far its counts may be low.\n"
     "Exit status: 0 on success, also for an empty period; 1 when the trail cannot be\n"
     "read or the output written; 2 on bad usage.";
 
