@@ -22,8 +22,9 @@ packages=(
   rsyslog rsyslog-relp rsyslog-openssl openssl
   # The browser the HTML report is tested in (driven by Playwright from npm).
   chromium
-  # The package test completes c2audit commands with the real bash-completion.
-  bash-completion
+  # The package test completes c2audit commands with the real bash-completion
+  # and checks the .deb with Debian's lintian.
+  bash-completion lintian
 )
 # Node.js runs the browser tests; the machine's own when it has one (npm
 # packages need a recent one), else Debian's.

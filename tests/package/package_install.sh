@@ -77,12 +77,17 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for file in ./usr/sbin/c2auditd ./usr/sbin/c2audit ./lib/systemd/system/c2auditd.service \
             ./etc/c2audit/c2auditd.toml ./usr/share/man/man8/c2auditd.8.gz \
             ./usr/share/man/man8/c2audit.8.gz ./usr/share/man/man5/c2audit-objectives.5.gz \
-            ./usr/share/bash-completion/completions/c2audit ./usr/share/doc/c2audit/copyright; do
+            ./usr/share/bash-completion/completions/c2audit ./usr/share/doc/c2audit/copyright \
+            ./usr/share/doc/c2audit/changelog.gz; do
   grep -qx "$file" <<<"$contents" || fail "$file is not in the package"
 done
 dpkg-deb -f "$deb" Depends | grep -q libbpf1 || fail "Depends does not name libbpf1"
 [[ $(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles) == /etc/c2audit/c2auditd.toml ]] ||
   fail "c2auditd.toml is not a conffile"
+# Debian's own checks; the project has no mail address of its own to give.
+lintian --suppress-tags bogus-mail-host,bogus-mail-host-in-debian-changelog "$deb" \
+  >"$work/lintian.log" 2>&1 || { cat "$work/lintian.log"; fail "lintian"; }
+if grep -E '^(E|W):' "$work/lintian.log"; then fail "lintian found errors or warnings"; fi
 
 say "installing $(basename "$deb")"
 installed=true  # from here on, whatever happens, cleanup purges it

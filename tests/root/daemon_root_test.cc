@@ -164,7 +164,9 @@ TEST(DaemonTest, SecondDaemonOnTheSameTrailIsRefused) {
   DaemonProcess first(dir.path() / "trail", dir.path() / "a.sock");
   ASSERT_TRUE(first.ready());
   auto second = run_process({c2auditd_path(), "--trail", (dir.path() / "trail").native(),
-                             "--control-socket", (dir.path() / "b.sock").native(), "--quiet"});
+                             "--control-socket", (dir.path() / "b.sock").native(), "--quiet",
+                             "--key-file", (dir.path() / "trail.key").native(), "--seal-log",
+                             (dir.path() / "b.seals").native()});
   EXPECT_NE(second.exit_code, 0);
   EXPECT_NE(second.err.find("another c2auditd"), std::string::npos) << second.err;
 }
@@ -186,7 +188,9 @@ TEST(BadInputTest, UnusableTrailDirectoryIsNamed) {
   auto file = dir.path() / "not-a-dir";
   std::ofstream(file) << "x";
   auto r = run_process({c2auditd_path(), "--trail", file.native(), "--control-socket",
-                        (dir.path() / "c.sock").native(), "--quiet"});
+                        (dir.path() / "c.sock").native(), "--quiet", "--key-file",
+                        (dir.path() / "c.key").native(), "--seal-log",
+                        (dir.path() / "c.seals").native()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(file.native()), std::string::npos) << r.err;
   auto s = run_process({c2audit_path(), "search", "--trail", (dir.path() / "missing").native()});

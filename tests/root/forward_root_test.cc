@@ -367,7 +367,9 @@ TEST_F(ForwardTest, AMalformedDestinationIsRefusedAtStartWithThePlaceOfTheError)
   fs::path trail = dir_.path() / "trail";
   auto start = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = {c2auditd_path(), "--trail", trail.native(), "--control-socket",
-                                     (dir_.path() / "sock").native()};
+                                     (dir_.path() / "sock").native(), "--key-file",
+                                     trail.native() + ".key", "--seal-log",
+                                     trail.native() + ".seals"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv);
   };

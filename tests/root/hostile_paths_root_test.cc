@@ -23,8 +23,10 @@ struct Start {
 };
 
 ProcessResult start_daemon(const Start& s) {
+  // The seal log in the test's own directory: nothing is left in /var/lib.
   return run_process({c2auditd_path(), "--all", "--quiet", "--trail", s.trail.native(),
-                      "--key-file", s.key.native(), "--control-socket", s.socket.native()});
+                      "--key-file", s.key.native(), "--control-socket", s.socket.native(),
+                      "--seal-log", (s.trail.parent_path() / "seals.log").native()});
 }
 
 void expect_refused(const ProcessResult& run, const fs::path& path, const std::string& why) {
