@@ -2,6 +2,7 @@
 # How long `c2audit report` takes over a large trail, and its peak memory:
 # writes a trail of N made-up records (default 10 million, over one day,
 # 100,000 distinct paths) with the real writer, then reports it in each form.
+# Peak memory through GNU time (Debian's package "time").
 #   bench/report_scale.sh [RECORDS] [PATHS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +12,11 @@ work=$(mktemp -d /var/tmp/c2audit-report-scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, kernel $(uname -r)"
-start=$(date +%s.%N)
+start=$(date +%s%N)
 "$build/tests/tools/c2audit-sample-trail" --trail "$work/trail" --key "$work/host.key" \
   --records "$records" --paths "$paths"
-echo "wrote $records records in $(echo "$(date +%s.%N) - $start" | bc) s: $(du -sh "$work/trail" | cut -f1) on disk"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+echo "wrote $records records in $((elapsed_ms / 1000)).$(printf %03d $((elapsed_ms % 1000))) s: $(du -sh "$work/trail" | cut -f1) on disk"
 
 for form in "" --json --csv --html; do
   /usr/bin/time -f "%e s elapsed, %U s user, peak RSS %M KiB" \
