@@ -6,6 +6,10 @@
 #   bench/report_scale.sh [RECORDS] [PATHS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ ! -x /usr/bin/time ]]; then
+  echo "report_scale: needs GNU time for peak memory: apt-get install time" >&2
+  exit 1
+fi
 records=${1:-10000000} paths=${2:-100000}
 build=build
 work=$(mktemp -d /var/tmp/c2audit-report-scale.XXXXXX)
