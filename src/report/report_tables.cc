@@ -15,6 +15,7 @@ std::vector<ReportTable> summary_tables(const ReportTally& tally, size_t top) {
       table("classes", "Records by class", "class", tally.classes, 0),
       table("objectives", "Records by objective", "objective", tally.objectives, 0),
       table("criticalities", "Records by criticality", "criticality", tally.criticalities, 0),
+      table("events", "Top events", "event", tally.events, top),
       table("users", "Top users", "user", tally.users, top),
       table("programs", "Top programs", "program", tally.programs, top),
       table("objects", "Top objects", "object", tally.objects, top),

@@ -242,6 +242,9 @@ TEST(ReportJson, HoldsTheSameCountsAsTheTally) {
   EXPECT_EQ(json["lost_events"], 42);
   EXPECT_EQ(json["tables"]["classes"]["rows"][0]["key"], "file.read");
   EXPECT_EQ(json["tables"]["classes"]["rows"][0]["records"], 2);
+  EXPECT_EQ(json["tables"]["events"]["rows"][0]["key"], "openat");
+  EXPECT_EQ(json["tables"]["events"]["rows"][0]["records"], 2);
+  EXPECT_EQ(json["tables"]["events"]["rows"][0]["failures"], 1);
   EXPECT_EQ(json["notices"].size(), 2u);
   uint64_t sum = 0;
   for (const auto& bucket : json["series"]["buckets"]) {
