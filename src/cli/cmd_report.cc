@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/filter_options.h"
 #include "common/file_descriptor.h"
+#include "record/record_fields.h"
 #include "report/report_output.h"
 #include "trail/trail_reader.h"
 
@@ -54,16 +55,6 @@ std::string render(const ReportArgs& args, const ReportTally& tally, const Repor
   if (args.csv) return report_csv(tally, context);
   if (args.html) return report_html(tally, context);
   return report_text(tally, context);
-}
-
-bool is_daemon_record(const AuditRecord& rec) {
-  return rec.kind == RecordKind::lost || rec.kind == RecordKind::config ||
-         rec.kind == RecordKind::daemon;
-}
-
-bool in_period(const SearchFilter& filter, const AuditRecord& rec) {
-  return (!filter.since_ns || rec.time_ns >= *filter.since_ns) &&
-         (!filter.until_ns || rec.time_ns <= *filter.until_ns);
 }
 
 bool write_all(int fd, const std::string& text) {
@@ -125,7 +116,7 @@ int run_report(const ReportArgs& args) {
   auto done = reader->for_each([&](const AuditRecord& rec) {
     if (matches(*filter, rec)) {
       tally.add(rec);
-    } else if (is_daemon_record(rec) && in_period(*filter, rec)) {
+    } else if (!(kind_bit(rec.kind) & kActionKinds) && time_matches(*filter, rec)) {
       tally.add_notice(rec);
     }
     return true;

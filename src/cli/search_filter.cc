@@ -34,10 +34,6 @@ bool any_or_none(const std::vector<std::string>& wanted, Pred pred) {
   return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), pred);
 }
 
-bool time_matches(const SearchFilter& f, const AuditRecord& rec) {
-  return (!f.since_ns || rec.time_ns >= *f.since_ns) && (!f.until_ns || rec.time_ns <= *f.until_ns);
-}
-
 bool kind_filters_match(const SearchFilter& f, const AuditRecord& rec) {
   std::string_view cls = record_class(rec);
   return (f.events.empty() || contains(f.events, record_event(rec))) &&
@@ -55,6 +51,10 @@ bool syscall_filters_match(const SearchFilter& f, const AuditRecord& rec) {
 }
 
 }  // namespace
+
+bool time_matches(const SearchFilter& f, const AuditRecord& rec) {
+  return (!f.since_ns || rec.time_ns >= *f.since_ns) && (!f.until_ns || rec.time_ns <= *f.until_ns);
+}
 
 bool SearchFilter::has_syscall_filter() const {
   return !users.empty() || pid || !path_globs.empty() || success || !objectives.empty() ||

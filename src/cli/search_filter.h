@@ -51,6 +51,9 @@ struct SearchFilter {
   bool has_syscall_filter() const;
 };
 
+// Whether `rec` is within since/until (the other filters aside).
+bool time_matches(const SearchFilter& filter, const AuditRecord& rec);
+
 // Whether `rec` passes every filter (see the rule above).
 bool matches(const SearchFilter& filter, const AuditRecord& rec);
 

@@ -175,12 +175,8 @@ std::string top_chart(const char* id, const ReportTable& table) {
 }
 
 std::string table_html(const ReportTable& table) {
-  std::string out = fmt::format("<section id=\"{}\"><h2>{}", table.id, escape(table.title));
-  if (table.rows.size() < table.keys) {
-    out += fmt::format(" ({} of {}{})", table.rows.size(), table.undercount ? "more than " : "",
-                       table.keys);
-  }
-  out += "</h2>";
+  std::string out = fmt::format("<section id=\"{}\"><h2>{}{}</h2>", table.id, escape(table.title),
+                                rows_shown(table));
   if (table.undercount) {
     out += fmt::format("<p>Too many to count each: any count may be low by up to {}.</p>",
                        table.undercount);

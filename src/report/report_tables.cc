@@ -1,5 +1,7 @@
 #include "report/report_tables.h"
 
+#include <fmt/format.h>
+
 #include "common/utf8.h"
 
 namespace c2audit {
@@ -54,6 +56,12 @@ std::vector<ReportTable> report_tables(const ReportTally& tally, const ReportCon
       return {table("classes", "Records by class", "class", tally.classes, context.top)};
   }
   return {};
+}
+
+std::string rows_shown(const ReportTable& table) {
+  if (table.rows.size() >= table.keys) return "";
+  return fmt::format(" ({} of {}{})", table.rows.size(), table.undercount ? "more than " : "",
+                     table.keys);
 }
 
 std::string printable(std::string_view key) { return escape_unprintable(key); }

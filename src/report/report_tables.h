@@ -37,6 +37,10 @@ struct ReportTable {
 
 std::vector<ReportTable> report_tables(const ReportTally& tally, const ReportContext& context);
 
+// " (10 of 998)" after a table's title when it shows fewer rows than it
+// counted ("of more than" past its bound); empty when it shows them all.
+std::string rows_shown(const ReportTable& table);
+
 // A key as a report prints it: control characters and bytes that are not
 // UTF-8 escaped (escape_unprintable), so a hostile path cannot steer a
 // terminal or break a format.

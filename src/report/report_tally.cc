@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "record/record_fields.h"
 #include "record/record_json.h"
 #include "record/time_format.h"
 
 namespace c2audit {
 namespace {
 
-bool has_result(RecordKind kind) { return kind == RecordKind::syscall || kind == RecordKind::user; }
+// Someone did something: a system call or a user message. The daemon's own
+// records (lost, config, daemon) have no result.
+bool has_result(RecordKind kind) { return kind_bit(kind) & kActionKinds; }
 
 std::string notice_message(const AuditRecord& rec) {
   if (rec.kind != RecordKind::lost) return rec.message;

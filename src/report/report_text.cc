@@ -57,12 +57,7 @@ std::string header(const ReportTally& tally, const ReportContext& context) {
 }
 
 std::string table_text(const ReportTable& table) {
-  std::string out = fmt::format("\n{}", table.title);
-  if (table.rows.size() < table.keys) {
-    out += fmt::format(" ({} of {}{})", table.rows.size(), table.undercount ? "more than " : "",
-                       table.keys);
-  }
-  out += "\n";
+  std::string out = fmt::format("\n{}{}\n", table.title, rows_shown(table));
   if (table.undercount) {
     out += fmt::format("  (too many to count each: any count may be low by up to {})\n",
                        table.undercount);
