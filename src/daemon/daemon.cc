@@ -213,7 +213,7 @@ void Daemon::Parts::record_start(unsigned consumers) {
   std::string details;
   if (resume.torn_tail) {
     details +=
-        fmt::format(" (previous run ended by a crash: torn record in {})", resume.torn_segment);
+        fmt::format(" (previous run ended by a crash: torn write in {})", resume.torn_segment);
   }
   if (consumers > 1) details += "; " + format_run_marker({run, 0, consumers});
   if (consumers > 1 && options.storage.disk_full == DiskFullAction::rotate_oldest) {

@@ -48,11 +48,21 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
     if (!opened) return tl::unexpected(opened.error());
     if (!*opened) return Step::wait;
   }
-  FrameScan frame = scan_frame(bytes_, position_.offset - window_base_);
-  if (frame.status == FrameStatus::corrupt) {
-    return tl::unexpected(at(path_, position_.offset, frame.problem));
+  FrameScan frame;
+  if (position_.offset >= batch_end_) {
+    // Records are handed on once the tag after them is there.
+    BatchScan batch = scan_batch(bytes_, position_.offset - window_base_, version_);
+    if (batch.status == FrameStatus::corrupt) {
+      return tl::unexpected(at(path_, window_base_ + batch.problem_offset, batch.problem));
+    }
+    frame.status = batch.status;
+    if (batch.status == FrameStatus::complete) batch_end_ = window_base_ + batch.next_offset;
   }
-  if (frame.status == FrameStatus::complete) {
+  if (position_.offset < batch_end_) {
+    frame = scan_frame(bytes_, position_.offset - window_base_);  // whole: the batch was scanned
+    if (frame.status != FrameStatus::complete) {
+      return tl::unexpected(at(path_, position_.offset, frame.problem));
+    }
     uint64_t offset = position_.offset;
     position_.offset = window_base_ + frame.next_offset;
     if (is_seal(frame.payload)) {
@@ -60,7 +70,10 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
       if (!moved) return tl::unexpected(moved.error());
       return *moved ? Step::moved : Step::wait;
     }
-    auto split = split_record_frame(frame.payload);
+    if (version_ > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag)) {
+      return Step::moved;
+    }
+    auto split = split_record_frame(frame.payload, version_);
     if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
     auto rec = decode_record(split->encoding);
     if (!rec) return tl::unexpected(at(path_, offset, rec.error().message));
@@ -84,7 +97,7 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
     return saw_newer_ ? Step::moved : Step::wait;
   }
   if (frame.status == FrameStatus::torn) {
-    warnings_.push_back(fmt::format("{}: offset {}: torn record at end of segment (crash?), passed over",
+    warnings_.push_back(fmt::format("{}: offset {}: torn write at end of segment (crash?), passed over",
                                     path_.native(), position_.offset));
   }
   auto moved = move_to_next_segment();
@@ -134,6 +147,8 @@ Result<bool> StreamFollower::open_segment() {
   auto header = decode_segment_header(bytes_, kMaxSegmentBytes, found->first_seq);
   if (!header) return tl::unexpected(with_context(path_.native(), header.error()));
   position_.offset = std::max<uint64_t>(resume_at, header->header_size);
+  version_ = header->version;
+  batch_end_ = 0;
   open_ = true;
   compact();
   return true;

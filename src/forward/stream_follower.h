@@ -69,6 +69,8 @@ class StreamFollower {
   bool frame_done_ = false;      // the compressed segment's zstd frame has ended
   std::vector<uint8_t> bytes_;   // segment bytes from window_base_ on (a window of it)
   uint64_t window_base_ = 0;
+  uint32_t version_ = 0;          // of the open segment's format
+  uint64_t batch_end_ = 0;        // where the batch being handed on ends
   bool saw_newer_ = false;       // a newer segment exists: this one grows no more
   std::vector<std::string> warnings_;
 };

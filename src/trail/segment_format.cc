@@ -123,9 +123,9 @@ Result<SegmentHeader> decode_segment_header(std::span<const uint8_t> bytes, uint
       return fail("not a c2audit trail segment (bad magic)");
     }
     h.version = load_le<uint32_t>(bytes, offsetof(SegmentHeader, version));
-    if (h.version != kSegmentVersion) {
-      return fail(fmt::format("unsupported segment version {} (this c2audit reads version {})",
-                              h.version, kSegmentVersion));
+    if (h.version < kOldestSegmentVersion || h.version > kSegmentVersion) {
+      return fail(fmt::format("unsupported segment version {} (this c2audit reads versions {}-{})",
+                              h.version, kOldestSegmentVersion, kSegmentVersion));
     }
   }
   if (bytes.size() < sizeof(SegmentHeader)) {
@@ -195,6 +195,12 @@ Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>
 void encode_frame_header(std::span<const uint8_t> payload, std::string& out) {
   append_u32(out, static_cast<uint32_t>(payload.size()));
   append_u32(out, crc_of(payload));
+}
+
+void put_frame_header(std::span<const uint8_t> payload, char* out) {
+  uint32_t fields[] = {to_le(static_cast<uint32_t>(payload.size())), to_le(crc_of(payload))};
+  static_assert(sizeof(fields) == sizeof(FrameHeader));
+  std::memcpy(out, fields, sizeof(fields));
 }
 
 FrameScan scan_frame(std::span<const uint8_t> segment, size_t offset) {

@@ -15,8 +15,11 @@
 namespace c2audit {
 
 inline constexpr char kSegmentMagic[8] = {'C', '2', 'A', 'T', 'R', 'A', 'I', 'L'};
-// Version 2: keyed hash chain, seals, and headers that name the previous seal.
-inline constexpr uint32_t kSegmentVersion = 2;
+// Version 2: keyed hash chain (a tag in every record frame), seals, and
+// headers that name the previous seal. Version 3, written since 2026-12-02:
+// the same, but one tag frame closes each batch of record frames.
+inline constexpr uint32_t kSegmentVersion = 3;
+inline constexpr uint32_t kOldestSegmentVersion = 2;  // still read and verified
 inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
 inline constexpr const char* kCompressedSuffix = ".zst";  // appended to a closed segment's name
@@ -62,8 +65,13 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 8);
 
-// Frame payloads: 'R' + encode_record() + chain tag, or 'S' + seal (seal.h).
-enum class FrameType : uint8_t { record = 'R', seal = 'S' };
+// Frame payloads: 'R' + encode_record() (+ chain tag in version 2),
+// 'T' + chain tag of the batch before it (version 3), 'S' + seal (seal.h).
+enum class FrameType : uint8_t { record = 'R', batch_tag = 'T', seal = 'S' };
+
+// A tag frame follows at most this many bytes of record frames, so that a
+// tag failing `verify` names a small range of records.
+inline constexpr size_t kMaxBatchBytes = 64 * 1024;
 
 inline constexpr size_t kSegmentSeqDigits = 20;  // enough for any uint64_t
 // Largest header_size a reader accepts; later versions may grow the header.
@@ -115,6 +123,9 @@ Result<void> read_segment_bytes(const SegmentFile& segment, std::vector<uint8_t>
 
 // Appends a frame header for `payload` to `out`.
 void encode_frame_header(std::span<const uint8_t> payload, std::string& out);
+
+// Writes the frame header for `payload` over the sizeof(FrameHeader) bytes at `out`.
+void put_frame_header(std::span<const uint8_t> payload, char* out);
 
 // What is found at one offset of a segment image.
 enum class FrameStatus {

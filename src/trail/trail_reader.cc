@@ -31,28 +31,21 @@ class StreamCursor {
         if (next_segment_ == segments_.size()) return false;
         if (auto ok = load(segments_[next_segment_++]); !ok) return tl::unexpected(ok.error());
       }
-      FrameScan frame = scan_frame(bytes_, offset_);
-      switch (frame.status) {
-        case FrameStatus::end:
-          loaded_ = false;
-          continue;
-        case FrameStatus::torn:
-          warnings_.push_back(
-              fmt::format("{}: offset {}: torn record at end of segment (crash?), skipped",
-                          path_.native(), offset_));
-          loaded_ = false;
-          continue;
-        case FrameStatus::corrupt:
-          return tl::unexpected(at(path_, offset_, frame.problem));
-        case FrameStatus::complete:
-          break;
+      if (offset_ >= batch_end_) {
+        if (auto ok = enter_batch(); !ok) return tl::unexpected(ok.error());
+        if (!loaded_) continue;
+      }
+      FrameScan frame = scan_frame(bytes_, offset_);  // whole: the batch was scanned
+      if (frame.status != FrameStatus::complete) {
+        return tl::unexpected(at(path_, offset_, frame.problem));
       }
       size_t offset = std::exchange(offset_, frame.next_offset);
-      // Seals are skipped: checking them is `c2audit verify`'s job (it needs the key).
-      if (!frame.payload.empty() && frame.payload[0] == static_cast<uint8_t>(FrameType::seal)) {
+      // Seals and tags are skipped: checking them is `c2audit verify`'s job (it needs the key).
+      if (auto type = static_cast<FrameType>(frame.payload[0]);
+          type == FrameType::seal || (type == FrameType::batch_tag && version_ > 2)) {
         continue;
       }
-      auto split = split_record_frame(frame.payload);
+      auto split = split_record_frame(frame.payload, version_);
       if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
       if (auto ok = decode_record_into(split->encoding, rec); !ok) {
         return tl::unexpected(at(path_, offset, ok.error().message));
@@ -67,6 +60,28 @@ class StreamCursor {
   }
 
  private:
+  // Records are shown once the tag after them is there: a batch without one
+  // (a crash mid-write, or a write under way) is the segment's torn end.
+  Result<void> enter_batch() {
+    BatchScan batch = scan_batch(bytes_, offset_, version_);
+    switch (batch.status) {
+      case FrameStatus::complete:
+        batch_end_ = batch.next_offset;
+        return {};
+      case FrameStatus::corrupt:
+        return tl::unexpected(at(path_, batch.problem_offset, batch.problem));
+      case FrameStatus::torn:
+        warnings_.push_back(
+            fmt::format("{}: offset {}: torn write at end of segment ({}; a crash?), skipped",
+                        path_.native(), offset_, batch.problem));
+        [[fallthrough]];
+      case FrameStatus::end:
+        loaded_ = false;
+        return {};
+    }
+    return {};
+  }
+
   Result<void> load(const std::filesystem::path& path) {
     auto first_seq = parse_segment_file_name(path.filename().native());
     bool compressed = path.native().ends_with(kCompressedSuffix);
@@ -75,7 +90,8 @@ class StreamCursor {
     auto header = decode_segment_header(bytes_, bytes_.size(), segment.first_seq);
     if (!header) return tl::unexpected(with_context(path.native(), header.error()));
     path_ = path;
-    offset_ = header->header_size;
+    offset_ = batch_end_ = header->header_size;
+    version_ = header->version;
     loaded_ = true;
     return {};
   }
@@ -86,6 +102,8 @@ class StreamCursor {
   std::filesystem::path path_;
   std::vector<uint8_t> bytes_;  // the current segment, reused between segments
   size_t offset_ = 0;
+  size_t batch_end_ = 0;  // where the batch that offset_ is in ends
+  uint32_t version_ = kSegmentVersion;
   bool loaded_ = false;
   uint64_t last_seq_ = 0;
 };

@@ -35,7 +35,7 @@ class TrailReader {
   // Calls `visit` for each record in order; stops early when it returns false.
   Result<void> for_each(const std::function<bool(const AuditRecord&)>& visit);
 
-  // Torn tails skipped so far, one line each ("file: offset N: torn record").
+  // Torn tails skipped so far, one line each ("file: offset N: torn write ...").
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

@@ -64,6 +64,8 @@ class Verifier {
               Ending& ending);
   bool record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
               Ending& ending, Digest& chain);
+  bool batch_tag(std::span<const uint8_t> bytes, const FrameScan& frame, size_t offset,
+                 const std::string& file, Ending& ending, Digest& chain);
   bool seal(std::span<const uint8_t> payload, size_t offset, const std::string& file,
             Ending& ending, const Digest& chain);
   void note_daemon_record(const AuditRecord& rec);
@@ -78,6 +80,11 @@ class Verifier {
   std::string first_file_;
   std::map<uint64_t, Digest> removals_;  // last seq of a removed segment -> its seal
   std::vector<uint8_t> bytes_;
+  // Version 3: the segment as of the last tag frame, and the daemon records
+  // after it, which count once their tag is authentic.
+  uint32_t version_ = kSegmentVersion;
+  Ending tagged_;
+  std::vector<AuditRecord> untagged_daemon_records_;
 };
 
 bool Verifier::tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what) {
@@ -155,7 +162,7 @@ void Verifier::note_daemon_record(const AuditRecord& rec) {
 bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std::string& file,
                       Ending& ending, Digest& chain) {
   uint64_t expected = ending.last_seq + 1;  // the first record bears the header's first seq
-  auto frame = split_record_frame(payload);
+  auto frame = split_record_frame(payload, version_);
   if (!frame) return tamper(file, offset, expected, "unknown frame type (forged or modified)");
   auto rec = decode_record(frame->encoding);
   if (!rec) {
@@ -170,18 +177,50 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
                               "reordered)",
                               rec->seq, expected));
   }
+  if (ending.records++ == 0) ending.first_ns = rec->time_ns;
+  ending.last_seq = rec->seq;
+  ending.last_ns = rec->time_ns;
+  if (!frame->tag) {  // version 3: authenticated by the batch's tag frame
+    if (rec->kind == RecordKind::daemon) untagged_daemon_records_.push_back(std::move(*rec));
+    return true;
+  }
   Digest tag = mac_.next(chain, ChainDomain::record, frame->encoding);
-  if (tag != frame->tag) {
+  if (tag != *frame->tag) {
     return tamper(file, offset, rec->seq,
-                  ending.records == 0
+                  ending.records == 1
                       ? "authentication tag mismatch: record or segment header modified or forged"
                       : "authentication tag mismatch: record modified or forged");
   }
   chain = tag;
-  ending.last_seq = rec->seq;
-  if (ending.records++ == 0) ending.first_ns = rec->time_ns;
-  ending.last_ns = rec->time_ns;
   note_daemon_record(*rec);
+  return true;
+}
+
+// Version 3: the tag frame after a batch authenticates the bytes of every
+// frame since the previous tag (or the header).
+bool Verifier::batch_tag(std::span<const uint8_t> bytes, const FrameScan& frame, size_t offset,
+                         const std::string& file, Ending& ending, Digest& chain) {
+  auto stored = split_tag_frame(frame.payload);
+  if (!stored) return tamper(file, offset, ending.last_seq + 1, "malformed tag frame (modified)");
+  uint64_t first = tagged_.last_seq + 1, last = ending.last_seq;
+  if (ending.records == tagged_.records) {
+    return tamper(file, offset, first, "tag frame with no records before it (inserted)");
+  }
+  size_t start = tagged_.durable_end;
+  Digest tag = mac_.next(chain, ChainDomain::batch, bytes.subspan(start, offset - start));
+  if (tag != *stored) {
+    std::string range = fmt::format("seq {}-{} at offset {}-{}", first, last, start, offset);
+    return tamper(file, start, first,
+                  fmt::format("authentication tag mismatch: a record of {} modified, forged, "
+                              "inserted or removed{}",
+                              range, tagged_.records == 0 ? ", or the segment header modified" : ""));
+  }
+  chain = tag;
+  for (const auto& rec : untagged_daemon_records_) note_daemon_record(rec);
+  untagged_daemon_records_.clear();
+  tagged_ = ending;
+  tagged_.durable_end = frame.next_offset;
+  tagged_.digest = tag;
   return true;
 }
 
@@ -211,23 +250,32 @@ bool Verifier::seal(std::span<const uint8_t> payload, size_t offset, const std::
 bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
                       const std::string& file, Ending& ending) {
   Digest chain = mac_.next(Digest{}, ChainDomain::header, bytes.first(h.header_size));
+  version_ = h.version;
+  untagged_daemon_records_.clear();
   ending.size = bytes.size();
+  ending.durable_end = h.header_size;
+  ending.digest = chain;
+  tagged_ = ending;
   for (size_t offset = h.header_size;;) {
-    if (!ending.sealed) {
+    bool batch_open = version_ > 2 && ending.records != tagged_.records;
+    if (!ending.sealed && !batch_open) {
       ending.durable_end = offset;
       ending.digest = chain;
+      if (version_ > 2) tagged_ = ending;
     }
     FrameScan frame = scan_frame(bytes, offset);
-    if (frame.status == FrameStatus::end) return true;
+    if (frame.status == FrameStatus::end && !batch_open) return true;
     if (ending.sealed) {
       return tamper(file, offset, ending.last_seq + 1, "data after the seal (appended)");
     }
     auto payload = bytes.subspan(std::min(bytes.size(), offset + sizeof(FrameHeader)));
-    if (frame.status == FrameStatus::torn) {
+    if (frame.status == FrameStatus::torn || frame.status == FrameStatus::end) {
       // A whole seal frame with a bad crc is no torn write.
       if (payload.size() == kSealPayloadBytes && looks_like_seal(payload)) {
         return tamper(file, offset, 0, "bad seal: modified (crc mismatch)");
       }
+      // Records with no tag after them are part of the torn write.
+      if (batch_open) ending = tagged_;
       ending.torn = true;
       return true;
     }
@@ -236,8 +284,16 @@ bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
       return tamper(file, offset, is_seal ? 0 : ending.last_seq + 1,
                     fmt::format("{} modified: {}", is_seal ? "seal" : "record", frame.problem));
     }
-    bool ok = looks_like_seal(frame.payload) ? seal(frame.payload, offset, file, ending, chain)
-                                             : record(frame.payload, offset, file, ending, chain);
+    bool ok;
+    if (looks_like_seal(frame.payload)) {
+      ok = batch_open ? tamper(file, tagged_.durable_end, tagged_.last_seq + 1,
+                               "records with no tag before the seal (inserted or forged)")
+                      : seal(frame.payload, offset, file, ending, chain);
+    } else if (version_ > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag)) {
+      ok = batch_tag(bytes, frame, offset, file, ending, chain);
+    } else {
+      ok = record(frame.payload, offset, file, ending, chain);
+    }
     if (!ok) return false;
     offset = frame.next_offset;
   }

@@ -95,6 +95,7 @@ struct TrailWriter::State {
   Seal pending_seal;   // first_seq, count, time range and chain head so far
   std::string buffer;  // frames not yet written
   size_t written = 0;  // bytes of buffer already in the file
+  size_t untagged = 0;  // where the record frames no tag frame covers yet start in buffer
   bool closed = false;
   bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
   std::vector<std::string> notes;
@@ -104,6 +105,7 @@ struct TrailWriter::State {
 
   ~State();
   Result<void> flush();
+  void tag_batch();
   Result<void> start_segment(uint64_t first_seq);
   Result<FileDescriptor> create_temp_segment(const std::filesystem::path& temp,
                                              const std::string& header);
@@ -352,7 +354,22 @@ bool TrailWriter::State::needs_rotation() const {
          realtime_ns() - active_created_ns >= options.max_segment_age_ns;
 }
 
+// Closes the batch of record frames appended since the last tag with a tag
+// frame: one HMAC over all of their bytes, chained from the last tag.
+void TrailWriter::State::tag_batch() {
+  if (untagged == buffer.size()) return;
+  auto batch = bytes_of(std::string_view(buffer).substr(untagged));
+  Digest tag = mac->next(pending_seal.chain_head, ChainDomain::batch, batch);
+  std::string frame(1, static_cast<char>(FrameType::batch_tag));
+  frame.append(reinterpret_cast<const char*>(tag.data()), tag.size());
+  encode_frame_header(bytes_of(frame), buffer);
+  buffer += frame;
+  untagged = buffer.size();
+  pending_seal.chain_head = tag;
+}
+
 Result<void> TrailWriter::State::flush() {
+  tag_batch();
   if (written == buffer.size()) return {};
   size_t done = 0;
   std::string_view chunk(buffer.data() + written, buffer.size() - written);
@@ -363,6 +380,7 @@ Result<void> TrailWriter::State::flush() {
   start_writeback();
   buffer.clear();
   written = 0;
+  untagged = 0;
   return {};
 }
 
@@ -439,25 +457,19 @@ Result<void> TrailWriter::append(AuditRecord& rec) {
   size_t start = s.buffer.size();
   s.buffer.append(sizeof(FrameHeader), '\0');
   s.buffer.push_back(static_cast<char>(FrameType::record));
-  size_t encoding_start = s.buffer.size();
   encode_record(rec, s.buffer);
-  size_t payload_size = s.buffer.size() - start - sizeof(FrameHeader) + kDigestBytes;
+  size_t payload_size = s.buffer.size() - start - sizeof(FrameHeader);
   if (payload_size > kMaxFramePayload) {
     s.buffer.resize(start);
     rec.seq = old_seq;
     return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}", payload_size,
                             kMaxFramePayload));
   }
-  auto encoding = bytes_of(std::string_view(s.buffer).substr(encoding_start));
-  Digest tag = s.mac->next(s.pending_seal.chain_head, ChainDomain::record, encoding);
-  s.buffer.append(reinterpret_cast<const char*>(tag.data()), tag.size());
-  auto payload = bytes_of(std::string_view(s.buffer).substr(start + sizeof(FrameHeader)));
-  std::string header;
-  encode_frame_header(payload, header);
-  s.buffer.replace(start, header.size(), header);
+  put_frame_header(bytes_of(std::string_view(s.buffer).substr(start + sizeof(FrameHeader))),
+                   s.buffer.data() + start);
+  if (s.buffer.size() - s.untagged >= kMaxBatchBytes) s.tag_batch();
   s.last_seq = rec.seq;
   Seal& seal = s.pending_seal;
-  seal.chain_head = tag;
   seal.last_seq = rec.seq;
   if (seal.record_count++ == 0) seal.first_time_ns = rec.time_ns;
   seal.last_time_ns = rec.time_ns;

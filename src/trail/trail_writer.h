@@ -3,15 +3,16 @@
 // A trail directory holds segments named segment-<first seq, 20 digits>.c2a
 // (.c2a.zst once closed and compressed). Each segment starts with a versioned
 // header naming how its predecessor ended; each record is framed as
-// [u32 length][u32 crc32][payload = 'R' + encode_record() + chain tag], and a
-// closed segment ends with a seal frame (seal.h). Tags and seals use the host
-// key (hash_chain.h). The directory is 0750, the active segment 0600 and
+// [u32 length][u32 crc32][payload = 'R' + encode_record()], each flush (and
+// every kMaxBatchBytes) closes the batch of record frames with a tag frame
+// ('T' + chain tag), and a closed segment ends with a seal frame (seal.h).
+// Tags and seals use the host key (hash_chain.h). The directory is 0750, the active segment 0600 and
 // append-only where the file system supports it, closed segments 0640.
 //
 // Every writer starts a new segment (on its first append), so nothing a
 // previous run left on disk is ever rewritten: after a clean close the new
 // header names the old seal; after a crash it names the last durable
-// record's tag, and resume() describes the gap. Rotation seals the active
+// tag, and resume() describes the gap. Rotation seals the active
 // segment once it reaches `segment_bytes` or `max_segment_age_ns`.
 //
 // Not thread-safe: one owner appends and flushes.

@@ -1,5 +1,6 @@
 // A segment file's bytes, as search, verify and the daemon's resume read
-// them: header, every frame, each record and seal, and the tail scan.
+// them: header, every frame, each record, tag and seal, batches, and the
+// tail scan.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -14,12 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)c2audit::find_segment_end(bytes, 1);
   auto header = c2audit::decode_segment_header(bytes, size, 1);
   size_t offset = header ? header->header_size : sizeof(c2audit::SegmentHeader);
+  uint32_t version = header ? header->version : c2audit::kSegmentVersion;
+  (void)c2audit::scan_batch(bytes, offset, version);
   for (;;) {
     c2audit::FrameScan frame = c2audit::scan_frame(bytes, offset);
     if (frame.status != c2audit::FrameStatus::complete) break;
-    if (auto split = c2audit::split_record_frame(frame.payload)) {
+    if (auto split = c2audit::split_record_frame(frame.payload, version)) {
       (void)c2audit::decode_record(split->encoding);
-    } else {
+    } else if (!c2audit::split_tag_frame(frame.payload)) {
       (void)c2audit::decode_seal(frame.payload);
     }
     offset = frame.next_offset;

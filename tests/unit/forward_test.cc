@@ -159,7 +159,7 @@ TEST_F(FollowerTest, PassesOverACrashedSegmentsTornTailToTheNextRun) {
   EXPECT_EQ(drain(follower), range(1, 10));
   auto warnings = follower.take_warnings();
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("torn record"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("torn write"), std::string::npos) << warnings[0];
 }
 
 TEST_F(FollowerTest, DamageACrashCannotExplainIsAnErrorNamingFileAndOffset) {

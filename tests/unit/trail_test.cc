@@ -104,15 +104,16 @@ class TrailTest : public testing::Test {
     return std::move(*writer);
   }
 
-  // Appends records first..last (by make_record index) and flushes.
+  // Appends records first..last (by make_record index), flushing each: one
+  // batch (and tag) per record, as the daemon writes them at low rates.
   void write_range(TrailWriter& writer, int first, int last) {
     for (int i = first; i <= last; ++i) {
       AuditRecord rec = make_record(i);
       ASSERT_TRUE(writer.append(rec));
       EXPECT_EQ(rec.seq, writer.last_seq());
+      auto ok = writer.flush();
+      ASSERT_TRUE(ok) << ok.error().message;
     }
-    auto ok = writer.flush();
-    ASSERT_TRUE(ok) << ok.error().message;
   }
 
   // Opening a writer moves `file` into quarantine, with a note saying why.
@@ -260,12 +261,42 @@ TEST_F(TrailTest, TornTailStartsNewSegmentAndKeepsOldFile) {
   EXPECT_NE(back.warnings[0].find(torn.native() + ": offset " + std::to_string(offsets.back())),
             std::string::npos)
       << back.warnings[0];
-  EXPECT_NE(back.warnings[0].find("torn record"), std::string::npos);
+  EXPECT_NE(back.warnings[0].find("torn write"), std::string::npos);
 
   // The torn segment is no longer the newest: a further reopen is clean.
   TrailWriter again = open_writer();
   EXPECT_FALSE(again.resume().torn_tail);
   EXPECT_EQ(again.resume().last_seq, 24u);
+}
+
+// A batch counts once its tag is written: a crash inside a batch (here,
+// after all its records but before its tag) loses the batch, and the next
+// run continues after the last tagged one.
+TEST_F(TrailTest, RecordsWithNoTagAfterThemAreTornTail) {
+  fs::path segment;
+  size_t tag_at = 0;
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 3);
+    for (int i = 4; i <= 9; ++i) {  // one batch of six
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer.append(rec));
+    }
+    ASSERT_TRUE(writer.flush());
+    segment = writer.active_segment();
+    tag_at = fs::file_size(segment) - sizeof(FrameHeader) - 1 - kDigestBytes;
+  }
+  ASSERT_EQ(::truncate(segment.c_str(), static_cast<off_t>(tag_at)), 0);
+  TrailWriter writer = open_writer();
+  EXPECT_TRUE(writer.resume().torn_tail);
+  EXPECT_EQ(writer.resume().last_seq, 3u);
+  write_range(writer, 4, 5);
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), 5u);
+  expect_sequence(back.records, 1);
+  ASSERT_EQ(back.warnings.size(), 1u);
+  EXPECT_NE(back.warnings[0].find("records with no tag after them"), std::string::npos)
+      << back.warnings[0];
 }
 
 TEST_F(TrailTest, TornFrameHeaderAndBadFinalCrcAreTornToo) {

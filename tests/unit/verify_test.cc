@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_span.h"
 #include "record/record_codec.h"
 #include "sample_records.h"
 #include "scratch_files.h"
+#include "trail/hash_chain.h"
 #include "trail/host_key.h"
 #include "trail/removal_note.h"
 #include "trail/seal.h"
@@ -45,13 +47,18 @@ struct Frame {
 
 std::vector<Frame> frames_of(const fs::path& segment) {
   std::vector<uint8_t> bytes = file_bytes(segment);
+  uint32_t version = bytes.at(offsetof(SegmentHeader, version));
   std::vector<Frame> out;
   for (size_t offset = sizeof(SegmentHeader);;) {
     FrameScan frame = scan_frame(bytes, offset);
     if (frame.status != FrameStatus::complete) break;
     bool seal = frame.payload[0] == static_cast<uint8_t>(FrameType::seal);
-    uint64_t seq = seal ? 0 : decode_record(split_record_frame(frame.payload)->encoding)->seq;
-    out.push_back(Frame{offset, frame.next_offset - offset, seal, seq});
+    bool tag = version > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag);
+    if (!tag) {
+      auto record = split_record_frame(frame.payload, version);
+      uint64_t seq = seal ? 0 : decode_record(record->encoding)->seq;
+      out.push_back(Frame{offset, frame.next_offset - offset, seal, seq});
+    }
     offset = frame.next_offset;
   }
   return out;
@@ -93,13 +100,16 @@ class VerifyTest : public testing::Test {
     return o;
   }
 
-  // Writes records first..last through one writer run (closed: sealed).
+  // Writes records first..last through one writer run (closed: sealed),
+  // flushing each: one batch (and tag) per record, as at low rates, so that
+  // a finding names one record.
   void write_run(int first, int last, bool compress = false) {
     auto writer = TrailWriter::open(options(compress));
     ASSERT_TRUE(writer) << writer.error().message;
     for (int i = first; i <= last; ++i) {
       AuditRecord rec = make_record(i);
       ASSERT_TRUE(writer->append(rec));
+      ASSERT_TRUE(writer->flush());
     }
     ASSERT_TRUE(writer->close());
   }
@@ -228,6 +238,28 @@ TEST_F(VerifyTest, ModifiedRecordWithRecomputedCrcFailsItsTag) {
                  "authentication tag mismatch");
 }
 
+// Records written in one batch share one tag: a record modified inside it
+// is found, and the finding names the batch's first record and range.
+TEST_F(VerifyTest, ModifiedRecordInABatchNamesTheBatch) {
+  {
+    auto writer = TrailWriter::open(options());
+    ASSERT_TRUE(writer) << writer.error().message;
+    for (int i = 1; i <= 8; ++i) {
+      AuditRecord rec = make_record(i);
+      ASSERT_TRUE(writer->append(rec));
+    }
+    ASSERT_TRUE(writer->close());
+  }
+  fs::path segment = segments().at(0);
+  auto frames = frames_of(segment);
+  ASSERT_EQ(frames.size(), 9u);  // eight records, then the seal
+  Frame target = frames.at(5);
+  flip(segment, target.offset + target.size - 40);
+  fix_crc(segment, target.offset);
+  expect_finding(verify(), VerifyStatus::tampered, segment, frames.at(0).offset, 1,
+                 "authentication tag mismatch: a record of seq 1-8");
+}
+
 // A forged record in the newest segment (its crc made good) does not
 // authenticate: the next writer sets the segment aside rather than trust or
 // stop at it, continues after the last segment it can trust, and verify
@@ -243,7 +275,7 @@ TEST_F(VerifyTest, WriterSetsAForgedNewestSegmentAsideAndVerifySaysSo) {
     ASSERT_TRUE(writer) << writer.error().message;
     auto notes = writer->take_notes();
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_NE(notes[0].find("record tag does not authenticate"), std::string::npos) << notes[0];
+    EXPECT_NE(notes[0].find("tag does not authenticate"), std::string::npos) << notes[0];
     AuditRecord rec = make_record(500);
     ASSERT_TRUE(writer->append(rec));
     ASSERT_TRUE(writer->close());
@@ -300,21 +332,27 @@ TEST_F(VerifyTest, SwappedSegmentsAreNamed) {
   EXPECT_NE(r.finding->what.find("reordered"), std::string::npos) << r.finding->what;
 }
 
+// A frame of `type` with `payload` after its type byte, crc and all.
+std::string forged_frame(FrameType type, std::string payload) {
+  payload.insert(payload.begin(), static_cast<char>(type));
+  std::string frame;
+  encode_frame_header(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()),
+      frame);
+  return frame + payload;
+}
+
 TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
   write_run(1, 50);
   fs::path last = segments().back();
   size_t end = fs::file_size(last);
   AuditRecord forged = make_record(51);
   forged.seq = 51;
-  std::string payload(1, static_cast<char>(FrameType::record));
-  encode_record(forged, payload);
-  payload.append(kDigestBytes, 'x');
-  std::string frame;
-  encode_frame_header(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()),
-      frame);
-  frame += payload;
-  std::ofstream(last, std::ios::binary | std::ios::app) << frame;
+  std::string encoding;
+  encode_record(forged, encoding);
+  std::ofstream(last, std::ios::binary | std::ios::app)
+      << forged_frame(FrameType::record, encoding)
+      << forged_frame(FrameType::batch_tag, std::string(kDigestBytes, 'x'));
   expect_finding(verify(), VerifyStatus::tampered, last, end, 51, "data after the seal");
 
   // Into an unsealed (crashed) tail instead: the tag gives it away.
@@ -325,6 +363,18 @@ TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
   write_bytes(last, bytes);
   expect_finding(verify(), VerifyStatus::tampered, last, seal_at, 51,
                  "authentication tag mismatch");
+
+  // With no tag after it, it is no record at all: a torn write, which
+  // neither verify nor search counts.
+  ASSERT_EQ(::truncate(last.c_str(), static_cast<off_t>(seal_at + frames.back().size)), 0);
+  VerifyReport torn = verify();
+  EXPECT_EQ(torn.status, VerifyStatus::crashed_tail);
+  EXPECT_EQ(torn.records, 50u);
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader);
+  uint64_t newest = 0;
+  ASSERT_TRUE(reader->for_each([&](const AuditRecord& rec) { return newest = rec.seq, true; }));
+  EXPECT_EQ(newest, 50u);
 }
 
 TEST_F(VerifyTest, CrashBeforeSealIsACrashedTailNotTampering) {
@@ -375,6 +425,74 @@ TEST_F(VerifyTest, OtherKeyIsNamed) {
   auto writer = TrailWriter::open(options());
   ASSERT_FALSE(writer);
   EXPECT_NE(writer.error().message.find(key_file_.native()), std::string::npos);
+}
+
+// A sealed version-2 segment of records 1..n, a tag in every record frame,
+// as c2audit wrote them before 2026-12-02.
+void write_version_two_segment(const fs::path& dir, const HostKey& key, int n) {
+  auto mac = ChainMac::create(key);
+  ASSERT_TRUE(mac);
+  SegmentHeader h{};
+  h.first_seq = 1;
+  h.created_ns = 1700000000000000000;
+  h.prev_last_seq = 0;
+  h.key_id = key.id;
+  std::string out = encode_segment_header(h);
+  out[offsetof(SegmentHeader, version)] = 2;
+  Seal seal{};
+  seal.key_id = key.id;
+  seal.first_seq = 1;
+  seal.chain_head = mac->next(Digest{}, ChainDomain::header, bytes_of(out));
+  for (int i = 1; i <= n; ++i) {
+    AuditRecord rec = make_record(i);
+    rec.seq = static_cast<uint64_t>(i);
+    std::string encoding;
+    encode_record(rec, encoding);
+    seal.chain_head = mac->next(seal.chain_head, ChainDomain::record, bytes_of(encoding));
+    encoding.append(reinterpret_cast<const char*>(seal.chain_head.data()), kDigestBytes);
+    out += forged_frame(FrameType::record, encoding);
+    seal.last_seq = rec.seq;
+    if (seal.record_count++ == 0) seal.first_time_ns = rec.time_ns;
+    seal.last_time_ns = rec.time_ns;
+  }
+  seal.final_seal = true;
+  seal.sealed_ns = seal.last_time_ns + 1;
+  authenticate_seal(*mac, seal);
+  std::string payload = encode_seal(seal);
+  encode_frame_header(bytes_of(payload), out);
+  out += payload;
+  fs::create_directories(dir);
+  std::ofstream(dir / segment_file_name(1), std::ios::binary) << out;
+}
+
+// Trails written before batch tags still read and verify, and a writer
+// continues them with version-3 segments linked to the old seal.
+TEST_F(VerifyTest, VersionTwoSegmentsStillVerifyAndAreContinued) {
+  auto key = load_or_create_host_key(key_file_, dir_);
+  ASSERT_TRUE(key) << key.error().message;
+  write_version_two_segment(dir_, *key, 12);
+  VerifyReport old = verify();
+  EXPECT_EQ(old.status, VerifyStatus::clean) << (old.finding ? old.finding->what : "");
+  EXPECT_EQ(old.records, 12u);
+  write_run(13, 40);
+  VerifyReport both = verify();
+  EXPECT_EQ(both.status, VerifyStatus::clean) << (both.finding ? both.finding->what : "");
+  EXPECT_EQ(both.records, 40u);
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader);
+  uint64_t expected = 1;
+  ASSERT_TRUE(reader->for_each([&](const AuditRecord& rec) {
+    EXPECT_EQ(rec.seq, expected++);
+    return true;
+  }));
+  EXPECT_EQ(expected, 41u);
+
+  // A modified record of the old segment is still named exactly.
+  Frame target = frames_of(segments().at(0)).at(4);
+  flip(segments().at(0), target.offset + target.size - 40);
+  fix_crc(segments().at(0), target.offset);
+  expect_finding(verify(), VerifyStatus::tampered, segments().at(0), target.offset, 5,
+                 "authentication tag mismatch: record modified or forged");
 }
 
 TEST_F(VerifyTest, UnknownVersionIsAnErrorNamingTheFile) {
