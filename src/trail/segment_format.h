@@ -72,6 +72,10 @@ enum class FrameType : uint8_t { record = 'R', batch_tag = 'T', seal = 'S' };
 // A tag frame follows at most this many bytes of record frames, so that a
 // tag failing `verify` names a small range of records.
 inline constexpr size_t kMaxBatchBytes = 64 * 1024;
+// The most bytes of record frames a tag can follow: the writer tags once a
+// batch reaches kMaxBatchBytes, so the frame that passes it is the last.
+// Readers refuse a longer run of untagged records rather than hold it.
+inline constexpr size_t kMaxBatchSpan = kMaxBatchBytes + sizeof(FrameHeader) + kMaxFramePayload;
 
 inline constexpr size_t kSegmentSeqDigits = 20;  // enough for any uint64_t
 // Largest header_size a reader accepts; later versions may grow the header.

@@ -50,6 +50,10 @@ BatchScan scan_batch(std::span<const uint8_t> segment, size_t offset, uint32_t v
     if (version == 2 || !is_type(frame.payload, FrameType::record)) {
       return BatchScan{FrameStatus::complete, frame.next_offset, 0, {}};
     }
+    if (frame.next_offset - offset > kMaxBatchSpan) {
+      return BatchScan{FrameStatus::corrupt, 0, offset,
+                       "records with no tag for longer than any batch c2auditd writes"};
+    }
     at = frame.next_offset;
   }
 }
@@ -99,6 +103,10 @@ Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t exp
     } else if (auto record = split_record_frame(frame.payload, version)) {
       auto rec = decode_record(record->encoding);
       if (!rec) return fail(fmt::format("offset {}: {}", offset, rec.error().message));
+      if (!record->tag && frame.next_offset - tagged.durable_end > kMaxBatchSpan) {
+        return fail(fmt::format("offset {}: records with no tag for longer than any batch",
+                                tagged.durable_end));
+      }
       ++end.record_count;
       end.last_seq = rec->seq;
       end.last_time_ns = rec->time_ns;

@@ -68,7 +68,14 @@ class Verifier {
                  const std::string& file, Ending& ending, Digest& chain);
   bool seal(std::span<const uint8_t> payload, size_t offset, const std::string& file,
             Ending& ending, const Digest& chain);
-  void note_daemon_record(const AuditRecord& rec);
+  // What a daemon record tells the checks of the trail's head and streams.
+  struct DaemonNote {
+    uint64_t seq = 0;
+    std::optional<RemovalNote> removal;
+    std::optional<RunMarker> run;
+  };
+  static std::optional<DaemonNote> daemon_note(const AuditRecord& rec);
+  void apply(const DaemonNote& note);
 
   const HostKey& key_;
   ChainMac mac_;
@@ -84,7 +91,7 @@ class Verifier {
   // after it, which count once their tag is authentic.
   uint32_t version_ = kSegmentVersion;
   Ending tagged_;
-  std::vector<AuditRecord> untagged_daemon_records_;
+  std::vector<DaemonNote> untagged_notes_;
 };
 
 bool Verifier::tamper(const std::string& file, uint64_t offset, uint64_t seq, std::string what) {
@@ -151,11 +158,17 @@ bool Verifier::check_link(const SegmentHeader& h, const std::string& file) {
   return true;
 }
 
-void Verifier::note_daemon_record(const AuditRecord& rec) {
-  if (rec.kind != RecordKind::daemon) return;
-  if (auto note = parse_removal(rec.message)) removals_[note->last_seq] = note->seal;
-  if (auto run = parse_run_marker(rec.message); run && run->stream == stream_) {
-    summary_.runs.emplace(run->run, StreamSummary::RunSeen{run->streams, rec.seq});
+std::optional<Verifier::DaemonNote> Verifier::daemon_note(const AuditRecord& rec) {
+  if (rec.kind != RecordKind::daemon) return std::nullopt;
+  DaemonNote note{rec.seq, parse_removal(rec.message), parse_run_marker(rec.message)};
+  if (!note.removal && !note.run) return std::nullopt;
+  return note;
+}
+
+void Verifier::apply(const DaemonNote& note) {
+  if (note.removal) removals_[note.removal->last_seq] = note.removal->seal;
+  if (note.run && note.run->stream == stream_) {
+    summary_.runs.emplace(note.run->run, StreamSummary::RunSeen{note.run->streams, note.seq});
   }
 }
 
@@ -180,8 +193,13 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
   if (ending.records++ == 0) ending.first_ns = rec->time_ns;
   ending.last_seq = rec->seq;
   ending.last_ns = rec->time_ns;
+  auto note = daemon_note(*rec);
   if (!frame->tag) {  // version 3: authenticated by the batch's tag frame
-    if (rec->kind == RecordKind::daemon) untagged_daemon_records_.push_back(std::move(*rec));
+    if (offset + sizeof(FrameHeader) + payload.size() - tagged_.durable_end > kMaxBatchSpan) {
+      return tamper(file, tagged_.durable_end, tagged_.last_seq + 1,
+                    "records with no tag for longer than any batch c2auditd writes (forged)");
+    }
+    if (note) untagged_notes_.push_back(*note);
     return true;
   }
   Digest tag = mac_.next(chain, ChainDomain::record, frame->encoding);
@@ -192,7 +210,7 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
                       : "authentication tag mismatch: record modified or forged");
   }
   chain = tag;
-  note_daemon_record(*rec);
+  if (note) apply(*note);
   return true;
 }
 
@@ -216,8 +234,8 @@ bool Verifier::batch_tag(std::span<const uint8_t> bytes, const FrameScan& frame,
                               range, tagged_.records == 0 ? ", or the segment header modified" : ""));
   }
   chain = tag;
-  for (const auto& rec : untagged_daemon_records_) note_daemon_record(rec);
-  untagged_daemon_records_.clear();
+  for (const auto& note : untagged_notes_) apply(note);
+  untagged_notes_.clear();
   tagged_ = ending;
   tagged_.durable_end = frame.next_offset;
   tagged_.digest = tag;
@@ -251,7 +269,7 @@ bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
                       const std::string& file, Ending& ending) {
   Digest chain = mac_.next(Digest{}, ChainDomain::header, bytes.first(h.header_size));
   version_ = h.version;
-  untagged_daemon_records_.clear();
+  untagged_notes_.clear();
   ending.size = bytes.size();
   ending.durable_end = h.header_size;
   ending.digest = chain;

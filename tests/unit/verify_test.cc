@@ -377,6 +377,39 @@ TEST_F(VerifyTest, ForgedRecordAppendedAfterTheSealIsNamed) {
   EXPECT_EQ(newest, 50u);
 }
 
+// Untagged records are held until their tag comes, so a run of them longer
+// than any batch the writer makes is refused, not held: by verify, search,
+// and the writer continuing the trail (which sets the segment aside).
+TEST_F(VerifyTest, AnUntaggedRunLongerThanAnyBatchIsRefused) {
+  write_run(1, 5);
+  fs::path last = segments().back();
+  auto frames = frames_of(last);
+  ASSERT_EQ(::truncate(last.c_str(), static_cast<off_t>(frames.back().offset)), 0);  // no seal
+  size_t run_at = frames.back().offset;
+  std::string run;
+  for (int i = 6; run.size() <= kMaxBatchSpan; ++i) {
+    AuditRecord rec = make_record(i);
+    rec.seq = static_cast<uint64_t>(i);
+    std::string encoding;
+    encode_record(rec, encoding);
+    run += forged_frame(FrameType::record, encoding);
+  }
+  std::ofstream(last, std::ios::binary | std::ios::app) << run;
+  expect_finding(verify(), VerifyStatus::tampered, last, run_at, 6,
+                 "records with no tag for longer than any batch");
+  auto reader = TrailReader::open(dir_);
+  ASSERT_TRUE(reader);
+  auto read = reader->for_each([](const AuditRecord&) { return true; });
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find("longer than any batch"), std::string::npos)
+      << read.error().message;
+  auto writer = TrailWriter::open(options());
+  ASSERT_TRUE(writer) << writer.error().message;
+  auto notes = writer->take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("quarantined " + last.native()), std::string::npos) << notes[0];
+}
+
 TEST_F(VerifyTest, CrashBeforeSealIsACrashedTailNotTampering) {
   write_run(1, 30);
   fs::path last = segments().back();
