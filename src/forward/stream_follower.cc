@@ -15,8 +15,9 @@
 namespace c2audit {
 namespace {
 
-// Read from a growing segment this much at a time; a frame is at most
-// kMaxFramePayload, so the window never needs more than one of each.
+// Read from a growing segment this much at a time. Records are handed on a
+// batch at a time, and scan_batch refuses one longer than kMaxBatchSpan, so
+// the window never holds much more than one batch and one chunk.
 constexpr size_t kReadChunk = 1u << 20;
 
 bool is_seal(std::span<const uint8_t> payload) {
