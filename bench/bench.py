@@ -5,14 +5,13 @@ session, and writes report.md, report.json and chart.png. See bench/README.md.""
 import argparse
 import datetime
 import os
-import shutil
 import statistics
 import sys
 import tempfile
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import auditd, host, peers, report, workloads  # noqa: E402
+from lib import auditd, host, peers, procs, report, workloads  # noqa: E402
 
 
 class Config:
@@ -51,7 +50,7 @@ def run_one(cfg, workload, peer):
         traceback.print_exc()
         return row
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        procs.remove_tree(tmp)
     selects = getattr(peer, "selects", True)  # False: none of the workload's events are wanted
     row.update(status="ok", mode=peer.mode, unit=result["unit"], ops=result["ops"],
                seconds=round(result["seconds"], 3), ops_per_s=result["ops"] / result["seconds"],
@@ -151,7 +150,7 @@ def main():
     try:
         run_session(cfg, args, root)
     finally:
-        shutil.rmtree(cfg.workdir, ignore_errors=True)  # also after a usage error
+        procs.remove_tree(cfg.workdir)  # also after a usage error
 
 
 def run_session(cfg, args, root):

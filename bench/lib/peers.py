@@ -10,6 +10,7 @@ from .auditd import Auditd  # noqa: F401  (re-exported: one place lists every pe
 
 # c2auditd names its consumer threads so (src/daemon/stream_consumer.h).
 CONSUMER_THREAD = "c2a-consume-"
+COMPRESSOR_THREAD = "c2a-compress"  # src/trail/compression_worker.cc
 
 
 def bpf_memlock_bytes(pid):
@@ -142,18 +143,23 @@ class C2auditd(Peer):
         selection += self.extra_args(tmp)
         self.mode = " ".join(selection) + f" --ring-size {self.cfg.ring_mib}"
         self.stderr = open(os.path.join(tmp, "c2auditd.stderr"), "w")
+        # Its own host key and seal log, beside the trail: the machine's
+        # (/etc/c2audit, /var/lib/c2audit) are neither made nor touched.
         self.proc = subprocess.Popen(
             [self.cfg.build("src/daemon/c2auditd"), "--trail", self.trail, "--control-socket",
-             self.socket, "--quiet", "--ring-size", str(self.cfg.ring_mib)] + selection,
+             self.socket, "--key-file", os.path.join(tmp, "host.key"), "--seal-log",
+             os.path.join(tmp, "seals.log"), "--quiet", "--ring-size", str(self.cfg.ring_mib)]
+            + selection,
             stderr=self.stderr)
         ready = procs.wait_for(lambda: self.proc.poll() is not None or procs.run(
             [self.cfg.c2audit, "status", "--socket", self.socket]).returncode == 0)
         if not ready or self.proc.poll() is not None:
             procs.stop(self.proc)
             raise RuntimeError(f"c2auditd did not start (see {self.stderr.name})")
-        # The consumer threads (c2a-consume-N) and the main thread, which
-        # writes the daemon's own records; the --overflow throttle's holders,
-        # which spin only to keep producers off their CPUs, are not per record.
+        # The consumer threads (c2a-consume-N), the compressor of closed
+        # segments and the main thread, which writes the daemon's own
+        # records; the --overflow throttle's holders, which spin only to keep
+        # producers off their CPUs, are not per record.
         self.consumer_cpu_at_ready = self.consumer_cpu()
 
     def extra_args(self, tmp):
@@ -161,7 +167,8 @@ class C2auditd(Peer):
         return []
 
     def consumer_cpu(self):
-        threads = procs.threads_named(self.proc.pid, CONSUMER_THREAD) + [self.proc.pid]
+        threads = (procs.threads_named(self.proc.pid, CONSUMER_THREAD)
+                   + procs.threads_named(self.proc.pid, COMPRESSOR_THREAD) + [self.proc.pid])
         return sum(procs.cpu_seconds(self.proc.pid, tid) for tid in threads)
 
     def stop(self):

@@ -1,6 +1,9 @@
 """Process helpers: start, stop by pid, and read a process's cost from /proc."""
+import fcntl
 import os
+import shutil
 import signal
+import struct
 import subprocess
 import time
 
@@ -77,3 +80,28 @@ def wait_for(predicate, timeout=30, period=0.05):
             return True
         time.sleep(period)
     return False
+
+
+# The inode flag ioctls of <linux/fs.h>, and the append-only flag (chattr +a)
+# that c2auditd sets on its seal log and active segment.
+FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_APPEND_FL = 0x80086601, 0x40086602, 0x20
+
+
+def remove_tree(path):
+    """rmtree of a directory an auditor wrote: append-only files are made
+    ordinary first, which root may do, or they (and the tree) would stay."""
+    for parent, _, files in os.walk(path):
+        for name in files:
+            try:
+                fd = os.open(os.path.join(parent, name), os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:
+                continue
+            try:
+                flags = struct.unpack("i", fcntl.ioctl(fd, FS_IOC_GETFLAGS, b"\0" * 4))[0]
+                if flags & FS_APPEND_FL:
+                    fcntl.ioctl(fd, FS_IOC_SETFLAGS, struct.pack("i", flags & ~FS_APPEND_FL))
+            except OSError:
+                pass  # a file system without the flags
+            finally:
+                os.close(fd)
+    shutil.rmtree(path, ignore_errors=True)

@@ -75,8 +75,9 @@ def markdown(session, rows, chart_note):
         lines.append("| " + " | ".join(str(c) for c in row_cells(r)) + " |")
     lines += ["", "Peak RSS is VmHWM; in brackets the private part (RssAnon). A mapped BPF ring",
               "buffer counts in VmHWM but is kernel memory, shown under kernel buffers.",
-              "ns/record: the daemon's CPU time (user + system) from the workload's start to its",
-              "end, per record kept; records/s per consumer thread: records kept per second of",
+              "ns/record: the CPU time (user + system) of the daemon's consumer threads, its",
+              "compressor and its main thread, from the workload's start to its end, per record",
+              "kept; records/s per consumer thread: records kept per second of",
               "the workload, divided by the daemon's consumer threads.", "",
               "## How each auditor ran", ""] + notes(rows)
     return "\n".join(lines) + "\n"

@@ -61,13 +61,14 @@ for path in "${defaults[@]}" /run/c2audit; do
 done
 if $fresh; then
   trail=/var/log/c2audit key=/etc/c2audit/host.key socket=/run/c2audit/control.sock
+  seal_log=/var/lib/c2audit/seals.log
   overrides=()
 elif [[ -d /run/systemd/system ]]; then
   fail "c2audit's default paths exist and systemd would start the package's daemon on them"
 else
   say "c2audit's default paths exist here: the daemon uses paths under $work"
-  trail=$work/trail key=$work/host.key socket=$work/control.sock
-  overrides=(--trail "$trail" --key-file "$key" --seal-log "$work/seals.log" --control-socket "$socket")
+  trail=$work/trail key=$work/host.key socket=$work/control.sock seal_log=$work/seals.log
+  overrides=(--trail "$trail" --key-file "$key" --seal-log "$seal_log" --control-socket "$socket")
 fi
 
 say "building the package"
@@ -156,5 +157,5 @@ DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq c2audit >/dev/null
 installed=false
 ls "$trail"/segment-* >/dev/null || fail "apt purge took the trail"
 [[ -f $key ]] || fail "apt purge took the host key"
-"$dev_c2audit" verify --trail "$trail" --key-file "$key" --quiet || fail "the trail left behind does not verify"
+"$dev_c2audit" verify --trail "$trail" --key-file "$key" --seal-log "$seal_log" --quiet || fail "the trail left behind does not verify"
 say "ok: built, installed, started within the unit's capabilities, answered, reloaded, removed; the trail stayed"
