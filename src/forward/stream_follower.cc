@@ -98,8 +98,9 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
     return saw_newer_ ? Step::moved : Step::wait;
   }
   if (frame.status == FrameStatus::torn) {
-    warnings_.push_back(fmt::format("{}: offset {}: torn write at end of segment (crash?), passed over",
-                                    path_.native(), position_.offset));
+    warnings_.push_back(
+        fmt::format("{}: offset {}: torn write at end of segment (crash?), passed over",
+                    path_.native(), position_.offset));
   }
   auto moved = move_to_next_segment();
   if (!moved) return tl::unexpected(moved.error());

@@ -58,75 +58,123 @@ BatchScan scan_batch(std::span<const uint8_t> segment, size_t offset, uint32_t v
   }
 }
 
+namespace {
+
+// Walks a segment's frames in order, keeping how far it is whole and
+// authenticated; with `mac`, checking every tag and the seal on the way.
+class TailWalk {
+ public:
+  TailWalk(std::span<const uint8_t> bytes, const SegmentHeader& header, ChainMac* mac)
+      : bytes_(bytes), version_(header.version), mac_(mac) {
+    if (mac_) head_ = mac_->next(Digest{}, ChainDomain::header, bytes.first(header.header_size));
+    end_.header = header;
+    end_.size = bytes.size();
+    end_.last_seq = header.first_seq - 1;
+    end_.durable_end = header.header_size;
+    tagged_ = end_;
+  }
+
+  Result<SegmentEnd> run() {
+    for (size_t offset = end_.header.header_size;;) {
+      if (!batch_open()) end_.durable_end = offset;
+      FrameScan frame = scan_frame(bytes_, offset);
+      if (frame.status == FrameStatus::end && !batch_open()) return end_;
+      if ((frame.status == FrameStatus::torn && !end_.seal) || frame.status == FrameStatus::end) {
+        tagged_.torn = true;  // records with no tag after them are part of the torn write
+        return tagged_;
+      }
+      if (end_.seal) return fail(fmt::format("offset {}: data after the seal", offset));
+      if (frame.status != FrameStatus::complete) {
+        return fail(fmt::format("offset {}: {}", offset, frame.problem));
+      }
+      if (auto ok = take(frame, offset); !ok) return tl::unexpected(ok.error());
+      offset = frame.next_offset;
+    }
+  }
+
+ private:
+  bool batch_open() const { return end_.record_count != tagged_.record_count; }
+
+  Result<void> take(const FrameScan& frame, size_t offset) {
+    if (auto seal = decode_seal(frame.payload)) return take_seal(*seal, offset);
+    if (version_ > 2) {
+      if (auto tag = split_tag_frame(frame.payload)) return take_tag(*tag, frame, offset);
+    }
+    if (auto record = split_record_frame(frame.payload, version_)) {
+      return take_record(*record, frame, offset);
+    }
+    return fail(fmt::format("offset {}: unknown frame type", offset));
+  }
+
+  Result<void> take_seal(const Seal& seal, size_t offset) {
+    if (batch_open()) {
+      return fail(fmt::format("offset {}: records with no tag before the seal", offset));
+    }
+    if (mac_ && (seal.chain_head != head_ || !seal_is_authentic(*mac_, seal))) {
+      return fail(fmt::format("offset {}: the seal does not authenticate", offset));
+    }
+    end_.seal = seal;
+    return {};
+  }
+
+  Result<void> take_tag(const Digest& tag, const FrameScan& frame, size_t offset) {
+    if (!batch_open()) {
+      return fail(fmt::format("offset {}: a tag with no records before it", offset));
+    }
+    if (mac_) {
+      size_t start = tagged_.durable_end;
+      head_ = mac_->next(head_, ChainDomain::batch, bytes_.subspan(start, offset - start));
+      if (head_ != tag) {
+        return fail(fmt::format("offset {}: batch tag does not authenticate", offset));
+      }
+    }
+    mark_tagged(tag, frame);
+    return {};
+  }
+
+  Result<void> take_record(const RecordFrame& record, const FrameScan& frame, size_t offset) {
+    auto rec = decode_record(record.encoding);
+    if (!rec) return fail(fmt::format("offset {}: {}", offset, rec.error().message));
+    if (!record.tag && frame.next_offset - tagged_.durable_end > kMaxBatchSpan) {
+      return fail(fmt::format("offset {}: records with no tag for longer than any batch",
+                              tagged_.durable_end));
+    }
+    ++end_.record_count;
+    end_.last_seq = rec->seq;
+    end_.last_time_ns = rec->time_ns;
+    if (!record.tag) return {};  // version 3: its batch's tag frame follows
+    if (mac_) {                  // version 2: the record is its own batch
+      head_ = mac_->next(head_, ChainDomain::record, record.encoding);
+      if (head_ != *record.tag) {
+        return fail(fmt::format("offset {}: record tag does not authenticate", offset));
+      }
+    }
+    mark_tagged(*record.tag, frame);
+    return {};
+  }
+
+  void mark_tagged(const Digest& tag, const FrameScan& frame) {
+    end_.has_tag = true;
+    end_.last_tag = tag;
+    tagged_ = end_;
+    tagged_.durable_end = frame.next_offset;
+  }
+
+  std::span<const uint8_t> bytes_;
+  uint32_t version_;
+  ChainMac* mac_;
+  Digest head_{};      // with mac_: the chain so far
+  SegmentEnd end_;     // as far as the walk has come
+  SegmentEnd tagged_;  // as of the last tag: what a torn batch falls back to
+};
+
+}  // namespace
+
 Result<SegmentEnd> find_segment_end(std::span<const uint8_t> bytes, uint64_t expected_first_seq,
                                     ChainMac* mac) {
   auto header = decode_segment_header(bytes, bytes.size(), expected_first_seq);
   if (!header) return tl::unexpected(header.error());
-  uint32_t version = header->version;
-  Digest head{};  // with `mac`: the chain so far
-  if (mac) head = mac->next(Digest{}, ChainDomain::header, bytes.first(header->header_size));
-  SegmentEnd end;
-  end.header = *header;
-  end.size = bytes.size();
-  end.last_seq = header->first_seq - 1;
-  end.durable_end = header->header_size;
-  SegmentEnd tagged = end;  // as of the last tag: what a torn batch falls back to
-  for (size_t offset = header->header_size;;) {
-    bool batch_open = end.record_count != tagged.record_count;
-    if (!batch_open) end.durable_end = offset;
-    FrameScan frame = scan_frame(bytes, offset);
-    if (frame.status == FrameStatus::end && !batch_open) return end;
-    if ((frame.status == FrameStatus::torn && !end.seal) || frame.status == FrameStatus::end) {
-      tagged.torn = true;
-      return tagged;
-    }
-    if (end.seal) return fail(fmt::format("offset {}: data after the seal", offset));
-    if (frame.status != FrameStatus::complete) {
-      return fail(fmt::format("offset {}: {}", offset, frame.problem));
-    }
-    if (auto seal = decode_seal(frame.payload)) {
-      if (batch_open) return fail(fmt::format("offset {}: records with no tag before the seal", offset));
-      if (mac && (seal->chain_head != head || !seal_is_authentic(*mac, *seal))) {
-        return fail(fmt::format("offset {}: the seal does not authenticate", offset));
-      }
-      end.seal = seal;
-    } else if (auto tag = version > 2 ? split_tag_frame(frame.payload) : std::nullopt) {
-      if (!batch_open) return fail(fmt::format("offset {}: a tag with no records before it", offset));
-      if (mac) {
-        head = mac->next(head, ChainDomain::batch, bytes.subspan(tagged.durable_end, offset - tagged.durable_end));
-        if (head != *tag) return fail(fmt::format("offset {}: batch tag does not authenticate", offset));
-      }
-      end.has_tag = true;
-      end.last_tag = *tag;
-      tagged = end;
-      tagged.durable_end = frame.next_offset;
-    } else if (auto record = split_record_frame(frame.payload, version)) {
-      auto rec = decode_record(record->encoding);
-      if (!rec) return fail(fmt::format("offset {}: {}", offset, rec.error().message));
-      if (!record->tag && frame.next_offset - tagged.durable_end > kMaxBatchSpan) {
-        return fail(fmt::format("offset {}: records with no tag for longer than any batch",
-                                tagged.durable_end));
-      }
-      ++end.record_count;
-      end.last_seq = rec->seq;
-      end.last_time_ns = rec->time_ns;
-      if (record->tag) {  // version 2: the record is its own batch
-        if (mac) {
-          head = mac->next(head, ChainDomain::record, record->encoding);
-          if (head != *record->tag) {
-            return fail(fmt::format("offset {}: record tag does not authenticate", offset));
-          }
-        }
-        end.has_tag = true;
-        end.last_tag = *record->tag;
-        tagged = end;
-        tagged.durable_end = frame.next_offset;
-      }
-    } else {
-      return fail(fmt::format("offset {}: unknown frame type", offset));
-    }
-    offset = frame.next_offset;
-  }
+  return TailWalk(bytes, *header, mac).run();
 }
 
 }  // namespace c2audit

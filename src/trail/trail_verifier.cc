@@ -228,10 +228,11 @@ bool Verifier::batch_tag(std::span<const uint8_t> bytes, const FrameScan& frame,
   Digest tag = mac_.next(chain, ChainDomain::batch, bytes.subspan(start, offset - start));
   if (tag != *stored) {
     std::string range = fmt::format("seq {}-{} at offset {}-{}", first, last, start, offset);
-    return tamper(file, start, first,
-                  fmt::format("authentication tag mismatch: a record of {} modified, forged, "
-                              "inserted or removed{}",
-                              range, tagged_.records == 0 ? ", or the segment header modified" : ""));
+    return tamper(
+        file, start, first,
+        fmt::format("authentication tag mismatch: a record of {} modified, forged, "
+                    "inserted or removed{}",
+                    range, tagged_.records == 0 ? ", or the segment header modified" : ""));
   }
   chain = tag;
   for (const auto& note : untagged_notes_) apply(note);

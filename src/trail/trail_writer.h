@@ -6,8 +6,8 @@
 // [u32 length][u32 crc32][payload = 'R' + encode_record()], each flush (and
 // every kMaxBatchBytes) closes the batch of record frames with a tag frame
 // ('T' + chain tag), and a closed segment ends with a seal frame (seal.h).
-// Tags and seals use the host key (hash_chain.h). The directory is 0750, the active segment 0600 and
-// append-only where the file system supports it, closed segments 0640.
+// Tags and seals use the host key (hash_chain.h). The directory is 0750, the active segment 0600
+// and append-only where the file system supports it, closed segments 0640.
 //
 // Every writer starts a new segment (on its first append), so nothing a
 // previous run left on disk is ever rewritten: after a clean close the new
