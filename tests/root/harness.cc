@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "control/control_server.h"
+#include "trail/append_only.h"
 
 namespace c2audit::test {
 namespace {
@@ -67,8 +68,14 @@ TempDir::TempDir(const std::filesystem::path& base) {
   path_ = mkdtemp(pattern.data());
 }
 
+// c2auditd sets the append-only flag on its seal log and active segments:
+// cleared first (root may), or the directory would stay behind.
 TempDir::~TempDir() {
   std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(path_, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) clear_append_only(it->path());
+  }
   std::filesystem::remove_all(path_, ec);
 }
 
