@@ -15,8 +15,10 @@
 #include "forward/forward_destination.h"
 #include "forward/stream_follower.h"
 #include "forward/syslog_message.h"
+#include "record/record_codec.h"
 #include "sample_records.h"
 #include "scratch_files.h"
+#include "trail/segment_format.h"
 #include "trail/trail_writer.h"
 
 namespace c2audit {
@@ -178,6 +180,36 @@ TEST_F(FollowerTest, DamageACrashCannotExplainIsAnErrorNamingFileAndOffset) {
   ASSERT_FALSE(next);
   EXPECT_NE(next.error().message.find(segment.filename().native()), std::string::npos) << next.error().message;
   EXPECT_NE(next.error().message.find("offset"), std::string::npos) << next.error().message;
+}
+
+// Records are handed on once their batch's tag is there, so the follower
+// holds an untagged run while it waits; one longer than any batch the
+// writer makes (appended to the active segment by someone else) is an
+// error, not a run it keeps reading into memory.
+TEST_F(FollowerTest, AnUntaggedRunLongerThanAnyBatchIsAnErrorNotHeld) {
+  TrailWriter w = writer();
+  append(w, 0, 5);
+  fs::path segment = w.active_segment();
+  std::string run;
+  for (int i = 5; run.size() <= kMaxBatchSpan; ++i) {
+    AuditRecord rec = numbered_open(i);
+    rec.seq = static_cast<uint64_t>(i + 1);
+    std::string payload(1, static_cast<char>(FrameType::record));
+    encode_record(rec, payload);
+    encode_frame_header(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()),
+        run);
+    run += payload;
+  }
+  std::ofstream(segment, std::ios::binary | std::ios::app) << run;
+  StreamFollower follower(options(false).dir, {});
+  std::vector<uint64_t> seqs;
+  Result<std::optional<AuditRecord>> next;
+  for (next = follower.next(); next && *next; next = follower.next()) seqs.push_back((*next)->seq);
+  EXPECT_EQ(seqs, range(1, 5));
+  ASSERT_FALSE(next);
+  EXPECT_NE(next.error().message.find("longer than any batch"), std::string::npos)
+      << next.error().message;
 }
 
 TEST(ForwardCursor, RoundTripsThroughItsFile) {
