@@ -93,7 +93,7 @@ def remove_tree(path):
     for parent, _, files in os.walk(path):
         for name in files:
             try:
-                fd = os.open(os.path.join(parent, name), os.O_RDONLY | os.O_NOFOLLOW)
+                fd = os.open(os.path.join(parent, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
                 continue
             try:

@@ -71,9 +71,7 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
       if (!moved) return tl::unexpected(moved.error());
       return *moved ? Step::moved : Step::wait;
     }
-    if (version_ > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag)) {
-      return Step::moved;
-    }
+    if (is_tag_frame(frame.payload, version_)) return Step::moved;
     auto split = split_record_frame(frame.payload, version_);
     if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
     auto rec = decode_record(split->encoding);

@@ -30,6 +30,10 @@ std::optional<RecordFrame> split_record_frame(std::span<const uint8_t> payload, 
   return frame;
 }
 
+bool is_tag_frame(std::span<const uint8_t> payload, uint32_t version) {
+  return version > 2 && is_type(payload, FrameType::batch_tag);
+}
+
 std::optional<Digest> split_tag_frame(std::span<const uint8_t> payload) {
   if (payload.size() != 1 + kDigestBytes || !is_type(payload, FrameType::batch_tag)) {
     return std::nullopt;

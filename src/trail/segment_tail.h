@@ -25,6 +25,10 @@ struct RecordFrame {
 // when it is not one.
 std::optional<RecordFrame> split_record_frame(std::span<const uint8_t> payload, uint32_t version);
 
+// Whether a frame of a segment of `version` is meant as a tag frame (by its
+// type byte; split_tag_frame says whether it is a well-formed one).
+bool is_tag_frame(std::span<const uint8_t> payload, uint32_t version);
+
 // The tag of a version-3 tag frame; nullopt when the payload is not one.
 std::optional<Digest> split_tag_frame(std::span<const uint8_t> payload);
 

@@ -41,8 +41,8 @@ class StreamCursor {
       }
       size_t offset = std::exchange(offset_, frame.next_offset);
       // Seals and tags are skipped: checking them is `c2audit verify`'s job (it needs the key).
-      if (auto type = static_cast<FrameType>(frame.payload[0]);
-          type == FrameType::seal || (type == FrameType::batch_tag && version_ > 2)) {
+      if (frame.payload[0] == static_cast<uint8_t>(FrameType::seal) ||
+          is_tag_frame(frame.payload, version_)) {
         continue;
       }
       auto split = split_record_frame(frame.payload, version_);

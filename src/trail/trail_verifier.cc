@@ -308,7 +308,7 @@ bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
       ok = batch_open ? tamper(file, tagged_.durable_end, tagged_.last_seq + 1,
                                "records with no tag before the seal (inserted or forged)")
                       : seal(frame.payload, offset, file, ending, chain);
-    } else if (version_ > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag)) {
+    } else if (is_tag_frame(frame.payload, version_)) {
       ok = batch_tag(bytes, frame, offset, file, ending, chain);
     } else {
       ok = record(frame.payload, offset, file, ending, chain);
