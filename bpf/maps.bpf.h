@@ -55,6 +55,16 @@ struct {
   __type(value, __u64);
 } path_prefixes SEC(".maps");
 
+/* First components of path prefixes (see struct c2a_top_key): objectives
+ * whose paths begin with each. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, C2A_TOP_ENTRIES);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct c2a_top_key);
+  __type(value, __u64);
+} top_components SEC(".maps");
+
 /* Watched files by identity (see struct c2a_inode_key): objectives naming
  * each. User space keeps it current as files are replaced. */
 struct {
@@ -171,6 +181,7 @@ struct scratch {
   struct walk_buf walk;
   struct exec_args exec;
   struct c2a_prefix_key prefix;
+  struct c2a_top_key top;
 };
 
 struct {

@@ -169,6 +169,69 @@ static __always_inline struct file *fd_file(struct task_struct *task, __s64 fd) 
   return fds[fd & C2A_FD_MASK];
 }
 
+/* The first component of the path walk_path would write for `path` (the
+ * name just under the namespace root), found by the walk's own steps without
+ * copying a name: 1 and *top (NULL for the root itself) when the walk would
+ * reach the root within C2A_TOP_STEPS steps; 0 when it would not, or would
+ * write no absolute path (a memfd's, a pipe's). Names of at most NAME_MAX
+ * bytes over that many steps fit the walk buffer: such a walk is never cut. */
+static __always_inline int top_component(const struct path *path, struct dentry **top) {
+  struct dentry *dentry = path->dentry;
+  struct mount *mnt = container_of(path->mnt, struct mount, mnt);
+  struct dentry *mnt_root = C2A_AS(struct vfsmount, path->mnt)->mnt_root;
+  struct dentry *named = NULL;
+#pragma unroll
+  for (int i = 0; i < C2A_TOP_STEPS; i++) {
+    struct dentry *parent = C2A_AS(struct dentry, dentry)->d_parent;
+    if (dentry == parent && dentry != mnt_root) {
+      return 0; /* no directory tree: walk_one writes a bare name */
+    }
+    if (dentry == mnt_root || dentry == parent) {
+      struct mount *m = C2A_AS(struct mount, mnt);
+      struct mount *up = m->mnt_parent;
+      if (dentry != mnt_root || up == mnt || !up) {
+        *top = named;
+        return 1;
+      }
+      dentry = m->mnt_mountpoint;
+      mnt = up;
+      mnt_root = up->mnt.mnt_root;
+      continue;
+    }
+    named = dentry;
+    dentry = parent;
+  }
+  return 0;
+}
+
+/* The path gate's key for a first component: its length and first
+ * C2A_TOP_NAME bytes, zero-padded (the words read past a short name are
+ * masked off). The root itself has no component: length 0. */
+static __always_inline void top_key(struct c2a_top_key *key, __u32 slot, struct dentry *top) {
+  __u64 *words = (__u64 *)key->name;
+  key->slot = slot;
+  key->len = 0;
+#pragma unroll
+  for (int i = 0; i < C2A_TOP_NAME / 8; i++) {
+    words[i] = 0;
+  }
+  if (!top) {
+    return;
+  }
+  struct dentry *dentry = C2A_AS(struct dentry, top);
+  __u32 len = dentry->d_name.len;
+  const __u64 *name = bpf_rdonly_cast(dentry->d_name.name, 0);
+  key->len = len;
+#pragma unroll
+  for (int i = 0; i < C2A_TOP_NAME / 8; i++) {
+    if (len > 8 * i) {
+      __u32 left = len - 8 * i;
+      __u64 word = name[i];
+      words[i] = left >= 8 ? word : word & ((1ULL << (8 * left)) - 1);
+    }
+  }
+}
+
 /* Emits the path of a file; 0 length and *cut set when there is none. */
 static __always_inline __u16 emit_file_path(struct out_record *out, __u32 *pos,
                                             struct walk_buf *buf, struct file *file,

@@ -221,24 +221,37 @@ static __always_inline void emit_name_and_dir(struct out_record *out, __u32 *pos
   out->ev.status |= (fault ? fault_status : 0) | (cut ? cut_status : 0);
 }
 
-/* OBJ1, the payload's first field: the file a returned fd or an fd argument
- * refers to, with its identity. Returns the payload length so far. */
-static __always_inline __u32 fill_object(struct scratch *s, const struct c2a_syscall_spec *spec,
-                                         struct task_struct *task, __s64 ret) {
+/* The object of OBJ1, the payload's first field: the file a returned fd or
+ * an fd argument refers to, its identity noted in the record. NULL when the
+ * call has none, or its fd has no file (then OBJ1 is marked cut). */
+static __always_inline struct file *object_file(struct scratch *s,
+                                                const struct c2a_syscall_spec *spec,
+                                                struct task_struct *task, __s64 ret) {
+  struct c2a_event *ev = &s->out.ev;
+  __s64 fd = -1;
+  if ((spec->flags & C2A_SPEC_RET_FD) && !(ev->status & C2A_ST_FIXED_FILE)) {
+    fd = ret;
+  } else if (spec->fd_arg != C2A_ARG_NONE) {
+    fd = (int)arg_of(ev->args, spec->fd_arg);
+  }
+  if (fd < 0) {
+    return NULL;
+  }
+  struct file *file = fd_file(task, fd);
+  note_object_identity(ev, file);
+  if (!file) {
+    ev->status |= C2A_ST_OBJ1_CUT;
+  }
+  return file;
+}
+
+/* Writes OBJ1, the object file's path. Returns the payload length so far. */
+static __always_inline __u32 fill_object(struct scratch *s, struct file *file) {
   struct out_record *out = &s->out;
   __u32 pos = 0;
   int cut = 0;
-  __s64 fd = -1;
-  if ((spec->flags & C2A_SPEC_RET_FD) && !(out->ev.status & C2A_ST_FIXED_FILE)) {
-    fd = ret;
-  } else if (spec->fd_arg != C2A_ARG_NONE) {
-    fd = (int)arg_of(out->ev.args, spec->fd_arg);
-  }
-  if (fd >= 0) {
-    struct file *file = fd_file(task, fd);
-    note_object_identity(&out->ev, file);
-    out->ev.len[C2A_F_OBJ1] =
-        emit_file_path(out, &pos, &s->walk, file, &cut);
+  if (file) {
+    out->ev.len[C2A_F_OBJ1] = emit_file_path(out, &pos, &s->walk, file, &cut);
     if (cut) {
       out->ev.status |= C2A_ST_OBJ1_CUT;
     }
@@ -335,6 +348,35 @@ static __always_inline __u64 inode_candidates(struct c2a_event *ev, const struct
   return cand & *watchers;
 }
 
+/* The path gate, before the object's path is walked: narrows candidates by
+ * the path's first component (c2a_by_top_component), found by following the
+ * dentries' parents alone. Most opens a path objective watches for are under
+ * none of its top directories, and are dropped here without a name copied.
+ * An objective that also knows its files by identity keeps a watched file
+ * whatever its path (a hard link elsewhere): those dropped are asked again
+ * by inode. */
+static __always_inline __u64 filter_by_top_component(struct scratch *s,
+                                                     const struct c2a_policy_masks *m,
+                                                     __u32 slot, __u64 cand,
+                                                     struct file *file) {
+  if (!file || !(cand & ~(m->any_path | m->any_top))) {
+    return cand;
+  }
+  struct path path = C2A_AS(struct file, file)->f_path;
+  struct dentry *top = NULL;
+  if (!top_component(&path, &top)) {
+    return cand; /* the walk decides */
+  }
+  top_key(&s->top, slot, top);
+  __u64 *by_top = bpf_map_lookup_elem(&top_components, &s->top);
+  __u64 gated = c2a_by_top_component(m, cand, by_top ? *by_top : 0);
+  __u64 dropped = cand & ~gated;
+  if (dropped & m->by_inode) {
+    gated |= inode_candidates(&s->out.ev, m, slot, dropped);
+  }
+  return gated;
+}
+
 /* The path filter applies when the record's only path is OBJ1: an object the
  * kernel resolved itself (an opened file, an fd argument). */
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_syscall_spec *spec,
@@ -408,7 +450,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
   ev->obj_dev = 0;
   ev->obj_pid = 0;
   ev->open_flags = filter->ioctl_requests[0] ? ioctl_value(ev->args) : open_flags(spec, ev->args);
-  fill_identity(ev, task);
+  fill_user_ids(ev, task);
   __u64 cand = candidates(filter, masks, slot, ret, ev->open_flags, ev);
   if (!c2a_worth_recording(masks, cand)) {
     count_filtered();
@@ -418,13 +460,22 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
   /* An object's path is judged before the task's state and the rest of the
    * record are gathered: most opens a path objective watches for are not
    * its files. With a second path to come, it is judged at the end. */
-  __u32 pos = fill_object(s, spec, task, ret);
+  struct file *file = object_file(s, spec, task, ret);
+  if (one_path(spec)) {
+    cand = filter_by_top_component(s, masks, slot, cand, file);
+    if (!c2a_worth_recording(masks, cand)) {
+      count_filtered();
+      return 0;
+    }
+  }
+  __u32 pos = fill_object(s, file);
   if (one_path(spec) && !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
     count_filtered();
     return 0;
   }
 
   ev->time_ns = bpf_ktime_get_boot_ns();
+  fill_identity(ev, task);
   struct task_state *state =
       bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!state) {

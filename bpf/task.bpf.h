@@ -6,14 +6,19 @@
 /* Direct loads through the BTF-typed task pointer: the verifier turns them
  * into inline, fault-safe loads, where each BPF_CORE_READ step is a call to
  * bpf_probe_read_kernel (the largest item in the sensor's profile). */
+/* The ids the pre-filter judges users by (auid, or uid without a login). */
+static __always_inline void fill_user_ids(struct c2a_event *ev, struct task_struct *task) {
+  ev->uid = task->cred->uid.val;
+  ev->auid = task->loginuid.val;
+}
+
+/* The rest of the subject, once the pre-filter has kept the call. */
 static __always_inline void fill_identity(struct c2a_event *ev,
                                           struct task_struct *task) {
   const struct cred *cred = task->cred;
-  ev->uid = cred->uid.val;
   ev->euid = cred->euid.val;
   ev->gid = cred->gid.val;
   ev->egid = cred->egid.val;
-  ev->auid = task->loginuid.val;
   ev->ses = task->sessionid;
   ev->pid = task->tgid;
   ev->tid = task->pid;

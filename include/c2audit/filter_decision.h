@@ -75,6 +75,16 @@ C2A_DECISION __u64 c2a_by_path(const struct c2a_policy_masks *m, __u64 cand, __u
   return cand & (m->any_path | by_prefix);
 }
 
+/* By the first component of the object's path, before the path is walked:
+ * `by_top` are the objectives with a path prefix that begins with it. It
+ * keeps every objective c2a_by_path keeps, and since objectives with paths
+ * are never decided exactly, it never turns a record c2a_by_path would pass
+ * into one c2a_worth_recording drops. */
+C2A_DECISION __u64 c2a_by_top_component(const struct c2a_policy_masks *m, __u64 cand,
+                                        __u64 by_top) {
+  return cand & (m->any_path | m->any_top | by_top);
+}
+
 /* Whether user space should see an event with these candidates: some
  * recording objective remains, and the first candidate is not an ignore the
  * kernel decides exactly (objectives before it cannot match at all). */

@@ -27,6 +27,8 @@
 #define C2A_POLICY_SLOTS 2       /* kernel filter: in force + being written */
 #define C2A_FILTER_OBJECTIVES 64 /* objective bits; the last one is shared by any beyond */
 #define C2A_PREFIX_MAX 128       /* path prefix bytes the kernel compares */
+#define C2A_TOP_NAME 24          /* first-component bytes the path gate compares */
+#define C2A_TOP_STEPS 8          /* parent steps the path gate takes before leaving it to the walk */
 
 /* Map sizes (entries), both policy slots together: what a policy may name
  * and how many calls may be in flight. */
@@ -34,6 +36,7 @@
 #define C2A_ERRNO_ENTRIES 1024    /* errno_masks: errnos the objectives name */
 #define C2A_PREFIX_ENTRIES 8192   /* path_prefixes: path prefixes */
 #define C2A_WATCHED_ENTRIES 16384 /* watched_inodes: files watched by identity */
+#define C2A_TOP_ENTRIES 8192      /* top_components: first components of path prefixes (at most one each) */
 #define C2A_EXEC_ENTRIES 4096     /* exec_args_by_tid: execs between their two tracepoints */
 #define C2A_URING_OPEN_ENTRIES 1024 /* uring_open_names: io_uring opens in flight */
 
@@ -182,6 +185,8 @@ struct c2a_policy_masks {
   __u64 user_lists;   /* objectives the kernel checks against a user list */
   __u64 by_inode;     /* objectives naming a file the kernel also knows by its
                          inode (c2a_inode_key), whatever name reached it */
+  __u64 any_top;      /* path objectives with a prefix of no whole first
+                         component ("/", "/et"): the path gate passes them */
   __u32 generation;   /* copied into each event: which policy judged it */
   __u32 pad;
 };
@@ -207,6 +212,16 @@ struct c2a_prefix_key {
   __u32 prefixlen;
   __u8 slot;
   char path[C2A_PREFIX_MAX];
+};
+
+/* Per slot: a path's first component (the name under the root: "etc" of
+ * /etc/shadow), as its length and first C2A_TOP_NAME bytes, zero-padded.
+ * Its value: the objectives with a path prefix that begins with it. Longer
+ * names sharing those bytes and length share the entry: a superset. */
+struct c2a_top_key {
+  __u32 slot;
+  __u32 len;
+  char name[C2A_TOP_NAME];
 };
 
 /* Per slot: a watched file's identity, as the kernel knows it (s_dev, i_ino),
@@ -265,7 +280,8 @@ static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");
 static_assert(sizeof(struct c2a_syscall_filter) == 40, "filter layout changed");
-static_assert(sizeof(struct c2a_policy_masks) == 104, "masks layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 112, "masks layout changed");
+static_assert(sizeof(struct c2a_top_key) == 32, "path gate key layout changed");
 #endif
 #endif
 

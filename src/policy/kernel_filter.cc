@@ -38,6 +38,15 @@ std::optional<std::vector<std::string>> path_prefixes(const Objective& o) {
   return out;
 }
 
+// The first component of an absolute path or prefix ("etc" of "/etc/ssh/"),
+// when the prefix holds all of it (a '/' follows); nullopt otherwise.
+std::optional<std::string> whole_top_component(std::string_view prefix) {
+  if (!prefix.starts_with('/')) return std::nullopt;
+  size_t end = prefix.find('/', 1);
+  if (end == std::string_view::npos || end == 1) return std::nullopt;
+  return std::string(prefix.substr(1, end - 1));
+}
+
 // Everything the kernel checks, it checks exactly: an ignore objective like
 // that decides in the kernel.
 bool kernel_decides_exactly(const Objective& o, size_t index) {
@@ -113,7 +122,14 @@ void add_paths(KernelFilter& f, const Objective& o, uint64_t bit) {
     f.masks.any_path |= bit;
     return;
   }
-  for (const auto& p : *prefixes) f.prefixes[p] |= bit;
+  for (const auto& p : *prefixes) {
+    f.prefixes[p] |= bit;
+    if (auto top = whole_top_component(p)) {
+      f.top_components[*top] |= bit;
+    } else {
+      f.masks.any_top |= bit;
+    }
+  }
   for (const auto& glob : o.paths) {
     if (glob_literal_prefix(glob) != glob) continue;
     f.watched_files[glob] |= bit;
@@ -129,6 +145,21 @@ void fold_ancestors(std::map<std::string, uint64_t>& prefixes) {
       if (other.size() < prefix.size() && prefix.starts_with(other)) mask |= other_mask;
     }
   }
+}
+
+// The path gate's lookup: the objectives with a prefix beginning with the
+// path's first component, compared as the kernel keys it (length and first
+// C2A_TOP_NAME bytes).
+uint64_t top_candidates(const KernelFilter& f, std::string_view path) {
+  std::string_view top = path.substr(1, path.find('/', 1) - 1);
+  uint64_t mask = 0;
+  for (const auto& [name, objectives] : f.top_components) {
+    if (name.size() == top.size() && std::string_view(name).substr(0, C2A_TOP_NAME) ==
+                                         top.substr(0, C2A_TOP_NAME)) {
+      mask |= objectives;
+    }
+  }
+  return mask;
 }
 
 }  // namespace
@@ -174,6 +205,10 @@ bool kernel_passes(const KernelFilter& f, const KernelEvent& e) {
   cand = c2a_by_user(m, cand, include, exclude);
   if (!c2a_worth_recording(m, cand)) return false;
   if (!e.path) return true;
+  if (e.path->starts_with('/')) {  // the kernel's gate finds no first component in "memfd:x"
+    cand = c2a_by_top_component(m, cand, top_candidates(f, *e.path));
+    if (!c2a_worth_recording(m, cand)) return false;
+  }
   std::string key = e.path->substr(0, C2A_PREFIX_MAX);
   uint64_t by_prefix = 0;
   size_t longest = 0;

@@ -26,6 +26,9 @@ struct KernelFilter {
   std::map<uint32_t, c2a_user_masks> users;   // by user id
   std::map<uint32_t, uint64_t> errnos;        // by errno: objectives listing it
   std::map<std::string, uint64_t> prefixes;   // path prefix -> objectives (ancestors folded in)
+  // A prefix's first component ("etc" of "/etc/ssh/") -> objectives with a
+  // prefix that begins with it: the path gate (masks.any_top for the rest).
+  std::map<std::string, uint64_t> top_components;
   // Files objectives name literally -> objectives naming each: the kernel
   // knows them by identity too (policy/watched_files.h, masks.by_inode).
   std::map<std::string, uint64_t> watched_files;

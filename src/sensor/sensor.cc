@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "sensor/kernel_filter.h"
@@ -150,6 +151,7 @@ void Sensor::clear_slot(uint32_t slot) {
   remove_all(skel_->maps.user_masks, user_keys_[slot]);
   remove_all(skel_->maps.path_prefixes, prefix_keys_[slot]);
   remove_all(skel_->maps.errno_masks, errno_keys_[slot]);
+  remove_all(skel_->maps.top_components, top_keys_[slot]);
   remove_all(skel_->maps.watched_inodes, inode_keys_[slot]);
 }
 
@@ -216,6 +218,21 @@ Result<void> Sensor::write_slot(uint32_t slot, const KernelFilter& filter, uint3
     if (auto ok = update(bpf_map__fd(skel_->maps.errno_masks), &key, &mask, "errnos"); !ok)
       return ok;
     errno_keys_[slot].push_back(key);
+  }
+  // Keyed as the kernel keys them: names that share length and first bytes
+  // share an entry.
+  std::map<std::pair<size_t, std::string>, uint64_t> tops;
+  for (const auto& [name, mask] : filter.top_components) {
+    tops[{name.size(), name.substr(0, C2A_TOP_NAME)}] |= mask;
+  }
+  for (const auto& [name, mask] : tops) {
+    c2a_top_key key{};
+    key.slot = slot;
+    key.len = static_cast<uint32_t>(name.first);
+    std::memcpy(key.name, name.second.data(), name.second.size());
+    if (auto ok = update(bpf_map__fd(skel_->maps.top_components), &key, &mask, "path gate"); !ok)
+      return ok;
+    top_keys_[slot].push_back(key);
   }
   c2a_policy_masks masks = filter.masks;
   masks.generation = generation;

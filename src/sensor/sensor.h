@@ -90,6 +90,7 @@ class Sensor {
   std::array<std::vector<c2a_user_key>, C2A_POLICY_SLOTS> user_keys_;
   std::array<std::vector<c2a_prefix_key>, C2A_POLICY_SLOTS> prefix_keys_;
   std::array<std::vector<c2a_errno_key>, C2A_POLICY_SLOTS> errno_keys_;
+  std::array<std::vector<c2a_top_key>, C2A_POLICY_SLOTS> top_keys_;
   std::array<std::vector<c2a_inode_key>, C2A_POLICY_SLOTS> inode_keys_;
 };
 

@@ -18,7 +18,8 @@ int decide(struct c2a_decision_case *c) {
   c->by_result = c2a_by_result(m, d.objectives, c2a_failed(d.ret), d.by_errno);
   c->by_open_class = c2a_by_open_class(m, c->by_result, d.open_flags);
   c->by_user = c2a_by_user(m, c->by_open_class, d.include, d.exclude);
-  c->by_path = c2a_by_path(m, c->by_user, d.by_prefix);
+  c->by_top = c2a_by_top_component(m, c->by_user, d.top);
+  c->by_path = c2a_by_path(m, c->by_top, d.by_prefix);
   c->worth = c2a_worth_recording(m, c->by_path);
   return 0;
 }

@@ -12,9 +12,9 @@ struct c2a_decision_case {
   __u64 objectives;  /* the call's filter entry */
   __s64 ret;
   __u64 open_flags;
-  __u64 by_errno, include, exclude, by_prefix;  /* what the lookups found */
+  __u64 by_errno, include, exclude, top, by_prefix;  /* what the lookups found */
   /* out: each step applied to the one before */
-  __u64 by_result, by_open_class, by_user, by_path;
+  __u64 by_result, by_open_class, by_user, by_top, by_path;
   __u32 open_class, failed, worth;
   __u32 pad;
 };

@@ -31,7 +31,8 @@ c2a_decision_case in_user_space(c2a_decision_case c) {
   c.by_result = c2a_by_result(m, c.objectives, c2a_failed(c.ret), c.by_errno);
   c.by_open_class = c2a_by_open_class(m, c.by_result, c.open_flags);
   c.by_user = c2a_by_user(m, c.by_open_class, c.include, c.exclude);
-  c.by_path = c2a_by_path(m, c.by_user, c.by_prefix);
+  c.by_top = c2a_by_top_component(m, c.by_user, c.top);
+  c.by_path = c2a_by_path(m, c.by_top, c.by_prefix);
   c.worth = c2a_worth_recording(m, c.by_path);
   return c;
 }
@@ -42,7 +43,7 @@ c2a_decision_case random_case(std::mt19937_64& rng) {
   c2a_decision_case c{};
   c2a_policy_masks& m = c.masks;
   for (__u64* mask : {&m.on_success, &m.on_failure, &m.open_read, &m.open_write, &m.open_create, &m.any_user,
-                      &m.any_path, &m.any_errno, &m.records}) {
+                      &m.any_path, &m.any_top, &m.any_errno, &m.records}) {
     *mask = dense();
   }
   m.exact_ignore = rng() & rng();
@@ -55,6 +56,7 @@ c2a_decision_case random_case(std::mt19937_64& rng) {
   c.by_errno = rng();
   c.include = rng();
   c.exclude = rng() & rng() & rng();
+  c.top = rng();
   c.by_prefix = rng();
   return c;
 }
@@ -72,7 +74,7 @@ TEST(FilterDecision, TheKernelAndUserSpaceDecideAlikeOnTheSameTable) {
   // first among the candidates.
   c2a_decision_case plain{};
   plain.masks.on_success = plain.masks.open_read = plain.masks.any_user = ~0ull;
-  plain.masks.any_path = plain.masks.any_errno = plain.masks.records = ~0ull;
+  plain.masks.any_path = plain.masks.any_top = plain.masks.any_errno = plain.masks.records = ~0ull;
   plain.objectives = 0b110;
   table.push_back(plain);
   plain.masks.exact_ignore = 0b010;
@@ -89,6 +91,7 @@ TEST(FilterDecision, TheKernelAndUserSpaceDecideAlikeOnTheSameTable) {
     ASSERT_EQ(kernel.by_result, user.by_result);
     ASSERT_EQ(kernel.by_open_class, user.by_open_class);
     ASSERT_EQ(kernel.by_user, user.by_user);
+    ASSERT_EQ(kernel.by_top, user.by_top);
     ASSERT_EQ(kernel.by_path, user.by_path);
     ASSERT_EQ(kernel.worth, user.worth);
     (kernel.worth ? kept : dropped)++;

@@ -195,6 +195,35 @@ paths = ["/etc/shadow", "/root/.ssh/authorized_keys"]
   EXPECT_EQ(f.masks.by_inode, 0b101u);
 }
 
+// The path gate knows each prefix by its first component, when the prefix
+// holds all of it; the rest it lets through (any_top).
+TEST(KernelFilter, ThePathGateKnowsPrefixesByTheirWholeFirstComponent) {
+  std::string long_top(30, 'l');
+  auto f = compile_kernel_filter(set_of(R"(
+[[objective]]
+name = "keys"
+classes = ["file.read"]
+paths = ["/etc/shadow", "/home/*/.ssh/**", "/root/.ssh/**"]
+[[objective]]
+name = "anywhere"
+classes = ["file.write"]
+paths = ["/*/secret", "/et*/x"]
+[[objective]]
+name = "long"
+classes = ["file.read"]
+paths = ["/)" + long_top + R"(/x/**"]
+)"));
+  EXPECT_EQ(f.top_components, (std::map<std::string, uint64_t>{
+                                  {"etc", 0b1}, {"home", 0b1}, {"root", 0b1}, {long_top, 0b100}}));
+  EXPECT_EQ(f.masks.any_top, 0b10u);
+  EXPECT_TRUE(passes(f, {"openat", O_RDONLY, "/home/a/.ssh/id_rsa"}));
+  EXPECT_TRUE(passes(f, {"openat", O_WRONLY, "/srv/secret"}));  // "anywhere": any first component
+  EXPECT_TRUE(passes(f, {"openat", O_RDONLY, "/" + long_top + "/x/y"}));
+  // Same length and first bytes: through the gate, then dropped by the prefix.
+  EXPECT_FALSE(passes(f, {"openat", O_RDONLY, "/" + long_top.substr(0, 29) + "m/x/y"}));
+  EXPECT_FALSE(passes(f, {"openat", O_RDONLY, "/tmp/shadow"}));
+}
+
 TEST(KernelFilter, ObjectivesBeyondTheLastBitShareIt) {
   std::string text;
   for (int i = 0; i < C2A_FILTER_OBJECTIVES + 10; ++i) {
