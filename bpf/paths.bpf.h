@@ -219,7 +219,7 @@ static __always_inline void top_key(struct c2a_top_key *key, __u32 slot, struct 
     return;
   }
   struct dentry *dentry = C2A_AS(struct dentry, top);
-  __u32 len = dentry->d_name.len;
+  __u32 len = dentry->d_name.len & (C2A_NAME_MAX - 1); /* as prepend_name takes it */
   const __u64 *name = bpf_rdonly_cast(dentry->d_name.name, 0);
   key->len = len;
 #pragma unroll

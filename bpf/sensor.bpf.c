@@ -364,8 +364,8 @@ static __always_inline __u64 filter_by_top_component(struct scratch *s,
   }
   struct path path = C2A_AS(struct file, file)->f_path;
   struct dentry *top = NULL;
-  if (!top_component(&path, &top)) {
-    return cand; /* the walk decides */
+  if (!path.dentry || !path.mnt || !top_component(&path, &top)) {
+    return cand; /* the walk decides (a file with no path: by the caller's name) */
   }
   top_key(&s->top, slot, top);
   __u64 *by_top = bpf_map_lookup_elem(&top_components, &s->top);
