@@ -75,6 +75,15 @@ struct {
   __type(value, __u64);
 } watched_inodes SEC(".maps");
 
+/* Per slot: the watched files' bits (struct c2a_watched_bits), asked
+ * before watched_inodes. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, C2A_POLICY_SLOTS);
+  __type(key, __u32);
+  __type(value, struct c2a_watched_bits);
+} watched_inode_bits SEC(".maps");
+
 /* Events the pre-filter dropped, per CPU: shows in status. */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

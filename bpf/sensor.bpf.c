@@ -339,6 +339,11 @@ static __always_inline __u64 inode_candidates(struct c2a_event *ev, const struct
   if (!(cand & m->by_inode) || !ev->obj_ino) {
     return 0;
   }
+  __u32 bit = c2a_watched_bit(ev->obj_ino, ev->obj_dev);
+  struct c2a_watched_bits *bits = bpf_map_lookup_elem(&watched_inode_bits, &slot);
+  if (bits && !(bits->words[(bit / 64) & (C2A_WATCHED_BITS / 64 - 1)] & (1ULL << (bit % 64)))) {
+    return 0; /* no watched file has this bit: spare the hash lookup */
+  }
   struct c2a_inode_key key = {.ino = ev->obj_ino, .dev = ev->obj_dev, .slot = slot};
   __u64 *watchers = bpf_map_lookup_elem(&watched_inodes, &key);
   if (!watchers) {

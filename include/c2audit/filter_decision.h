@@ -85,6 +85,13 @@ C2A_DECISION __u64 c2a_by_top_component(const struct c2a_policy_masks *m, __u64 
   return cand & (m->any_path | m->any_top | by_top);
 }
 
+/* Which bit of struct c2a_watched_bits a file's identity sets: the top bits
+ * of a multiplicative hash, so that neighbouring inode numbers spread. */
+C2A_DECISION __u32 c2a_watched_bit(__u64 ino, __u32 dev) {
+  __u64 h = (ino ^ ((__u64)dev << 32)) * 0x9E3779B97F4A7C15ULL;
+  return (__u32)(h >> 52) & (C2A_WATCHED_BITS - 1);
+}
+
 /* Whether user space should see an event with these candidates: some
  * recording objective remains, and the first candidate is not an ignore the
  * kernel decides exactly (objectives before it cannot match at all). */

@@ -29,6 +29,7 @@
 #define C2A_PREFIX_MAX 128       /* path prefix bytes the kernel compares */
 #define C2A_TOP_NAME 24          /* first-component bytes the path gate compares */
 #define C2A_TOP_STEPS 8          /* parent steps the path gate takes before leaving it to the walk */
+#define C2A_WATCHED_BITS 4096    /* watched_inode_bits: bits per policy slot */
 
 /* Map sizes (entries), both policy slots together: what a policy may name
  * and how many calls may be in flight. */
@@ -231,6 +232,13 @@ struct c2a_inode_key {
   __u64 ino;
   __u32 dev;  /* the kernel's encoding: major << 20 | minor */
   __u32 slot;
+};
+
+/* Per slot: a bit for each watched file's identity (c2a_watched_bit), so
+ * that most objects are known unwatched without the hash lookup. A set bit
+ * only means "look": files may share one. */
+struct c2a_watched_bits {
+  __u64 words[C2A_WATCHED_BITS / 64];
 };
 
 struct c2a_event {

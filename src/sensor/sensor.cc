@@ -12,6 +12,7 @@
 #include <map>
 #include <vector>
 
+#include "c2audit/filter_decision.h"
 #include "sensor/kernel_filter.h"
 #include "sensor.skel.h"
 
@@ -155,7 +156,35 @@ void Sensor::clear_slot(uint32_t slot) {
   remove_all(skel_->maps.watched_inodes, inode_keys_[slot]);
 }
 
+namespace {
+
+// The bits the watched files set (c2a_watched_bit).
+c2a_watched_bits watched_bits(const std::map<FileIdentity, uint64_t>& watched) {
+  c2a_watched_bits bits{};
+  for (const auto& [identity, mask] : watched) {
+    uint32_t bit = c2a_watched_bit(identity.ino, identity.dev);
+    bits.words[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+  return bits;
+}
+
+}  // namespace
+
+// The sensor asks a file's bit before its identity, so a watched file's bit
+// is set before its key is written, and cleared only once the keys left
+// are the new ones: the bits are first the old and the new together.
 Result<void> Sensor::write_watched(uint32_t slot, const std::map<FileIdentity, uint64_t>& watched) {
+  int bits_fd = bpf_map__fd(skel_->maps.watched_inode_bits);
+  c2a_watched_bits now = watched_bits(watched), both{};
+  if (bpf_map_lookup_elem(bits_fd, &slot, &both) != 0) both = {};
+  for (size_t i = 0; i < std::size(both.words); ++i) both.words[i] |= now.words[i];
+  auto write_bits = [&](const c2a_watched_bits& bits) -> Result<void> {
+    if (bpf_map_update_elem(bits_fd, &slot, &bits, BPF_ANY) != 0) {
+      return fail(fmt::format("writing the kernel filter (watched bits): {}", errno_text(errno)));
+    }
+    return {};
+  };
+  if (auto ok = write_bits(both); !ok) return ok;
   int fd = bpf_map__fd(skel_->maps.watched_inodes);
   std::vector<c2a_inode_key> written;
   for (const auto& [identity, mask] : watched) {
@@ -173,7 +202,7 @@ Result<void> Sensor::write_watched(uint32_t slot, const std::map<FileIdentity, u
     if (!kept) bpf_map_delete_elem(fd, &old);
   }
   keys = std::move(written);
-  return {};
+  return write_bits(now);
 }
 
 uint32_t Sensor::active_slot() const {
