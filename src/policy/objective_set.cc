@@ -88,15 +88,22 @@ ObjectiveSet::ObjectiveSet(std::string description, std::vector<Objective> objec
       }
       by_class.push_back(std::move(entry));
     }
+    if (info.nr >= candidates_by_nr_.size()) candidates_by_nr_.resize(info.nr + 1);
+    candidates_by_nr_[info.nr] = {info.name, &by_class};
   }
 }
 
-const std::vector<uint32_t>& ObjectiveSet::candidates(std::string_view event,
-                                                      std::string_view cls) const {
-  auto it = candidates_by_event_.find(event);
-  if (it == candidates_by_event_.end()) return all_;
-  for (const auto& entry : it->second) {
-    if (entry.event_class == cls) return entry.objectives;
+const std::vector<uint32_t>& ObjectiveSet::candidates(const AuditRecord& rec) const {
+  const std::vector<ClassCandidates>* by_class = nullptr;
+  if (rec.kind == RecordKind::syscall && !rec.ia32 && rec.syscall_nr < candidates_by_nr_.size() &&
+      candidates_by_nr_[rec.syscall_nr].event == rec.event) {
+    by_class = candidates_by_nr_[rec.syscall_nr].by_class;
+  } else if (auto it = candidates_by_event_.find(rec.event); it != candidates_by_event_.end()) {
+    by_class = &it->second;
+  }
+  if (!by_class) return all_;
+  for (const auto& entry : *by_class) {
+    if (entry.event_class == rec.event_class) return entry.objectives;
   }
   return all_;
 }
@@ -161,7 +168,7 @@ const Objective* ObjectiveSet::decide(const AuditRecord& rec) const {
   path_gate_.mark(rec.path, passed);
   path_gate_.mark(rec.path2, passed);
   if (!rec.watched_path.empty()) path_gate_.mark(rec.watched_path, passed);
-  for (uint32_t i : candidates(rec.event, rec.event_class)) {
+  for (uint32_t i : candidates(rec)) {
     if (path_gate_.gated(i) && !(passed[i / 64] >> (i % 64) & 1)) continue;
     if (objective_matches(objectives_[i], globs_[i], rec)) return &objectives_[i];
   }

@@ -62,10 +62,15 @@ class ObjectiveSet {
  private:
   // Indexes of the objectives whose events and classes admit a record of
   // this event and class, in policy order.
-  const std::vector<uint32_t>& candidates(std::string_view event, std::string_view cls) const;
+  const std::vector<uint32_t>& candidates(const AuditRecord& rec) const;
   struct ClassCandidates {
     std::string event_class;
     std::vector<uint32_t> objectives;
+  };
+  // A covered x86-64 call's name and its entry in candidates_by_event_.
+  struct CallCandidates {
+    std::string_view event;
+    const std::vector<ClassCandidates>* by_class = nullptr;
   };
 
   std::string description_;
@@ -77,6 +82,9 @@ class ObjectiveSet {
   // only: a policy of 500 objectives over many syscalls costs about what one
   // does. Any other event or class tries all of them.
   StringMap<std::vector<ClassCandidates>> candidates_by_event_;
+  // The same by x86-64 call number (its nodes do not move), so that most
+  // records find theirs without hashing their event's name.
+  std::vector<CallCandidates> candidates_by_nr_;
   std::vector<uint32_t> all_;
   PathGate path_gate_;  // watches passed over without trying their globs
   std::vector<std::string> files_;
