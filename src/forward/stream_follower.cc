@@ -50,35 +50,42 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
     if (!*opened) return Step::wait;
   }
   FrameScan frame;
-  if (position_.offset >= batch_end_) {
+  if (next_frame_ >= batch_end_) {
     // Records are handed on once the tag after them is there.
-    BatchScan batch = scan_batch(bytes_, position_.offset - window_base_, version_);
+    BatchScan batch = scan_batch(bytes_, next_frame_ - window_base_, version_);
     if (batch.status == FrameStatus::corrupt) {
       return tl::unexpected(at(path_, window_base_ + batch.problem_offset, batch.problem));
     }
     frame.status = batch.status;
-    if (batch.status == FrameStatus::complete) batch_end_ = window_base_ + batch.next_offset;
-  }
-  if (position_.offset < batch_end_) {
-    frame = scan_frame(bytes_, position_.offset - window_base_);  // whole: the batch was scanned
-    if (frame.status != FrameStatus::complete) {
-      return tl::unexpected(at(path_, position_.offset, frame.problem));
+    if (batch.status == FrameStatus::complete) {
+      batch_end_ = window_base_ + batch.next_offset;
+      position_.offset = next_frame_;  // a reader starts afresh at a batch
+      decoder_.start_batch();
     }
-    uint64_t offset = position_.offset;
-    position_.offset = window_base_ + frame.next_offset;
+  }
+  if (next_frame_ < batch_end_) {
+    frame = scan_frame(bytes_, next_frame_ - window_base_);  // whole: the batch was scanned
+    if (frame.status != FrameStatus::complete) {
+      return tl::unexpected(at(path_, next_frame_, frame.problem));
+    }
+    uint64_t offset = std::exchange(next_frame_, window_base_ + frame.next_offset);
     if (is_seal(frame.payload)) {
       auto moved = move_to_next_segment();
       if (!moved) return tl::unexpected(moved.error());
       return *moved ? Step::moved : Step::wait;
     }
-    if (is_tag_frame(frame.payload, version_)) return Step::moved;
+    if (is_tag_frame(frame.payload, version_)) {
+      position_.offset = next_frame_;  // the batch is all handed on
+      return Step::moved;
+    }
     auto split = split_record_frame(frame.payload, version_);
     if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
-    auto rec = decode_record(split->encoding);
-    if (!rec) return tl::unexpected(at(path_, offset, rec.error().message));
-    if (rec->seq <= position_.last_seq) return Step::moved;  // handed on before
-    position_.last_seq = rec->seq;
-    out = std::move(*rec);
+    if (auto ok = decoder_.decode(split->encoding, record_); !ok) {
+      return tl::unexpected(at(path_, offset, ok.error().message));
+    }
+    if (record_.seq <= position_.last_seq) return Step::moved;  // handed on before
+    position_.last_seq = record_.seq;
+    out = record_;
     return Step::record;
   }
   // The end of what is there, or a frame not yet whole.
@@ -98,7 +105,7 @@ Result<StreamFollower::Step> StreamFollower::step(std::optional<AuditRecord>& ou
   if (frame.status == FrameStatus::torn) {
     warnings_.push_back(
         fmt::format("{}: offset {}: torn write at end of segment (crash?), passed over",
-                    path_.native(), position_.offset));
+                    path_.native(), next_frame_));
   }
   auto moved = move_to_next_segment();
   if (!moved) return tl::unexpected(moved.error());
@@ -147,6 +154,7 @@ Result<bool> StreamFollower::open_segment() {
   auto header = decode_segment_header(bytes_, kMaxSegmentBytes, found->first_seq);
   if (!header) return tl::unexpected(with_context(path_.native(), header.error()));
   position_.offset = std::max<uint64_t>(resume_at, header->header_size);
+  next_frame_ = position_.offset;
   version_ = header->version;
   batch_end_ = 0;
   open_ = true;
@@ -214,7 +222,7 @@ Result<bool> StreamFollower::move_to_next_segment() {
   });
   if (later == listed->end()) return false;  // sealed, and no successor yet
   position_.segment = later->first_seq;
-  position_.offset = 0;
+  position_.offset = next_frame_ = 0;
   open_ = false;
   fd_.reset();
   zstd_.reset();

@@ -6,9 +6,11 @@
 // any segment, never a whole one). It never writes to the trail.
 //
 // A position names the segment file (by its first seq, as in its name), the
-// offset of the next frame in the segment's uncompressed bytes, and the last
-// seq handed on; a record at or below that seq is never handed on again, so
-// a position whose segment was removed still resumes by seq.
+// offset in the segment's uncompressed bytes of the batch the next record is
+// in (a batch is read from its start: its records are told against each
+// other), and the last seq handed on; a record at or below that seq is never
+// handed on again, so a position whose segment was removed still resumes by
+// seq.
 #pragma once
 
 #include <cstdint>
@@ -24,12 +26,13 @@
 #include "common/file_descriptor.h"
 #include "common/result.h"
 #include "record/audit_record.h"
+#include "record/record_codec.h"
 
 namespace c2audit {
 
 struct StreamPosition {
   uint64_t segment = 0;   // first seq of the segment file; 0: none read yet
-  uint64_t offset = 0;    // where its next frame starts; 0: just after its header
+  uint64_t offset = 0;    // where a batch starts; 0: just after the header
   uint64_t last_seq = 0;  // last record handed on
   bool operator==(const StreamPosition&) const = default;
 };
@@ -43,7 +46,7 @@ class StreamFollower {
   // offset; the position then stays before it.
   Result<std::optional<AuditRecord>> next();
 
-  // Just past the last record next() returned.
+  // From where to resume after the last record next() returned.
   const StreamPosition& position() const { return position_; }
 
   // Torn tails of crashed segments passed over, one line each; taken.
@@ -70,7 +73,10 @@ class StreamFollower {
   std::vector<uint8_t> bytes_;   // segment bytes from window_base_ on (a window of it)
   uint64_t window_base_ = 0;
   uint32_t version_ = 0;          // of the open segment's format
+  uint64_t next_frame_ = 0;        // where the next frame to read starts
   uint64_t batch_end_ = 0;        // where the batch being handed on ends
+  RecordDecoder decoder_;         // that batch's records so far
+  AuditRecord record_;
   bool saw_newer_ = false;       // a newer segment exists: this one grows no more
   std::vector<std::string> warnings_;
 };

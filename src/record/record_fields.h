@@ -76,80 +76,97 @@ constexpr FieldSpec field(std::string_view name, uint8_t kinds) {
   return spec;
 }
 
-// Calls visit for each field of `rec` (const or not) in encoding order:
-// visit(spec, member) for strings and argv (absent: empty), visit(spec,
-// member, absent value) for numbers and flags.
-template <typename Record, typename Visit>
-[[gnu::always_inline]] inline void for_each_field(Record& rec, Visit&& visit) {
+// Calls visit for each field of a record in encoding order with a pointer
+// to its member: visit(spec, member) for strings and argv (absent: empty),
+// visit(spec, member, absent value) for numbers and flags.
+template <typename Visit>
+[[gnu::always_inline]] inline void for_each_member(Visit&& visit) {
   constexpr uint8_t kAll = kActionKinds | kLostKind | kMessageKinds;
   constexpr uint8_t kWhoKinds = kActionKinds | kMessageKinds;
   constexpr InText kByHand = InText::by_hand;
   constexpr InText kJsonOnly = InText::never;
-  visit(field("event", kAll).written_by_hand(), rec.event);
-  visit(field("class", kAll).written_by_hand(), rec.event_class);
-  visit(field("syscall", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.syscall_nr, 0u);
-  visit(field("ret", kSyscallKind).written_by_hand(), rec.ret, int64_t{0});
-  visit(field("errno", kSyscallKind).written_by_hand(), rec.errno_name);
-  visit(field("pid", kWhoKinds).always(kActionKinds).in_text(kByHand), rec.pid, 0u);
-  visit(field("tid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.tid, 0u);
-  visit(field("ppid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.ppid, 0u);
+  using R = AuditRecord;
+  visit(field("event", kAll).written_by_hand(), &R::event);
+  visit(field("class", kAll).written_by_hand(), &R::event_class);
+  visit(field("syscall", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), &R::syscall_nr, 0u);
+  visit(field("ret", kSyscallKind).written_by_hand(), &R::ret, int64_t{0});
+  visit(field("errno", kSyscallKind).written_by_hand(), &R::errno_name);
+  visit(field("pid", kWhoKinds).always(kActionKinds).in_text(kByHand), &R::pid, 0u);
+  visit(field("tid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), &R::tid, 0u);
+  visit(field("ppid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), &R::ppid, 0u);
   // A config or daemon record names a uid with its sender's pid.
   visit(field("uid", kWhoKinds).always(kActionKinds).shown_with_previous().in_text(kByHand),
-        rec.uid, 0u);
-  visit(field("euid", kSyscallKind).always(kSyscallKind).in_text(kByHand), rec.euid, 0u);
-  visit(field("gid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.gid, 0u);
-  visit(field("egid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), rec.egid, 0u);
-  visit(field("auid", kActionKinds).always(kActionKinds).in_text(kByHand), rec.auid, kUnsetId);
-  visit(field("ses", kActionKinds).always(kActionKinds).in_text(kByHand), rec.ses, kUnsetId);
-  visit(field("user", kWhoKinds).in_text(kByHand), rec.user);
-  visit(field("comm", kSyscallKind).in_text(kByHand), rec.comm);
-  visit(field("exe", kActionKinds).in_text(kByHand), rec.exe);
-  visit(field("tty", kActionKinds).in_text(kByHand), rec.tty);
-  visit(field("cgroup_id", kSyscallKind).in_text(kJsonOnly), rec.cgroup_id, uint64_t{0});
-  visit(field("path", kSyscallKind), rec.path);
-  visit(field("path2", kSyscallKind), rec.path2);
-  visit(field("argv", kSyscallKind), rec.argv);  // an exec's shows even when empty
-  visit(field("addr", kActionKinds), rec.addr);
-  visit(field("port", kSyscallKind).shown_with_previous(), rec.port, uint16_t{0});
-  visit(field("flags", kSyscallKind).looks(Look::hex), rec.flags, uint64_t{0});
-  visit(field("mode", kSyscallKind).looks(Look::octal), rec.mode, 0u);
-  visit(field("xattr", kSyscallKind), rec.xattr);
-  visit(field("request", kSyscallKind).looks(Look::request), rec.request, 0u);
-  visit(field("inode", kSyscallKind), rec.inode, uint64_t{0});
-  visit(field("dev", kSyscallKind).looks(Look::device).shown_with_previous(), rec.dev, 0u);
-  visit(field("watched_path", kSyscallKind), rec.watched_path);
-  visit(field("objective", kActionKinds), rec.objective);
-  visit(field("criticality", kActionKinds), rec.criticality);
-  visit(field("count", kLostKind).always(kLostKind), rec.lost_count, uint64_t{0});
-  visit(field("cpu", kLostKind).always(kLostKind), rec.cpu, 0u);
-  visit(field("window_start", kLostKind).always(kLostKind).looks(Look::time), rec.window_start_ns,
+        &R::uid, 0u);
+  visit(field("euid", kSyscallKind).always(kSyscallKind).in_text(kByHand), &R::euid, 0u);
+  visit(field("gid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), &R::gid, 0u);
+  visit(field("egid", kSyscallKind).always(kSyscallKind).in_text(kJsonOnly), &R::egid, 0u);
+  visit(field("auid", kActionKinds).always(kActionKinds).in_text(kByHand), &R::auid, kUnsetId);
+  visit(field("ses", kActionKinds).always(kActionKinds).in_text(kByHand), &R::ses, kUnsetId);
+  visit(field("user", kWhoKinds).in_text(kByHand), &R::user);
+  visit(field("comm", kSyscallKind).in_text(kByHand), &R::comm);
+  visit(field("exe", kActionKinds).in_text(kByHand), &R::exe);
+  visit(field("tty", kActionKinds).in_text(kByHand), &R::tty);
+  visit(field("cgroup_id", kSyscallKind).in_text(kJsonOnly), &R::cgroup_id, uint64_t{0});
+  visit(field("path", kSyscallKind), &R::path);
+  visit(field("path2", kSyscallKind), &R::path2);
+  visit(field("argv", kSyscallKind), &R::argv);  // an exec's shows even when empty
+  visit(field("addr", kActionKinds), &R::addr);
+  visit(field("port", kSyscallKind).shown_with_previous(), &R::port, uint16_t{0});
+  visit(field("flags", kSyscallKind).looks(Look::hex), &R::flags, uint64_t{0});
+  visit(field("mode", kSyscallKind).looks(Look::octal), &R::mode, 0u);
+  visit(field("xattr", kSyscallKind), &R::xattr);
+  visit(field("request", kSyscallKind).looks(Look::request), &R::request, 0u);
+  visit(field("inode", kSyscallKind), &R::inode, uint64_t{0});
+  visit(field("dev", kSyscallKind).looks(Look::device).shown_with_previous(), &R::dev, 0u);
+  visit(field("watched_path", kSyscallKind), &R::watched_path);
+  visit(field("objective", kActionKinds), &R::objective);
+  visit(field("criticality", kActionKinds), &R::criticality);
+  visit(field("count", kLostKind).always(kLostKind), &R::lost_count, uint64_t{0});
+  visit(field("cpu", kLostKind).always(kLostKind), &R::cpu, 0u);
+  visit(field("window_start", kLostKind).always(kLostKind).looks(Look::time), &R::window_start_ns,
         int64_t{0});
-  visit(field("window_end", kLostKind).always(kLostKind).looks(Look::time), rec.window_end_ns,
+  visit(field("window_end", kLostKind).always(kLostKind).looks(Look::time), &R::window_end_ns,
         int64_t{0});
-  visit(field("message", kMessageKinds).always(kMessageKinds), rec.message);
-  visit(field("result", kActionKinds).written_by_hand(), rec.success, true);
-  visit(field("path_unresolved", kSyscallKind), rec.path_unresolved, false);
-  visit(field("path2_unresolved", kSyscallKind), rec.path2_unresolved, false);
-  visit(field("argv_truncated", kSyscallKind).in_text(kByHand), rec.argv_truncated, false);
-  visit(field("arch", kSyscallKind).always(kSyscallKind).looks(Look::arch), rec.ia32, false);
-  visit(field("io_uring", kSyscallKind), rec.io_uring, false);
+  visit(field("message", kMessageKinds).always(kMessageKinds), &R::message);
+  visit(field("result", kActionKinds).written_by_hand(), &R::success, true);
+  visit(field("path_unresolved", kSyscallKind), &R::path_unresolved, false);
+  visit(field("path2_unresolved", kSyscallKind), &R::path2_unresolved, false);
+  visit(field("argv_truncated", kSyscallKind).in_text(kByHand), &R::argv_truncated, false);
+  visit(field("arch", kSyscallKind).always(kSyscallKind).looks(Look::arch), &R::ia32, false);
+  visit(field("io_uring", kSyscallKind), &R::io_uring, false);
   // Added after the first version-2 trails: at the end, so theirs keep their bits.
-  visit(field("op", kUserKind), rec.op);
-  visit(field("account", kUserKind), rec.account);
-  visit(field("service", kUserKind), rec.service);
-  visit(field("hostname", kUserKind), rec.hostname);
-  visit(field("command", kUserKind), rec.command);
-  visit(field("target_pid", kSyscallKind), rec.target_pid, kNoTarget);
-  visit(field("signal", kSyscallKind).looks(Look::signal), rec.signal, kNoSignal);
-  visit(field("module", kSyscallKind), rec.module);
-  visit(field("obj_mode", kSyscallKind).looks(Look::octal), rec.obj_mode, 0u);
-  visit(field("obj_uid", kSyscallKind), rec.obj_uid, kUnsetId);
-  visit(field("obj_gid", kSyscallKind), rec.obj_gid, kUnsetId);
-  visit(field("family", kSyscallKind), rec.family);
-  visit(field("new_time", kSyscallKind).looks(Look::time), rec.new_time, kNoTime);
-  visit(field("clock", kSyscallKind), rec.clock, kNoClock);
-  visit(field("adjustment", kSyscallKind), rec.adjustment);
-  visit(field("pgid", kSyscallKind).in_text(kJsonOnly), rec.pgid, 0u);
+  visit(field("op", kUserKind), &R::op);
+  visit(field("account", kUserKind), &R::account);
+  visit(field("service", kUserKind), &R::service);
+  visit(field("hostname", kUserKind), &R::hostname);
+  visit(field("command", kUserKind), &R::command);
+  visit(field("target_pid", kSyscallKind), &R::target_pid, kNoTarget);
+  visit(field("signal", kSyscallKind).looks(Look::signal), &R::signal, kNoSignal);
+  visit(field("module", kSyscallKind), &R::module);
+  visit(field("obj_mode", kSyscallKind).looks(Look::octal), &R::obj_mode, 0u);
+  visit(field("obj_uid", kSyscallKind), &R::obj_uid, kUnsetId);
+  visit(field("obj_gid", kSyscallKind), &R::obj_gid, kUnsetId);
+  visit(field("family", kSyscallKind), &R::family);
+  visit(field("new_time", kSyscallKind).looks(Look::time), &R::new_time, kNoTime);
+  visit(field("clock", kSyscallKind), &R::clock, kNoClock);
+  visit(field("adjustment", kSyscallKind), &R::adjustment);
+  visit(field("pgid", kSyscallKind).in_text(kJsonOnly), &R::pgid, 0u);
+}
+
+// The same with the member of `rec` (const or not): visit(spec, value) or
+// visit(spec, value, absent value).
+template <typename Record, typename Visit>
+[[gnu::always_inline]] inline void for_each_field(Record& rec, Visit&& visit) {
+  for_each_member([&](const FieldSpec& spec, auto member, auto... absent)
+                      __attribute__((always_inline)) { visit(spec, rec.*member, absent...); });
+}
+
+// The same with the member of both records, for a record told against
+// another: visit(spec, a's value, b's value[, absent value]).
+template <typename RecordA, typename RecordB, typename Visit>
+[[gnu::always_inline]] inline void for_each_field_pair(RecordA& a, RecordB& b, Visit&& visit) {
+  for_each_member([&](const FieldSpec& spec, auto member, auto... absent) __attribute__((
+      always_inline)) { visit(spec, a.*member, b.*member, absent...); });
 }
 
 // Which fields a record of one kind shows, asked field by field in list order

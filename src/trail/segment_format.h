@@ -16,9 +16,12 @@ namespace c2audit {
 
 inline constexpr char kSegmentMagic[8] = {'C', '2', 'A', 'T', 'R', 'A', 'I', 'L'};
 // Version 2: keyed hash chain (a tag in every record frame), seals, and
-// headers that name the previous seal. Version 3, written since 2026-12-02:
-// the same, but one tag frame closes each batch of record frames.
-inline constexpr uint32_t kSegmentVersion = 3;
+// headers that name the previous seal. Version 3, written on 2026-12-02:
+// the same, but one tag frame closes each batch of record frames. Version
+// 4, written since 2026-12-03: the same, but a record may be told against
+// the one before it in its batch (record encoding 3, record_codec.h), which
+// a reader of version 3 would take for a damaged record.
+inline constexpr uint32_t kSegmentVersion = 4;
 inline constexpr uint32_t kOldestSegmentVersion = 2;  // still read and verified
 inline constexpr const char* kSegmentPrefix = "segment-";
 inline constexpr const char* kSegmentSuffix = ".c2a";
@@ -65,13 +68,18 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 8);
 
-// Frame payloads: 'R' + encode_record() (+ chain tag in version 2),
+// Frame payloads: 'R' + a record's encoding (+ chain tag in version 2),
 // 'T' + chain tag of the batch before it (version 3), 'S' + seal (seal.h).
+// In version 3 a record may be told against the record before it in its
+// batch (record_codec.h): a reader decodes a batch from its first record.
 enum class FrameType : uint8_t { record = 'R', batch_tag = 'T', seal = 'S' };
 
-// A tag frame follows at most this many bytes of record frames, so that a
-// tag failing `verify` names a small range of records.
+// A tag frame follows at most this many bytes of record frames, or this
+// many records (told against each other, a storm's take ~15 bytes), so that
+// a tag failing `verify` names a small range of records and a reader
+// resuming inside a batch has few to read again.
 inline constexpr size_t kMaxBatchBytes = 64 * 1024;
+inline constexpr size_t kMaxBatchRecords = 256;
 // The most bytes of record frames a tag can follow: the writer tags once a
 // batch reaches kMaxBatchBytes, so the frame that passes it is the last.
 // Readers refuse a longer run of untagged records rather than hold it.

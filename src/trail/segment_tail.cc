@@ -133,19 +133,21 @@ class TailWalk {
       }
     }
     mark_tagged(tag, frame);
+    decoder_.start_batch();
     return {};
   }
 
   Result<void> take_record(const RecordFrame& record, const FrameScan& frame, size_t offset) {
-    auto rec = decode_record(record.encoding);
-    if (!rec) return fail(fmt::format("offset {}: {}", offset, rec.error().message));
+    if (auto ok = decoder_.decode(record.encoding, rec_); !ok) {
+      return fail(fmt::format("offset {}: {}", offset, ok.error().message));
+    }
     if (!record.tag && frame.next_offset - tagged_.durable_end > kMaxBatchSpan) {
       return fail(fmt::format("offset {}: records with no tag for longer than any batch",
                               tagged_.durable_end));
     }
     ++end_.record_count;
-    end_.last_seq = rec->seq;
-    end_.last_time_ns = rec->time_ns;
+    end_.last_seq = rec_.seq;
+    end_.last_time_ns = rec_.time_ns;
     if (!record.tag) return {};  // version 3: its batch's tag frame follows
     if (mac_) {                  // version 2: the record is its own batch
       head_ = mac_->next(head_, ChainDomain::record, record.encoding);
@@ -170,6 +172,8 @@ class TailWalk {
   Digest head_{};      // with mac_: the chain so far
   SegmentEnd end_;     // as far as the walk has come
   SegmentEnd tagged_;  // as of the last tag: what a torn batch falls back to
+  RecordDecoder decoder_;  // the records since the last tag
+  AuditRecord rec_;
 };
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace c2audit {
 
 // A record frame's payload split into its parts.
 struct RecordFrame {
-  std::span<const uint8_t> encoding;  // encode_record() bytes
+  std::span<const uint8_t> encoding;  // record_codec.h
   std::optional<Digest> tag;          // version 2 only: each record frame ends in its tag
 };
 

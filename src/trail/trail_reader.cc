@@ -47,7 +47,7 @@ class StreamCursor {
       }
       auto split = split_record_frame(frame.payload, version_);
       if (!split) return tl::unexpected(at(path_, offset, "unknown frame type"));
-      if (auto ok = decode_record_into(split->encoding, rec); !ok) {
+      if (auto ok = decoder_.decode(split->encoding, rec); !ok) {
         return tl::unexpected(at(path_, offset, ok.error().message));
       }
       if (rec.seq <= last_seq_) {
@@ -67,6 +67,7 @@ class StreamCursor {
     switch (batch.status) {
       case FrameStatus::complete:
         batch_end_ = batch.next_offset;
+        decoder_.start_batch();
         return {};
       case FrameStatus::corrupt:
         return tl::unexpected(at(path_, batch.problem_offset, batch.problem));
@@ -103,6 +104,7 @@ class StreamCursor {
   std::vector<uint8_t> bytes_;  // the current segment, reused between segments
   size_t offset_ = 0;
   size_t batch_end_ = 0;  // where the batch that offset_ is in ends
+  RecordDecoder decoder_;  // the batch's records so far
   uint32_t version_ = kSegmentVersion;
   bool loaded_ = false;
   uint64_t last_seq_ = 0;

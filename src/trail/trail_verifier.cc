@@ -90,6 +90,7 @@ class Verifier {
   // Version 3: the segment as of the last tag frame, and the daemon records
   // after it, which count once their tag is authentic.
   uint32_t version_ = kSegmentVersion;
+  RecordDecoder decoder_;  // the records since the last tag frame
   Ending tagged_;
   std::vector<DaemonNote> untagged_notes_;
 };
@@ -177,23 +178,23 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
   uint64_t expected = ending.last_seq + 1;  // the first record bears the header's first seq
   auto frame = split_record_frame(payload, version_);
   if (!frame) return tamper(file, offset, expected, "unknown frame type (forged or modified)");
-  auto rec = decode_record(frame->encoding);
-  if (!rec) {
+  AuditRecord rec;
+  if (auto ok = decoder_.decode(frame->encoding, rec); !ok) {
     return tamper(file, offset, expected,
-                  "record modified: " + rec.error().message + " (crc was recomputed)");
+                  "record modified: " + ok.error().message + " (crc was recomputed)");
   }
   bool in_order =
-      ending.interleaved && ending.records ? rec->seq >= expected : rec->seq == expected;
+      ending.interleaved && ending.records ? rec.seq >= expected : rec.seq == expected;
   if (!in_order) {
-    return tamper(file, offset, rec->seq,
+    return tamper(file, offset, rec.seq,
                   fmt::format("seq {} where seq {} was expected (records removed, inserted or "
                               "reordered)",
-                              rec->seq, expected));
+                              rec.seq, expected));
   }
-  if (ending.records++ == 0) ending.first_ns = rec->time_ns;
-  ending.last_seq = rec->seq;
-  ending.last_ns = rec->time_ns;
-  auto note = daemon_note(*rec);
+  if (ending.records++ == 0) ending.first_ns = rec.time_ns;
+  ending.last_seq = rec.seq;
+  ending.last_ns = rec.time_ns;
+  auto note = daemon_note(rec);
   if (!frame->tag) {  // version 3: authenticated by the batch's tag frame
     if (offset + sizeof(FrameHeader) + payload.size() - tagged_.durable_end > kMaxBatchSpan) {
       return tamper(file, tagged_.durable_end, tagged_.last_seq + 1,
@@ -204,7 +205,7 @@ bool Verifier::record(std::span<const uint8_t> payload, size_t offset, const std
   }
   Digest tag = mac_.next(chain, ChainDomain::record, frame->encoding);
   if (tag != *frame->tag) {
-    return tamper(file, offset, rec->seq,
+    return tamper(file, offset, rec.seq,
                   ending.records == 1
                       ? "authentication tag mismatch: record or segment header modified or forged"
                       : "authentication tag mismatch: record modified or forged");
@@ -235,6 +236,7 @@ bool Verifier::batch_tag(std::span<const uint8_t> bytes, const FrameScan& frame,
                     range, tagged_.records == 0 ? ", or the segment header modified" : ""));
   }
   chain = tag;
+  decoder_.start_batch();
   for (const auto& note : untagged_notes_) apply(note);
   untagged_notes_.clear();
   tagged_ = ending;
@@ -270,6 +272,7 @@ bool Verifier::frames(std::span<const uint8_t> bytes, const SegmentHeader& h,
                       const std::string& file, Ending& ending) {
   Digest chain = mac_.next(Digest{}, ChainDomain::header, bytes.first(h.header_size));
   version_ = h.version;
+  decoder_.start_batch();
   untagged_notes_.clear();
   ending.size = bytes.size();
   ending.durable_end = h.header_size;

@@ -94,8 +94,10 @@ struct TrailWriter::State {
   uint64_t writeback_started = 0;  // bytes of the active segment handed to writeback
   Seal pending_seal;   // first_seq, count, time range and chain head so far
   std::string buffer;  // frames not yet written
+  RecordEncoder encoder;  // its batch: the record frames after `untagged`
   size_t written = 0;  // bytes of buffer already in the file
   size_t untagged = 0;  // where the record frames no tag frame covers yet start in buffer
+  size_t untagged_records = 0;  // how many there are
   bool closed = false;
   bool last_seal_final = true;  // nothing sealed for rotation yet by this writer
   std::vector<std::string> notes;
@@ -357,6 +359,8 @@ bool TrailWriter::State::needs_rotation() const {
 // Closes the batch of record frames appended since the last tag with a tag
 // frame: one HMAC over all of their bytes, chained from the last tag.
 void TrailWriter::State::tag_batch() {
+  encoder.start_batch();
+  untagged_records = 0;
   if (untagged == buffer.size()) return;
   auto batch = bytes_of(std::string_view(buffer).substr(untagged));
   Digest tag = mac->next(pending_seal.chain_head, ChainDomain::batch, batch);
@@ -457,17 +461,20 @@ Result<void> TrailWriter::append(AuditRecord& rec) {
   size_t start = s.buffer.size();
   s.buffer.append(sizeof(FrameHeader), '\0');
   s.buffer.push_back(static_cast<char>(FrameType::record));
-  encode_record(rec, s.buffer);
+  s.encoder.encode(rec, s.buffer);
   size_t payload_size = s.buffer.size() - start - sizeof(FrameHeader);
   if (payload_size > kMaxFramePayload) {
     s.buffer.resize(start);
+    s.tag_batch();  // the encoder took the record as the one the next follows
     rec.seq = old_seq;
     return fail(fmt::format("trail: record of {} bytes exceeds the frame limit of {}", payload_size,
                             kMaxFramePayload));
   }
   put_frame_header(bytes_of(std::string_view(s.buffer).substr(start + sizeof(FrameHeader))),
                    s.buffer.data() + start);
-  if (s.buffer.size() - s.untagged >= kMaxBatchBytes) s.tag_batch();
+  if (s.buffer.size() - s.untagged >= kMaxBatchBytes || ++s.untagged_records == kMaxBatchRecords) {
+    s.tag_batch();
+  }
   s.last_seq = rec.seq;
   Seal& seal = s.pending_seal;
   seal.last_seq = rec.seq;

@@ -3,7 +3,7 @@
 // A trail directory holds segments named segment-<first seq, 20 digits>.c2a
 // (.c2a.zst once closed and compressed). Each segment starts with a versioned
 // header naming how its predecessor ended; each record is framed as
-// [u32 length][u32 crc32][payload = 'R' + encode_record()], each flush (and
+// [u32 length][u32 crc32][payload = 'R' + RecordEncoder::encode()], each flush (and
 // every kMaxBatchBytes) closes the batch of record frames with a tag frame
 // ('T' + chain tag), and a closed segment ends with a seal frame (seal.h).
 // Tags and seals use the host key (hash_chain.h). The directory is 0750, the active segment 0600

@@ -17,12 +17,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t offset = header ? header->header_size : sizeof(c2audit::SegmentHeader);
   uint32_t version = header ? header->version : c2audit::kSegmentVersion;
   (void)c2audit::scan_batch(bytes, offset, version);
+  c2audit::RecordDecoder decoder;
+  c2audit::AuditRecord rec;
   for (;;) {
     c2audit::FrameScan frame = c2audit::scan_frame(bytes, offset);
     if (frame.status != c2audit::FrameStatus::complete) break;
     if (auto split = c2audit::split_record_frame(frame.payload, version)) {
-      (void)c2audit::decode_record(split->encoding);
-    } else if (!c2audit::split_tag_frame(frame.payload)) {
+      (void)decoder.decode(split->encoding, rec);
+    } else if (c2audit::split_tag_frame(frame.payload)) {
+      decoder.start_batch();
+    } else {
       (void)c2audit::decode_seal(frame.payload);
     }
     offset = frame.next_offset;

@@ -34,7 +34,7 @@ class FollowerTest : public ::testing::Test {
   TrailOptions options(bool compress) const {
     TrailOptions o;
     o.dir = scratch_.path() / "trail";
-    o.segment_bytes = 2048;  // a rotation every dozen records
+    o.segment_bytes = 512;  // a rotation every dozen records or so
     o.key_file = scratch_.path() / "host.key";
     o.compress_closed = compress;
     return o;

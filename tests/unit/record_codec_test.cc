@@ -74,6 +74,11 @@ TEST(RecordCodec, FirstByteIsVersion) {
   std::string out;
   encode_record(AuditRecord{}, out);
   ASSERT_FALSE(out.empty());
+  EXPECT_EQ(static_cast<uint8_t>(out[0]), kRecordEncodingStandalone);
+  RecordEncoder encoder;
+  out.clear();
+  encoder.encode(AuditRecord{}, out);
+  ASSERT_FALSE(out.empty());
   EXPECT_EQ(static_cast<uint8_t>(out[0]), kRecordEncodingVersion);
 }
 
@@ -267,7 +272,7 @@ TEST(RecordCodec, RejectsUnknownVersionKindAndTrailingBytes) {
 }
 
 TEST(RecordCodec, RejectsHugeLengthsWithoutAllocating) {
-  // Version, kind, seq 0, time, event present, then an event length of 2^63 as a varint.
+  // Version 2, kind, seq 0, time, event present, then an event length of 2^63 as a varint.
   std::string bytes = "\x02\x01\x00"s + std::string(8, '\0') + "\x01"s;
   bytes += std::string(8, '\xff');
   bytes += '\x7f';
@@ -300,11 +305,185 @@ TEST(RecordCodec, GarbageNeverCrashes) {
     state = state * kLcgMultiplier + kLcgIncrement;
     mutated.resize(state % (mutated.size() + 1));
     auto decoded = decode_record(bytes_of(mutated));
-    if (decoded && static_cast<uint8_t>(mutated[0]) == kRecordEncodingVersion) {
+    if (decoded && static_cast<uint8_t>(mutated[0]) == kRecordEncodingStandalone) {
       std::string again;
       encode_record(*decoded, again);
       EXPECT_EQ(again, mutated);  // strict decoding: only exact encodings pass
     }
+  }
+}
+
+
+// ---- version 3: a batch, each record told against the one before it ----
+
+// Records of one batch that differ in every way a field can: kinds, flags
+// set and cleared, strings and argv emptied, time going back, seq jumping.
+std::vector<AuditRecord> varied_batch() {
+  std::vector<AuditRecord> batch;
+  AuditRecord full = full_syscall_record();
+  batch.push_back(full);
+  AuditRecord next = full;
+  next.seq += 1;
+  next.time_ns += 250;
+  next.tid = 4244;
+  batch.push_back(next);
+  next.seq += 1000;
+  next.time_ns -= 1'000'000;  // a record the daemon made, written after later events
+  next.path_unresolved = false;
+  next.argv.clear();
+  next.path2.clear();
+  next.ret = 3;
+  next.success = true;
+  batch.push_back(next);
+  AuditRecord lost;
+  lost.kind = RecordKind::lost;
+  lost.seq = next.seq + 1;
+  lost.time_ns = INT64_MIN;  // the farthest a time can move
+  lost.event = "lost";
+  lost.lost_count = 17;
+  batch.push_back(lost);
+  AuditRecord again = full;
+  again.seq = lost.seq + 1;
+  again.time_ns = INT64_MAX;
+  again.argv = {"sudo"};
+  batch.push_back(again);
+  return batch;
+}
+
+std::vector<std::string> encode_batch(const std::vector<AuditRecord>& batch) {
+  RecordEncoder encoder;
+  std::vector<std::string> out;
+  for (const auto& rec : batch) encoder.encode(rec, out.emplace_back());
+  return out;
+}
+
+TEST(RecordBatch, EachRecordDecodesAfterTheOneBeforeIt) {
+  auto batch = varied_batch();
+  auto encoded = encode_batch(batch);
+  RecordDecoder decoder;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    AuditRecord rec;
+    auto ok = decoder.decode(bytes_of(encoded[i]), rec);
+    ASSERT_TRUE(ok) << i << ": " << ok.error().message;
+    EXPECT_EQ(rec, batch[i]) << i;
+  }
+}
+
+TEST(RecordBatch, ARecordThatRepeatsTheOneBeforeCostsItsSeqAndTime) {
+  AuditRecord first = full_syscall_record();
+  AuditRecord second = first;
+  second.seq += 1;
+  second.time_ns += 900;
+  auto encoded = encode_batch({first, second});
+  std::string alone;
+  encode_record(second, alone);
+  // version, kind, seq +1, time +900 (two bytes zigzag), no present bits
+  EXPECT_EQ(encoded[1], "\x03\x01\x01\x88\x0e\x00"s);
+  EXPECT_GT(alone.size(), 10 * encoded[1].size());
+}
+
+TEST(RecordBatch, ABatchStartsAfreshOnBothSides) {
+  auto batch = varied_batch();
+  RecordEncoder encoder;
+  RecordDecoder decoder;
+  for (const auto& rec : batch) {
+    encoder.start_batch();
+    decoder.start_batch();
+    std::string out;
+    encoder.encode(rec, out);
+    AuditRecord back;
+    ASSERT_TRUE(decoder.decode(bytes_of(out), back));
+    EXPECT_EQ(back, rec);
+    // The first of a batch does not depend on what came before.
+    RecordDecoder fresh;
+    ASSERT_TRUE(fresh.decode(bytes_of(out), back));
+    EXPECT_EQ(back, rec);
+  }
+}
+
+TEST(RecordBatch, OlderEncodingsDecodeInABatchAndTheNextFollowsThem) {
+  AuditRecord first = full_syscall_record();
+  std::string standalone;
+  encode_record(first, standalone);
+  AuditRecord second = first;
+  second.seq += 1;
+  RecordEncoder encoder;
+  std::string ignored, delta;
+  encoder.encode(first, ignored);
+  encoder.encode(second, delta);
+  RecordDecoder decoder;
+  AuditRecord rec;
+  ASSERT_TRUE(decoder.decode(bytes_of(standalone), rec));
+  EXPECT_EQ(rec, first);
+  ASSERT_TRUE(decoder.decode(bytes_of(delta), rec));
+  EXPECT_EQ(rec, second);
+}
+
+TEST(RecordBatch, RefusesWhatTheEncoderNeverWrites) {
+  auto message_of = [](const std::string& first, const std::string& second) {
+    RecordDecoder decoder;
+    AuditRecord rec;
+    if (auto ok = decoder.decode(bytes_of(first), rec); !ok) return "first: " + ok.error().message;
+    auto ok = decoder.decode(bytes_of(second), rec);
+    return ok ? std::string("decoded") : ok.error().message;
+  };
+  const std::string head = "\x03\x01\x05\x00"s;  // version 3, kind, seq +5, time +0
+  const std::string first = head + "\x01\x06openat"s;  // event "openat"
+  EXPECT_EQ(message_of(first, head + "\x00"s), "decoded");
+  EXPECT_EQ(message_of(first, head + "\x01\x00"s), "decoded");  // event emptied
+  EXPECT_NE(message_of(first, head + "\x01\x06openat"s)
+                .find("event: present but holds the value of the record before it"),
+            std::string::npos);
+  // pid (bit 5) set to 0, which the record before held
+  EXPECT_NE(message_of(first, head + "\x20\x00"s).find("pid: present but holds"),
+            std::string::npos);
+  // time +0 written in two bytes
+  EXPECT_NE(message_of(first, "\x03\x01\x05\x80\x00\x00"s).find("shortest"),
+            std::string::npos);
+  EXPECT_NE(message_of(first, head + "\x00x"s).find("trailing"), std::string::npos);
+  // Without its batch, a version-3 record is refused by name.
+  auto alone = decode_record(bytes_of(first));
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("told against the record before it"), std::string::npos);
+}
+
+TEST(RecordBatch, AfterARecordFailsTheRestOfItsBatchFails) {
+  auto encoded = encode_batch(varied_batch());
+  RecordDecoder decoder;
+  AuditRecord rec;
+  ASSERT_TRUE(decoder.decode(bytes_of(encoded[0]), rec));
+  std::string cut = encoded[1].substr(0, encoded[1].size() - 1);
+  EXPECT_FALSE(decoder.decode(bytes_of(cut), rec));
+  auto next = decoder.decode(bytes_of(encoded[2]), rec);
+  ASSERT_FALSE(next);
+  EXPECT_NE(next.error().message.find("did not decode"), std::string::npos);
+  decoder.start_batch();
+  EXPECT_TRUE(decoder.decode(bytes_of(encoded[0]), rec));
+}
+
+TEST(RecordBatch, GarbageAfterARecordNeverCrashesAndOnlyExactEncodingsPass) {
+  auto batch = varied_batch();
+  auto encoded = encode_batch(batch);
+  constexpr uint32_t kLcgMultiplier = 1103515245u;
+  constexpr uint32_t kLcgIncrement = 12345u;
+  constexpr int kRounds = 2000;
+  uint32_t state = kLcgIncrement;
+  for (int round = 0; round < kRounds; ++round) {
+    std::string mutated = encoded[1];
+    state = state * kLcgMultiplier + kLcgIncrement;
+    mutated[state % mutated.size()] = static_cast<char>(state >> 24);
+    state = state * kLcgMultiplier + kLcgIncrement;
+    mutated.resize(state % (mutated.size() + 1));
+    RecordDecoder decoder;
+    AuditRecord rec;
+    ASSERT_TRUE(decoder.decode(bytes_of(encoded[0]), rec));
+    if (!decoder.decode(bytes_of(mutated), rec)) continue;
+    if (mutated.empty() || static_cast<uint8_t>(mutated[0]) != kRecordEncodingVersion) continue;
+    RecordEncoder encoder;
+    std::string ignored, again;
+    encoder.encode(batch[0], ignored);
+    encoder.encode(rec, again);
+    EXPECT_EQ(again, mutated);
   }
 }
 

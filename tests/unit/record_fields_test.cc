@@ -30,6 +30,20 @@ struct FillEveryField {
   void operator()(const FieldSpec&, bool& flag, bool absent) { flag = !absent; }
 };
 
+// Expects every field to hold its absent value.
+struct ExpectAbsent {
+  void operator()(const FieldSpec& spec, const std::string& s) {
+    EXPECT_TRUE(s.empty()) << spec.name;
+  }
+  void operator()(const FieldSpec& spec, const std::vector<std::string>& argv) {
+    EXPECT_TRUE(argv.empty()) << spec.name;
+  }
+  template <typename T>
+  void operator()(const FieldSpec& spec, T v, T absent) {
+    EXPECT_EQ(v, absent) << spec.name;
+  }
+};
+
 // The names of the fields a kind has, and of those the text line shows by the list.
 struct KindFields {
   explicit KindFields(RecordKind of) : kind(kind_bit(of)) {}
@@ -51,6 +65,13 @@ AuditRecord every_field_set(RecordKind kind) {
 
 constexpr RecordKind kKinds[] = {RecordKind::syscall, RecordKind::lost, RecordKind::config,
                                  RecordKind::daemon, RecordKind::user};
+
+// The encodings tell a record against one of defaults, and its absent
+// fields keep them: each field's default must be its absent value.
+TEST(RecordFields, EachDefaultIsTheAbsentValue) {
+  const AuditRecord rec;
+  for_each_field(rec, ExpectAbsent{});
+}
 
 TEST(RecordFields, FitTheEncodingsPresentBitsAndHaveDistinctNames) {
   std::set<std::string> names;

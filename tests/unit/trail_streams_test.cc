@@ -29,7 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kBaseTime = 1'700'000'000'000'000'000;
-constexpr uint64_t kSmallSegment = 2048;  // several segments per stream
+constexpr uint64_t kSmallSegment = 512;  // several segments per stream
 
 AuditRecord make_record(int64_t time_offset) {
   AuditRecord rec;

@@ -49,15 +49,20 @@ std::vector<Frame> frames_of(const fs::path& segment) {
   std::vector<uint8_t> bytes = file_bytes(segment);
   uint32_t version = bytes.at(offsetof(SegmentHeader, version));
   std::vector<Frame> out;
+  RecordDecoder decoder;
+  AuditRecord rec;
   for (size_t offset = sizeof(SegmentHeader);;) {
     FrameScan frame = scan_frame(bytes, offset);
     if (frame.status != FrameStatus::complete) break;
     bool seal = frame.payload[0] == static_cast<uint8_t>(FrameType::seal);
     bool tag = version > 2 && frame.payload[0] == static_cast<uint8_t>(FrameType::batch_tag);
+    if (tag) decoder.start_batch();
     if (!tag) {
       auto record = split_record_frame(frame.payload, version);
-      uint64_t seq = seal ? 0 : decode_record(record->encoding)->seq;
-      out.push_back(Frame{offset, frame.next_offset - offset, seal, seq});
+      if (!seal) {
+        EXPECT_TRUE(decoder.decode(record->encoding, rec));
+      }
+      out.push_back(Frame{offset, frame.next_offset - offset, seal, seal ? 0 : rec.seq});
     }
     offset = frame.next_offset;
   }
@@ -254,7 +259,7 @@ TEST_F(VerifyTest, ModifiedRecordInABatchNamesTheBatch) {
   auto frames = frames_of(segment);
   ASSERT_EQ(frames.size(), 9u);  // eight records, then the seal
   Frame target = frames.at(5);
-  flip(segment, target.offset + target.size - 40);
+  flip(segment, target.offset + target.size - 1);  // its path's last letter
   fix_crc(segment, target.offset);
   expect_finding(verify(), VerifyStatus::tampered, segment, frames.at(0).offset, 1,
                  "authentication tag mismatch: a record of seq 1-8");
