@@ -382,6 +382,27 @@ TEST(RecordBatch, ARecordThatRepeatsTheOneBeforeCostsItsSeqAndTime) {
   EXPECT_GT(alone.size(), 10 * encoded[1].size());
 }
 
+// The encoder compares strings a word at a time: a change in any byte, of
+// a string of any length, must still mark the field.
+TEST(RecordBatch, AChangeInAnyByteOfAStringIsWritten) {
+  constexpr size_t kLongest = 40;
+  for (size_t length = 1; length <= kLongest; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      AuditRecord first;
+      first.exe = std::string(length, 'a');
+      AuditRecord second = first;
+      second.seq = 1;
+      second.exe[at] = 'b';
+      auto encoded = encode_batch({first, second});
+      RecordDecoder decoder;
+      AuditRecord rec;
+      ASSERT_TRUE(decoder.decode(bytes_of(encoded[0]), rec));
+      ASSERT_TRUE(decoder.decode(bytes_of(encoded[1]), rec));
+      EXPECT_EQ(rec.exe, second.exe) << "length " << length << ", byte " << at;
+    }
+  }
+}
+
 TEST(RecordBatch, ABatchStartsAfreshOnBothSides) {
   auto batch = varied_batch();
   RecordEncoder encoder;
