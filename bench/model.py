@@ -18,7 +18,7 @@ alternates 10 ms at 1.5 P and 10 ms at 0.5 P, phases random), a ring that
 drops what does not fit, and consumers that drain up to their capacity; it
 reports the time the ring first overflowed and the share lost.
 
-Usage: bench/model.py [--cost-ns 1900] [--record-bytes 480] [--rate 1e6]
+Usage: bench/model.py [--cost-ns 390] [--record-bytes 480] [--rate 1e6]
 """
 import argparse
 import random
@@ -63,9 +63,15 @@ def consumers_needed(n, p, c):
     return n * p * c / 1e9
 
 
+def fewest_consumers(n, p, c):
+    """The fewest consumers that keep up when each takes a core from the
+    producers (as the throttle arranges): (n - k) * p * c <= k * 1e9."""
+    return next(k for k in range(1, n + 1) if (n - k) * p * c <= k * 1e9)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cost-ns", type=float, default=1900, help="consumer CPU per record, ns")
+    ap.add_argument("--cost-ns", type=float, default=390, help="consumer CPU per record, ns")
     ap.add_argument("--record-bytes", type=float, default=480, help="ring bytes per record")
     ap.add_argument("--rate", type=float, default=1e6, help="selected events/s per producing core")
     ap.add_argument("--ring-mib", type=float, default=64, help="ring size, MiB (all rings together)")
@@ -77,7 +83,7 @@ def main():
           "simulation: full after | simulation: lost |")
     print("|---|---|---|---|---|---|---|")
     for n in (8, 64, 128):
-        for k in sorted({1, n // 8 or 1, n // 2}):
+        for k in sorted({1, n // 8 or 1, fewest_consumers(n, a.rate, a.cost_ns), n // 2}):
             producers = n - k
             full, share = analytic(producers, a.rate, a.record_bytes, k, a.cost_ns, r)
             sim_full, sim_share = simulate(producers, a.rate, a.record_bytes, k, a.cost_ns, r,
