@@ -17,7 +17,7 @@
 //   each present field as in version 2; a flag's bit flips it
 //
 // An open's record was ~170 bytes in version 2 (version 1, every field at
-// full width, ~270); in a storm of one program's opens, version 3 takes ~15,
+// full width, ~270); in a storm of one program's opens, version 3 takes 6,
 // since only seq and time change. Every byte is hashed, checksummed,
 // written and compressed once per record. The decoder is strict: unknown
 // kinds or bits, a present field holding the value it would have had

@@ -70,7 +70,7 @@ static_assert(sizeof(FrameHeader) == 8);
 
 // Frame payloads: 'R' + a record's encoding (+ chain tag in version 2),
 // 'T' + chain tag of the batch before it (version 3), 'S' + seal (seal.h).
-// In version 3 a record may be told against the record before it in its
+// In version 4 a record may be told against the record before it in its
 // batch (record_codec.h): a reader decodes a batch from its first record.
 enum class FrameType : uint8_t { record = 'R', batch_tag = 'T', seal = 'S' };
 

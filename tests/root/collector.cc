@@ -177,6 +177,7 @@ std::vector<nlohmann::json> Collector::records() const {
   std::vector<nlohmann::json> out;
   std::ifstream in(output_);
   for (std::string line; std::getline(in, line);) {
+    if (in.eof()) break;  // no newline yet: the collector is still writing it
     size_t body = line.find(" - {");  // after RFC 5424's header and its "-" for no structured data
     EXPECT_NE(body, std::string::npos) << line;
     if (body == std::string::npos) continue;
