@@ -175,6 +175,27 @@ TEST_F(TrailTest, WriteReadRoundTrip) {
   EXPECT_EQ(segments().size(), 1u);
 }
 
+// A record too large for a frame is refused, and the records after it are
+// still told against the ones before them as a reader sees them.
+TEST_F(TrailTest, ARefusedRecordLeavesTheBatchReadable) {
+  {
+    TrailWriter writer = open_writer();
+    write_range(writer, 1, 3);
+    AuditRecord huge = make_record(4);
+    huge.path.assign(kMaxFramePayload, 'x');
+    EXPECT_FALSE(writer.append(huge));
+    write_range(writer, 4, 6);
+    ASSERT_TRUE(writer.sync());
+  }
+  ReadBack back = read_all(dir_);
+  ASSERT_EQ(back.records.size(), 6u);
+  for (int i = 1; i <= 6; ++i) {
+    AuditRecord expected = make_record(i);
+    expected.seq = static_cast<uint64_t>(i);
+    EXPECT_EQ(back.records[static_cast<size_t>(i - 1)], expected);
+  }
+}
+
 TEST_F(TrailTest, DestructorFlushes) {
   {
     TrailWriter writer = open_writer();
