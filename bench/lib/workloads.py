@@ -173,7 +173,7 @@ def all_workloads(cfg):
     cores = os.cpu_count() or 1
     q = cfg.quick
     return [
-        OpenStorm(cfg, 1, 2 if q else 10),
+        OpenStorm(cfg, 1, 2 if q else 30),  # the issue-12 target is stated over 30 s
         OpenStorm(cfg, cores, 5 if q else 30),
         OpenStorm(cfg, 4 * cores, 5 if q else 30),  # more producers than cores: the throttle
         ExecStorm(cfg, 2 if q else 10),
