@@ -84,6 +84,15 @@ struct {
   __type(value, struct c2a_watched_bits);
 } watched_inode_bits SEC(".maps");
 
+/* Per slot: the file systems holding a watched file or directory (struct
+ * c2a_watched_devices): a file on another is under no watched directory. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, C2A_POLICY_SLOTS);
+  __type(key, __u32);
+  __type(value, struct c2a_watched_devices);
+} watched_devices SEC(".maps");
+
 /* Events the pre-filter dropped, per CPU: shows in status. */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -191,6 +200,12 @@ struct scratch {
   struct exec_args exec;
   struct c2a_prefix_key prefix;
   struct c2a_top_key top;
+  /* The record's search for watched directories above its object (see
+   * watched_dirs.bpf.h), done at most once per record. */
+  __u32 dirs_searched;
+  __u64 dirs_found;               /* objectives watching the directories met */
+  __u64 dir_top;                  /* the highest of them (a dentry, as a number) */
+  struct c2a_watched_dir dir_id;  /* its identity */
 };
 
 struct {

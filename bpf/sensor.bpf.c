@@ -20,6 +20,7 @@
 #include "filter.bpf.h"
 #include "sockets.bpf.h"
 #include "task.bpf.h"
+#include "watched_dirs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -379,14 +380,14 @@ static __always_inline __u64 filter_by_top_component(struct scratch *s,
   if (dropped & m->by_inode) {
     gated |= inode_candidates(&s->out.ev, m, slot, dropped);
   }
-  return gated;
+  return gated | under_watched_dirs(s, m, slot, dropped, file);
 }
 
 /* The path filter applies when the record's only path is OBJ1: an object the
  * kernel resolved itself (an opened file, an fd argument). */
 static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_syscall_spec *spec,
                                             const struct c2a_policy_masks *m, __u32 slot,
-                                            __u64 cand) {
+                                            __u64 cand, struct file *file) {
   struct c2a_event *ev = &s->out.ev;
   if (!(cand & ~m->any_path)) {
     return cand; /* no candidate filters by path */
@@ -397,7 +398,8 @@ static __always_inline __u64 filter_by_path(struct scratch *s, const struct c2a_
     return cand; /* a second path may be what an objective names */
   }
   /* OBJ1 comes first */
-  return path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand) | by_inode;
+  __u64 by_path = path_candidates(s, m, slot, 0, ev->len[C2A_F_OBJ1], cand) | by_inode;
+  return by_path | under_watched_dirs(s, m, slot, cand & ~by_path, file);
 }
 
 static __always_inline void hand_over(struct scratch *s, __u32 size) {
@@ -466,6 +468,7 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
    * record are gathered: most opens a path objective watches for are not
    * its files. With a second path to come, it is judged at the end. */
   struct file *file = object_file(s, spec, task, ret);
+  s->dirs_searched = 0;
   if (one_path(spec)) {
     cand = filter_by_top_component(s, masks, slot, cand, file);
     if (!c2a_worth_recording(masks, cand)) {
@@ -474,9 +477,13 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
     }
   }
   __u32 pos = fill_object(s, file);
-  if (one_path(spec) && !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
-    count_filtered();
-    return 0;
+  if (one_path(spec)) {
+    if (!c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand, file))) {
+      count_filtered();
+      return 0;
+    }
+  } else {
+    under_watched_dirs(s, masks, slot, cand, file); /* before the payload: its field is last */
   }
 
   ev->time_ns = bpf_ktime_get_boot_ns();
@@ -493,8 +500,11 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
     capture_exec(&s->exec, spec, ev->args, abi); /* a failed exec: its caller is intact */
     exec = &s->exec;
   }
-  __u32 size = sizeof(*ev) + fill_payload(s, spec, state, task, ret, exec, pos);
-  if (!one_path(spec) && !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand))) {
+  pos = fill_payload(s, spec, state, task, ret, exec, pos);
+  pos += emit_watched_dir(s, (__u64)file, pos) & C2A_WATCHED_FIELD_MASK;
+  __u32 size = sizeof(*ev) + pos;
+  if (!one_path(spec) &&
+      !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand, file))) {
     count_filtered();
     return 0;
   }

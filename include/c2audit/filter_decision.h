@@ -92,6 +92,11 @@ C2A_DECISION __u32 c2a_watched_bit(__u64 ino, __u32 dev) {
   return (__u32)(h >> 52) & (C2A_WATCHED_BITS - 1);
 }
 
+/* Which bit of struct c2a_watched_devices a file system's device sets. */
+C2A_DECISION __u32 c2a_device_bit(__u32 dev) {
+  return (__u32)(((__u64)dev * 0x9E3779B97F4A7C15ULL) >> 56) & (C2A_DEVICE_BITS - 1);
+}
+
 /* Whether user space should see an event with these candidates: some
  * recording objective remains, and the first candidate is not an ignore the
  * kernel decides exactly (objectives before it cannot match at all). */

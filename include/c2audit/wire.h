@@ -30,6 +30,7 @@
 #define C2A_TOP_NAME 24          /* first-component bytes the path gate compares */
 #define C2A_TOP_STEPS 8          /* parent steps the path gate takes before leaving it to the walk */
 #define C2A_WATCHED_BITS 4096    /* watched_inode_bits: bits per policy slot */
+#define C2A_DEVICE_BITS 256      /* watched_devices: bits per policy slot */
 
 /* Map sizes (entries), both policy slots together: what a policy may name
  * and how many calls may be in flight. */
@@ -52,6 +53,9 @@ enum c2a_field {
   C2A_F_SOCKADDR,  /* raw struct sockaddr (connect/bind/accept peer), or
                       the struct_len bytes a time call passes */
   C2A_F_EXE,       /* executable of the calling process */
+  C2A_F_WATCHED,   /* with C2A_ST_UNDER_WATCHED_DIR: the watched directory
+                      OBJ1 lies under (struct c2a_watched_dir), then OBJ1's
+                      path below it ("/ssh/sshd_config"; "/" for itself) */
   C2A_F_COUNT
 };
 
@@ -81,6 +85,9 @@ enum c2a_status {
                                    judged by that call's filter entry */
   C2A_ST_FIXED_FILE = 1u << 11, /* an io_uring open into a fixed-file slot: its
                                    result is the slot, no fd, so no path */
+  C2A_ST_UNDER_WATCHED_DIR = 1u << 12, /* OBJ1 lies under a directory the policy
+                                   watches by identity, reached by a name
+                                   outside it (a bind mount): see C2A_F_WATCHED */
 };
 
 /* The system call ABIs of an x86-64 kernel the sensor tells apart. The same
@@ -188,6 +195,9 @@ struct c2a_policy_masks {
                          inode (c2a_inode_key), whatever name reached it */
   __u64 any_top;      /* path objectives with a prefix of no whole first
                          component ("/", "/et"): the path gate passes them */
+  __u64 by_dir;       /* objectives watching a whole directory tree the kernel
+                         also knows by the directory's inode (c2a_inode_key),
+                         whatever mount or name reached a file under it */
   __u32 generation;   /* copied into each event: which policy judged it */
   __u32 pad;
 };
@@ -241,6 +251,19 @@ struct c2a_watched_bits {
   __u64 words[C2A_WATCHED_BITS / 64];
 };
 
+/* Per slot: which file systems hold a watched file or directory, by a bit of
+ * their device (c2a_device_bit). A file on none of them is under no watched
+ * directory, and its parents are not asked. */
+struct c2a_watched_devices {
+  __u64 words[C2A_DEVICE_BITS / 64];
+};
+
+/* The head of the C2A_F_WATCHED field: the watched directory's identity. */
+struct c2a_watched_dir {
+  __u64 ino;
+  __u32 dev;
+} __attribute__((packed));
+
 struct c2a_event {
   __u32 size;       /* header + payload bytes */
   __u16 kind;       /* enum c2a_kind */
@@ -272,7 +295,8 @@ struct c2a_event {
 
 /* Largest payload a record may carry. */
 #define C2A_PAYLOAD_MAX \
-  (3 * C2A_PATH_MAX + 2 * C2A_PATH_MAX + C2A_ARGV_MAX + C2A_SOCKADDR_MAX + C2A_EXE_MAX)
+  (3 * C2A_PATH_MAX + 2 * C2A_PATH_MAX + C2A_ARGV_MAX + C2A_SOCKADDR_MAX + C2A_EXE_MAX + \
+   sizeof(struct c2a_watched_dir) + C2A_PATH_MAX)
 
 /* Per-CPU loss counters, read by user space and turned into `lost` records. */
 struct c2a_loss {
@@ -283,13 +307,14 @@ struct c2a_loss {
 #ifndef __BPF__
 #ifdef __cplusplus
 static_assert(sizeof(struct c2a_syscall_spec) == 10, "spec layout changed");
-static_assert(sizeof(struct c2a_event) == 232, "wire header layout changed");
+static_assert(sizeof(struct c2a_event) == 240, "wire header layout changed");
 static_assert(offsetof(struct c2a_event, len) == 136, "len[] moved");
 static_assert(sizeof(struct c2a_loss) == 16, "loss layout changed");
 static_assert(sizeof(struct c2a_inode_key) == 16, "inode key layout changed");
 static_assert(sizeof(struct c2a_syscall_filter) == 40, "filter layout changed");
-static_assert(sizeof(struct c2a_policy_masks) == 112, "masks layout changed");
+static_assert(sizeof(struct c2a_policy_masks) == 120, "masks layout changed");
 static_assert(sizeof(struct c2a_top_key) == 32, "path gate key layout changed");
+static_assert(sizeof(struct c2a_watched_dir) == 12, "watched dir layout changed");
 #endif
 #endif
 

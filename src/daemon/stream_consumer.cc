@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "c2audit/wire.h"
+#include "pipeline/path_resolution.h"
 #include "policy/objective_set.h"
 
 namespace c2audit {
@@ -26,8 +27,8 @@ T header_field(std::span<const uint8_t> raw, size_t at) {
   return value;
 }
 
-bool object_is_watched(std::span<const uint8_t> raw) {
-  return header_field<uint16_t>(raw, offsetof(c2a_event, status)) & C2A_ST_OBJ1_WATCHED;
+uint16_t status_of(std::span<const uint8_t> raw) {
+  return header_field<uint16_t>(raw, offsetof(c2a_event, status));
 }
 
 // The watched file the record's object is, when the call reached it by
@@ -35,6 +36,21 @@ bool object_is_watched(std::span<const uint8_t> raw) {
 void name_watched_object(const WatchedNames& names, AuditRecord& rec) {
   auto watched = names.path_of({rec.dev, rec.inode});
   if (watched && *watched != rec.path && *watched != rec.path2) rec.watched_path = *watched;
+}
+
+// The object's name within the watched directory tree it lies under, when
+// the call reached it from outside the tree (a bind mount of the tree or of
+// a directory above it): objectives judge the record by that name too.
+void name_watched_tree(const WatchedNames& names, std::span<const uint8_t> raw,
+                       AuditRecord& rec) {
+  auto field = watched_dir_of(raw);
+  if (!field || !rec.watched_path.empty()) return;
+  auto dir = names.path_of({field->dev, field->ino});
+  if (!dir) return;
+  std::string joined = *dir;
+  if (field->below != "/") joined += field->below;
+  std::string watched = normalize_path(joined);
+  if (watched != rec.path && watched != rec.path2) rec.watched_path = std::move(watched);
 }
 
 // A counter only its consumer thread writes: a plain add, no locked instruction.
@@ -74,8 +90,11 @@ void StreamConsumer::on_raw_record(std::span<const uint8_t> raw) {
     bump(counters_.decode_errors);
     return;
   }
-  if (setup_.watched_names && object_is_watched(raw))
-    name_watched_object(*setup_.watched_names, scratch_);
+  if (setup_.watched_names) {
+    uint16_t status = status_of(raw);
+    if (status & C2A_ST_OBJ1_WATCHED) name_watched_object(*setup_.watched_names, scratch_);
+    if (status & C2A_ST_UNDER_WATCHED_DIR) name_watched_tree(*setup_.watched_names, raw, scratch_);
+  }
   const Objective* objective = policies_.for_generation(policy_generation_of(raw)).match(scratch_);
   if (!objective) {
     bump(counters_.not_selected);

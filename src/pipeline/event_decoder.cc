@@ -263,6 +263,22 @@ Result<void> EventDecoder::decode(std::span<const uint8_t> raw, AuditRecord& rec
   return {};
 }
 
+std::optional<WatchedDirField> watched_dir_of(std::span<const uint8_t> raw) {
+  if (raw.size() < sizeof(c2a_event)) return std::nullopt;
+  c2a_event ev;
+  std::memcpy(&ev, raw.data(), sizeof(ev));
+  if (!(ev.status & C2A_ST_UNDER_WATCHED_DIR)) return std::nullopt;
+  auto fields = split_fields(ev, raw);
+  if (!fields) return std::nullopt;
+  std::string_view field = (*fields)[C2A_F_WATCHED];
+  c2a_watched_dir dir;
+  if (field.size() <= sizeof(dir)) return std::nullopt;
+  std::memcpy(&dir, field.data(), sizeof(dir));
+  std::string_view below = field.substr(sizeof(dir));
+  if (!below.starts_with('/')) return std::nullopt;
+  return WatchedDirField{dir.ino, dir.dev, below};
+}
+
 uint32_t policy_generation_of(std::span<const uint8_t> raw) {
   uint32_t generation = 0;
   constexpr size_t at = offsetof(c2a_event, policy_generation);

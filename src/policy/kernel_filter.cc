@@ -47,6 +47,16 @@ std::optional<std::string> whole_top_component(std::string_view prefix) {
   return std::string(prefix.substr(1, end - 1));
 }
 
+// The directory a glob of a whole tree watches ("/etc" of "/etc/**"), which
+// the kernel then also knows by its identity; nullopt for any other glob,
+// and for "/**", which every path matches by name already.
+std::optional<std::string> watched_tree(const std::string& glob) {
+  PathGlob compiled(glob);
+  std::string_view subtree = compiled.subtree();
+  if (subtree.size() < 2) return std::nullopt;
+  return std::string(subtree.substr(0, subtree.size() - 1));
+}
+
 // Everything the kernel checks, it checks exactly: an ignore objective like
 // that decides in the kernel.
 bool kernel_decides_exactly(const Objective& o, size_t index) {
@@ -131,9 +141,13 @@ void add_paths(KernelFilter& f, const Objective& o, uint64_t bit) {
     }
   }
   for (const auto& glob : o.paths) {
-    if (glob_literal_prefix(glob) != glob) continue;
-    f.watched_files[glob] |= bit;
-    f.masks.by_inode |= bit;
+    if (glob_literal_prefix(glob) == glob) {
+      f.watched_files[glob] |= bit;
+      f.masks.by_inode |= bit;
+    } else if (auto dir = watched_tree(glob)) {
+      f.watched_files[*dir] |= bit;
+      f.masks.by_dir |= bit;
+    }
   }
 }
 

@@ -29,8 +29,10 @@ struct KernelFilter {
   // A prefix's first component ("etc" of "/etc/ssh/") -> objectives with a
   // prefix that begins with it: the path gate (masks.any_top for the rest).
   std::map<std::string, uint64_t> top_components;
-  // Files objectives name literally -> objectives naming each: the kernel
-  // knows them by identity too (policy/watched_files.h, masks.by_inode).
+  // Files objectives name literally (masks.by_inode), and the directories
+  // of the whole trees they name ("/etc" of "/etc/**", masks.by_dir) ->
+  // objectives naming each: the kernel knows them by identity too
+  // (policy/watched_files.h).
   std::map<std::string, uint64_t> watched_files;
 };
 

@@ -85,7 +85,7 @@ Result<void> fits_one_slot(const KernelFilter& filter, size_t watched) {
   for (const Count& c : {Count{filter.users.size(), C2A_USER_ENTRIES, "users"},
                          Count{filter.errnos.size(), C2A_ERRNO_ENTRIES, "errnos"},
                          Count{filter.prefixes.size(), C2A_PREFIX_ENTRIES, "path prefixes"},
-                         Count{watched, C2A_WATCHED_ENTRIES, "watched files"}}) {
+                         Count{watched, C2A_WATCHED_ENTRIES, "watched files and directories"}}) {
     if (c.used > c.entries / C2A_POLICY_SLOTS) {
       return fail(fmt::format("the objectives name {} {}; the kernel filter holds {} per policy",
                               c.used, c.what, c.entries / C2A_POLICY_SLOTS));
@@ -158,15 +158,28 @@ void Sensor::clear_slot(uint32_t slot) {
 
 namespace {
 
-// The bits the watched files set (c2a_watched_bit).
-c2a_watched_bits watched_bits(const std::map<FileIdentity, uint64_t>& watched) {
-  c2a_watched_bits bits{};
-  for (const auto& [identity, mask] : watched) {
-    uint32_t bit = c2a_watched_bit(identity.ino, identity.dev);
-    bits.words[bit / 64] |= uint64_t{1} << (bit % 64);
+// The bits the watched files set (c2a_watched_bit), and those of the file
+// systems they are on (c2a_device_bit).
+struct WatchedBits {
+  c2a_watched_bits files{};
+  c2a_watched_devices devices{};
+
+  explicit WatchedBits(const std::map<FileIdentity, uint64_t>& watched) {
+    for (const auto& [identity, mask] : watched) {
+      uint32_t bit = c2a_watched_bit(identity.ino, identity.dev);
+      files.words[bit / 64] |= uint64_t{1} << (bit % 64);
+      uint32_t device = c2a_device_bit(identity.dev);
+      devices.words[device / 64] |= uint64_t{1} << (device % 64);
+    }
   }
-  return bits;
-}
+
+  // Both sets: while the keys change, each is asked for old and new alike.
+  void add(const WatchedBits& other) {
+    for (size_t i = 0; i < std::size(files.words); ++i) files.words[i] |= other.files.words[i];
+    for (size_t i = 0; i < std::size(devices.words); ++i)
+      devices.words[i] |= other.devices.words[i];
+  }
+};
 
 }  // namespace
 
@@ -175,11 +188,14 @@ c2a_watched_bits watched_bits(const std::map<FileIdentity, uint64_t>& watched) {
 // are the new ones: the bits are first the old and the new together.
 Result<void> Sensor::write_watched(uint32_t slot, const std::map<FileIdentity, uint64_t>& watched) {
   int bits_fd = bpf_map__fd(skel_->maps.watched_inode_bits);
-  c2a_watched_bits now = watched_bits(watched), both{};
-  if (bpf_map_lookup_elem(bits_fd, &slot, &both) != 0) both = {};
-  for (size_t i = 0; i < std::size(both.words); ++i) both.words[i] |= now.words[i];
-  auto write_bits = [&](const c2a_watched_bits& bits) -> Result<void> {
-    if (bpf_map_update_elem(bits_fd, &slot, &bits, BPF_ANY) != 0) {
+  int devices_fd = bpf_map__fd(skel_->maps.watched_devices);
+  WatchedBits now(watched), both({});
+  if (bpf_map_lookup_elem(bits_fd, &slot, &both.files) != 0) both.files = {};
+  if (bpf_map_lookup_elem(devices_fd, &slot, &both.devices) != 0) both.devices = {};
+  both.add(now);
+  auto write_bits = [&](const WatchedBits& bits) -> Result<void> {
+    if (bpf_map_update_elem(bits_fd, &slot, &bits.files, BPF_ANY) != 0 ||
+        bpf_map_update_elem(devices_fd, &slot, &bits.devices, BPF_ANY) != 0) {
       return fail(fmt::format("writing the kernel filter (watched bits): {}", errno_text(errno)));
     }
     return {};

@@ -1,6 +1,6 @@
 // One record from the sensor's ring (include/c2audit/wire.h): it decodes
 // or is refused, never read past its end (ASan), and a decoded one names a
-// covered call.
+// covered call. Its watched directory field, if any, lies within it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +13,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static c2audit::BootToWallClock clock;
   static c2audit::EventDecoder decoder(clock);
   static c2audit::AuditRecord rec;  // reused, as a consumer does
-  if (decoder.decode(std::span<const uint8_t>(data, size), rec) && rec.event.empty()) std::abort();
+  std::span<const uint8_t> raw(data, size);
+  if (decoder.decode(raw, rec) && rec.event.empty()) std::abort();
+  if (auto dir = c2audit::watched_dir_of(raw)) {
+    const auto* below = reinterpret_cast<const uint8_t*>(dir->below.data());
+    if (below < data || below + dir->below.size() > data + size || !dir->below.starts_with('/'))
+      std::abort();
+  }
   return 0;
 }

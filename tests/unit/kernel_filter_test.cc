@@ -174,9 +174,9 @@ TEST(KernelFilter, AnIgnoreNarrowedInUserSpaceIsNotDecidedInTheKernel) {
   }
 }
 
-// Files named literally are also watched by identity; globs and subtrees
-// are not (a hard link elsewhere is no name under them).
-TEST(KernelFilter, FilesNamedLiterallyAreWatchedByIdentity) {
+// Files named literally are also watched by identity, and so are the
+// directories of whole trees ("/etc/audit/**"); other globs are not.
+TEST(KernelFilter, FilesNamedLiterallyAndWholeTreesAreWatchedByIdentity) {
   auto f = compile_kernel_filter(set_of(R"(
 [[objective]]
 name = "shadow"
@@ -189,10 +189,19 @@ events = ["openat"]
 name = "both"
 events = ["openat"]
 paths = ["/etc/shadow", "/root/.ssh/authorized_keys"]
+[[objective]]
+name = "trees"
+events = ["openat"]
+paths = ["/home/*/.ssh/**", "/var/log/**", "/**", "/var/lib/a-name-past-the-short-string/**"]
 )"));
-  EXPECT_EQ(f.watched_files, (std::map<std::string, uint64_t>{
-                                 {"/etc/shadow", 0b101}, {"/root/.ssh/authorized_keys", 0b100}}));
-  EXPECT_EQ(f.masks.by_inode, 0b101u);
+  EXPECT_EQ(f.watched_files,
+            (std::map<std::string, uint64_t>{{"/etc/audit", 0b0001},
+                                             {"/etc/shadow", 0b0101},
+                                             {"/root/.ssh/authorized_keys", 0b0100},
+                                             {"/var/lib/a-name-past-the-short-string", 0b1000},
+                                             {"/var/log", 0b1000}}));
+  EXPECT_EQ(f.masks.by_inode, 0b0101u);
+  EXPECT_EQ(f.masks.by_dir, 0b1001u);
 }
 
 // The path gate knows each prefix by its first component, when the prefix
