@@ -69,19 +69,18 @@ static __always_inline int device_may_hold_watches(__u32 slot, __u32 dev) {
 }
 
 /* The search itself: notes what it met in the scratch record, and flags the
- * record when it met a watched directory. As deep as walk_path goes. A
- * global function, verified once (`file` arrives as a number). */
-__noinline int search_watched_dirs(struct scratch *s C2A_ARG_NONNULL, __u32 slot, __u64 file) {
+ * record when it met a watched directory. As deep as walk_path goes. */
+static __always_inline void search_watched_dirs(struct scratch *s, __u32 slot, __u64 file) {
   s->dirs_found = 0;
   struct path path = C2A_AS(struct file, (struct file *)file)->f_path;
   if (!path.dentry || !path.mnt ||
       !device_may_hold_watches(slot, C2A_AS(struct vfsmount, path.mnt)->mnt_sb->s_dev)) {
-    return 0;
+    return;
   }
   /* From the parent: the object itself, when watched, is inode_candidates' */
   struct dentry *parent = C2A_AS(struct dentry, path.dentry)->d_parent;
   if (parent == path.dentry) {
-    return 0;
+    return;
   }
   struct dir_search d = {.dentry = parent, .slot = slot};
   long stop = 0;
@@ -95,28 +94,35 @@ __noinline int search_watched_dirs(struct scratch *s C2A_ARG_NONNULL, __u32 slot
     bpf_loop(C2A_PATH_DEPTH - C2A_DIR_SEARCH_INLINE, ask_parent_step, &d, 0);
   }
   if (!d.found) {
-    return 0;
+    return;
   }
   s->dirs_found = d.found;
   s->dir_top = (__u64)d.top;
   s->dir_id = d.top_id;
   s->out.ev.status |= C2A_ST_UNDER_WATCHED_DIR;
-  return 0;
 }
 
 /* The objectives among `cand` watching a directory that OBJ1's file lies
  * under. Searched once per record (the path gate and the path filter both
- * ask); s->dirs_searched is cleared as each record begins. */
-static __always_inline __u64 under_watched_dirs(struct scratch *s, const struct c2a_policy_masks *m,
-                                                __u32 slot, __u64 cand, struct file *file) {
-  if (!(cand & m->by_dir) || !file) {
+ * ask); s->dirs_searched is cleared as each record begins. A global
+ * function, verified once (`file` arrives as a number); callers ask it only
+ * for candidates that watch a tree (masks.by_dir). */
+__noinline __u64 watched_dir_candidates(struct scratch *s C2A_ARG_NONNULL,
+                                        const struct c2a_policy_masks *m C2A_ARG_NONNULL,
+                                        __u32 slot, __u64 cand, __u64 file) {
+  if (!file) {
     return 0;
   }
   if (!s->dirs_searched) {
     s->dirs_searched = 1;
-    search_watched_dirs(s, slot, (__u64)file);
+    search_watched_dirs(s, slot, file);
   }
   return cand & m->by_dir & s->dirs_found;
+}
+
+static __always_inline __u64 under_watched_dirs(struct scratch *s, const struct c2a_policy_masks *m,
+                                                __u32 slot, __u64 cand, struct file *file) {
+  return (cand & m->by_dir) ? watched_dir_candidates(s, m, slot, cand, (__u64)file) : 0;
 }
 
 /* Writes C2A_F_WATCHED, the payload's last field, at `pos`: the watched
