@@ -14,7 +14,7 @@ struct walk_state {
   struct dentry *dentry;
   struct mount *mnt;
   struct dentry *mnt_root;
-  struct dentry *stop; /* a directory to end at, as if it were the root; NULL: none */
+  struct dentry *stop; /* walk_path_below's end, taken for the root */
   int off;  /* where the path written so far starts */
   int done; /* reached the root */
 };
@@ -54,10 +54,6 @@ static __always_inline int prepend_name(struct walk_state *w, struct dentry *den
 /* One step up: a mount crossing or one name written. Returns 1 to stop. */
 static __always_inline long walk_one(struct walk_state *w) {
   if (!w->buf || !w->dentry) {
-    return 1;
-  }
-  if (w->dentry == w->stop) {
-    w->done = 1;
     return 1;
   }
   struct dentry *dentry = C2A_AS(struct dentry, w->dentry);
@@ -102,20 +98,16 @@ static long walk_step(__u32 index, void *data) {
  * ends at C2A_WALK_END and returns where it starts, with C2A_WALK_CUT set
  * when the walk hit a limit before reaching the root. `path` is a copy in
  * the caller's memory (its pointers arrive as numbers, read through
- * bpf_rdonly_cast). `stop_dentry` (as a number; 0 for none): an ancestor
- * of the dentry in its own file system to end at as if it were the root,
- * following parents only, never a mount. A global function: verified once,
- * however many places walk a path. */
+ * bpf_rdonly_cast). A global function: verified once, however many places
+ * walk a path. */
 __noinline int walk_path(struct walk_buf *buf C2A_ARG_NONNULL,
-                         const struct path *path C2A_ARG_NONNULL, __u64 stop_dentry) {
+                         const struct path *path C2A_ARG_NONNULL) {
   struct vfsmount *vfsmnt = path->mnt;
-  struct dentry *stop_at = (struct dentry *)stop_dentry;
   struct walk_state w = {
       .buf = buf,
       .dentry = path->dentry,
       .mnt = container_of(vfsmnt, struct mount, mnt),
-      .mnt_root = stop_at ? stop_at : C2A_AS(struct vfsmount, vfsmnt)->mnt_root,
-      .stop = stop_at,
+      .mnt_root = C2A_AS(struct vfsmount, vfsmnt)->mnt_root,
       .off = C2A_WALK_END,
   };
   buf->data[C2A_WALK_END] = 0;
@@ -130,6 +122,49 @@ __noinline int walk_path(struct walk_buf *buf C2A_ARG_NONNULL,
     bpf_loop(C2A_PATH_DEPTH - C2A_WALK_INLINE, walk_step, &w, 0);
   }
   if (w.off == C2A_WALK_END) { /* the root itself */
+    w.off -= 1;
+    buf->data[w.off & C2A_WALK_MASK] = '/';
+  }
+  return (w.off & C2A_WALK_MASK) | (w.done ? 0 : C2A_WALK_CUT);
+}
+
+/* One step of walk_path_below: its end, or one name written. 1 to stop. */
+static long below_step(__u32 index, void *data) {
+  struct walk_state *w = data;
+  if (!w->buf || !w->dentry) {
+    return 1;
+  }
+  if (w->dentry == w->stop) {
+    w->done = 1;
+    return 1;
+  }
+  struct dentry *dentry = C2A_AS(struct dentry, w->dentry);
+  struct dentry *parent = dentry->d_parent;
+  if (parent == w->dentry || !prepend_name(w, dentry)) {
+    return 1; /* the root of its file system, the end not met: cut */
+  }
+  w->off -= 1;
+  w->buf->data[w->off & C2A_WALK_MASK] = '/';
+  w->dentry = parent;
+  return 0;
+}
+
+/* The path of `path`'s dentry below `stop_dentry` (a number), one of its
+ * ancestors in its own file system, written as walk_path writes a path, as
+ * if that ancestor were the root: parents only, no mount crossed. Rare (a
+ * name outside a watched tree), so its steps are all calls: little for the
+ * verifier to walk. */
+__noinline int walk_path_below(struct walk_buf *buf C2A_ARG_NONNULL,
+                               const struct path *path C2A_ARG_NONNULL, __u64 stop_dentry) {
+  struct walk_state w = {
+      .buf = buf,
+      .dentry = path->dentry,
+      .stop = (struct dentry *)stop_dentry,
+      .off = C2A_WALK_END,
+  };
+  buf->data[C2A_WALK_END] = 0;
+  bpf_loop(C2A_PATH_DEPTH, below_step, &w, 0);
+  if (w.off == C2A_WALK_END) { /* the end itself */
     w.off -= 1;
     buf->data[w.off & C2A_WALK_MASK] = '/';
   }
@@ -156,7 +191,7 @@ static __always_inline __u16 emit_path(struct out_record *out, __u32 *pos,
     *cut = 1;
     return 0;
   }
-  int walked = walk_path(buf, path, 0);
+  int walked = walk_path(buf, path);
   if (walked & C2A_WALK_CUT) {
     *cut = 1;
   }

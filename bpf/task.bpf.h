@@ -51,7 +51,7 @@ static __always_inline void cache_exe(struct task_state *state,
     return; /* kernel thread */
   }
   struct path path = exe->f_path;
-  int walked = walk_path(buf, &path, 0);
+  int walked = walk_path(buf, &path);
   int cut = walked & C2A_WALK_CUT;
   int start = walked & C2A_WALK_MASK;
   __u32 len = (C2A_WALK_END - start) & C2A_WALK_MASK;

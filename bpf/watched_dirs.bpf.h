@@ -136,7 +136,7 @@ __noinline __u32 emit_watched_dir(struct scratch *s C2A_ARG_NONNULL, __u64 file,
     return 0;
   }
   struct path below = C2A_AS(struct file, (struct file *)file)->f_path;
-  int walked = walk_path(&s->walk, &below, s->dir_top);
+  int walked = walk_path_below(&s->walk, &below, s->dir_top);
   if (walked & C2A_WALK_CUT) {
     out->ev.status &= ~C2A_ST_UNDER_WATCHED_DIR;
     return 0;

@@ -100,6 +100,20 @@ TEST_F(WatchedDirsTest, AReadThroughABindMountOfTheTreeIsSelectedByItsWatchedNam
   EXPECT_EQ(by_watched.size(), 2u);
 }
 
+// The mount's root lies inside the tree: the record's name within the tree
+// is walked up past that root, by parents alone, to the watched directory.
+TEST_F(WatchedDirsTest, AReadThroughABindMountOfADirectoryInsideTheTreeIsSelected) {
+  BindMount bound(tree_ / "sub", root_ / "mnt" / "sub");
+  ASSERT_TRUE(bound.mounted()) << "mount --bind: " << std::strerror(errno);
+  auto through_bind = root_ / "mnt" / "sub" / "f";
+  read_through(through_bind);
+  ASSERT_EQ(daemon_->stop(), 0);
+
+  auto reads = opens_of(through_bind);
+  ASSERT_EQ(reads.size(), 1u) << "the read through the bind mount was not selected";
+  EXPECT_EQ(reads[0].value("watched_path", ""), (tree_ / "sub" / "f").native());
+}
+
 TEST_F(WatchedDirsTest, AReadThroughABindMountOfADirectoryAboveTheTreeIsSelected) {
   BindMount bound(root_, root_ / "mnt" / "all");
   ASSERT_TRUE(bound.mounted()) << "mount --bind: " << std::strerror(errno);
