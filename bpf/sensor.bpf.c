@@ -501,7 +501,9 @@ __noinline int record_call(struct scratch *s C2A_ARG_NONNULL,
     exec = &s->exec;
   }
   pos = fill_payload(s, spec, state, task, ret, exec, pos);
-  pos += emit_watched_dir(s, (__u64)file, pos) & C2A_WATCHED_FIELD_MASK;
+  if (ev->status & C2A_ST_UNDER_WATCHED_DIR) {
+    pos += emit_watched_dir(s, (__u64)file, pos) & C2A_WATCHED_FIELD_MASK;
+  }
   __u32 size = sizeof(*ev) + pos;
   if (!one_path(spec) &&
       !c2a_worth_recording(masks, filter_by_path(s, spec, masks, slot, cand, file))) {
