@@ -1,11 +1,12 @@
 /* Watched directories by identity. An objective on a whole tree (a glob of
- * a directory followed by two stars) selects what is done under it through any other name too: a bind mount of
- * the tree or of a directory above it, a second mount of its file system
- * (mount --bind / /mnt/r). Such a name shares no prefix with the watched
- * one, so the path checks drop it; what they drop is asked again here, as
- * kernel audit's directory watches do: the object's own parents, within its
- * file system and whatever mount reached it, are looked up by identity in
- * watched_inodes, where user space put each watched tree's directory. */
+ * a directory followed by two stars) selects what is done under it through
+ * any other name too: a bind mount of the tree or of a directory above it,
+ * a second mount of its file system (mount --bind / /mnt/r). Such a name
+ * shares no prefix with the watched one, so the path checks drop it; what
+ * they drop is asked again here, as kernel audit's directory watches do:
+ * the object's own parents, within its file system and whatever mount
+ * reached it, are looked up by identity in watched_inodes, where user space
+ * put each watched tree's directory. */
 #pragma once
 
 #include "filter.bpf.h"
@@ -68,8 +69,8 @@ static __always_inline int device_may_hold_watches(__u32 slot, __u32 dev) {
          (devices->words[(bit / 64) & (C2A_DEVICE_BITS / 64 - 1)] & (1ULL << (bit % 64)));
 }
 
-/* The search itself: notes what it met in the scratch record, and flags the
- * record when it met a watched directory. As deep as walk_path goes. */
+/* The search itself: notes what it met in the scratch record. As deep as
+ * walk_path goes. */
 static __always_inline void search_watched_dirs(struct scratch *s, __u32 slot, __u64 file) {
   s->dirs_found = 0;
   struct path path = C2A_AS(struct file, (struct file *)file)->f_path;
@@ -99,14 +100,15 @@ static __always_inline void search_watched_dirs(struct scratch *s, __u32 slot, _
   s->dirs_found = d.found;
   s->dir_top = (__u64)d.top;
   s->dir_id = d.top_id;
-  s->out.ev.status |= C2A_ST_UNDER_WATCHED_DIR;
 }
 
-/* The objectives among `cand` watching a directory that OBJ1's file lies
- * under. Searched once per record (the path gate and the path filter both
- * ask); s->dirs_searched is cleared as each record begins. A global
- * function, verified once (`file` arrives as a number); callers ask it only
- * for candidates that watch a tree (masks.by_dir). */
+/* The objectives among `cand` (those the path checks dropped) watching a
+ * directory that OBJ1's file lies under; when there are any, the record is
+ * flagged, so that it carries its name in the tree (a record the path
+ * checks kept by its own name needs none). Searched once per record (the
+ * path gate and the path filter both ask); s->dirs_searched is cleared as
+ * each record begins. A global function, verified once (`file` arrives as
+ * a number); callers ask it only for candidates that watch a tree. */
 __noinline __u64 watched_dir_candidates(struct scratch *s C2A_ARG_NONNULL,
                                         const struct c2a_policy_masks *m C2A_ARG_NONNULL,
                                         __u32 slot, __u64 cand, __u64 file) {
@@ -117,7 +119,11 @@ __noinline __u64 watched_dir_candidates(struct scratch *s C2A_ARG_NONNULL,
     s->dirs_searched = 1;
     search_watched_dirs(s, slot, file);
   }
-  return cand & m->by_dir & s->dirs_found;
+  __u64 kept = cand & m->by_dir & s->dirs_found;
+  if (kept) {
+    s->out.ev.status |= C2A_ST_UNDER_WATCHED_DIR;
+  }
+  return kept;
 }
 
 static __always_inline __u64 under_watched_dirs(struct scratch *s, const struct c2a_policy_masks *m,
